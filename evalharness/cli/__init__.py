@@ -1,0 +1,56 @@
+"""Command line: argument parsing and wiring only, one module per subcommand.
+
+Importing this package must stay cheap: no torch, no numpy, no models.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..errors import EXIT_USAGE, EvalHarnessError
+
+COMMANDS = {
+    "run": "evalharness.cli.run",
+    "validate": "evalharness.cli.validate",
+    "report": "evalharness.cli.report",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every other usage error
+        self.exit(EXIT_USAGE, f"evalharness: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+    parser = _Parser(prog="evalharness", description="Score summarisers, compare systems, flag unsupported "
+                     "claims, and gate CI on the result.")
+    parser.add_argument("--version", action="version", version=f"evalharness {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in COMMANDS.items():
+        importlib.import_module(module).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except EvalHarnessError as exc:
+        print(f"evalharness: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("evalharness: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""Config: YAML through the safe loader into validated, frozen dataclasses.
+
+Every error names the file, the line and the field; unknown keys get a
+"did you mean". Validation imports scorer modules (for their option schemas and
+metric names) but never loads a model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import registry
+from ._yaml import Document, load_yaml
+from .errors import ConfigError, did_you_mean
+
+TOP_KEYS = ("scorers", "gate", "bootstrap")
+RULE_KEYS = ("metric", "min", "max", "systems", "on")
+RULE_ON = ("mean", "ci_low", "ci_high", "every")
+BOOTSTRAP_KEYS = ("resamples", "confidence", "seed")
+
+
+@dataclass(frozen=True)
+class ScorerConfig:
+    name: str
+    options: Any
+
+
+@dataclass(frozen=True)
+class GateRule:
+    """A bound on a metric. ``on`` picks what is compared: the mean, an end of the
+    confidence interval, or every single item."""
+
+    metric: str
+    min: float | None = None
+    max: float | None = None
+    systems: tuple[str, ...] | None = None
+    on: str = "mean"
+
+    def describe(self) -> str:
+        bounds = []
+        if self.min is not None:
+            bounds.append(f">= {self.min:g}")
+        if self.max is not None:
+            bounds.append(f"<= {self.max:g}")
+        target = self.metric if self.on == "mean" else f"{self.metric} ({self.on})"
+        return f"{target} {' and '.join(bounds)}"
+
+
+@dataclass(frozen=True)
+class BootstrapConfig:
+    resamples: int = 1000
+    confidence: float = 0.95
+    seed: int = 12345
+
+
+@dataclass(frozen=True)
+class Config:
+    scorers: tuple[ScorerConfig, ...]
+    gate: tuple[GateRule, ...] = ()
+    bootstrap: BootstrapConfig = field(default_factory=BootstrapConfig)
+    file: str | None = None
+
+    def scorer(self, name: str) -> ScorerConfig | None:
+        return next((s for s in self.scorers if s.name == name), None)
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "scorers": {s.name: options_to_json(s.options) for s in self.scorers},
+            "gate": [dataclasses.asdict(r) for r in self.gate],
+            "bootstrap": dataclasses.asdict(self.bootstrap),
+        }
+
+
+def options_to_json(options: Any) -> dict:
+    out = {}
+    for f in dataclasses.fields(options):
+        v = getattr(options, f.name)
+        out[f.name] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
+def _tname(v: Any) -> str:
+    if v is None:
+        return "null"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(v), type(v).__name__)
+
+
+def coerce(value: Any, annotation: Any, where: str, doc: Document | None, path: tuple):
+    """Check and convert a YAML value against a dataclass field annotation."""
+    file = doc.file if doc else None
+    line = doc.line(*path) if doc else None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if value is None and type(None) in args:
+            return None
+        non_none = [a for a in args if a is not type(None)]
+        errors = []
+        for a in non_none:
+            try:
+                return coerce(value, a, where, doc, path)
+            except ConfigError as exc:
+                errors.append(exc)
+        raise errors[0]
+    if origin is typing.Literal:
+        if value not in args:
+            raise ConfigError(f"must be one of {', '.join(map(str, args))}, got '{value}'"
+                              f"{did_you_mean(value, args)}", file=file, line=line, field=where)
+        return value
+    if origin in (tuple, list):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ConfigError(f"must be a list, got {_tname(value)}", file=file, line=line, field=where)
+        inner = args[0] if args else Any
+        return tuple(coerce(v, inner, f"{where}[{i}]", doc, path + (i,)) for i, v in enumerate(value))
+    if origin in (dict, Mapping) or annotation in (dict,):
+        if not isinstance(value, dict):
+            raise ConfigError(f"must be a mapping, got {_tname(value)}", file=file, line=line, field=where)
+        return dict(value)
+    if annotation is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"must be true or false, got {_tname(value)}", file=file, line=line, field=where)
+        return value
+    if annotation is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"must be a whole number, got {_tname(value)} '{value}'", file=file, line=line,
+                              field=where)
+        return value
+    if annotation is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"must be a number, got {_tname(value)} '{value}'", file=file, line=line, field=where)
+        return float(value)
+    if annotation is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"must be text, got {_tname(value)}", file=file, line=line, field=where)
+        return value
+    return value
+
+
+def build_dataclass(cls: type, raw: Any, where: str, doc: Document | None = None, path: tuple = ()):
+    """Build a frozen options dataclass from a mapping, with unknown-key and type errors."""
+    file = doc.file if doc else None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=file, line=doc.line(*path) if doc else None,
+                          field=where)
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    kwargs = {}
+    for key, value in raw.items():
+        if key not in names:
+            raise ConfigError(f"unknown option '{key}'{did_you_mean(key, names)}", file=file,
+                              line=doc.line(*path, key) if doc else None, field=f"{where}.{key}")
+        kwargs[key] = coerce(value, hints[key], f"{where}.{key}", doc, path + (key,))
+    try:
+        obj = cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc), file=file, line=doc.line(*path) if doc else None, field=where) from None
+    check = getattr(obj, "validate", None)
+    if check is not None:
+        problem = check()
+        if problem:
+            fname, message = problem
+            raise ConfigError(message, file=file, line=doc.line(*path, fname) if doc else None,
+                              field=f"{where}.{fname}")
+    return obj
+
+
+def _parse_scorers(raw: Any, doc: Document) -> tuple[ScorerConfig, ...]:
+    if raw is None:
+        raise ConfigError("at least one scorer is required", file=doc.file, line=doc.line("scorers"),
+                          field="scorers")
+    if isinstance(raw, list):  # scorers: [rouge, support]
+        if not all(isinstance(x, str) for x in raw):
+            raise ConfigError("must be a mapping of scorer name to options, or a list of names", file=doc.file,
+                              line=doc.line("scorers"), field="scorers")
+        raw = {name: {} for name in raw}
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError(f"must be a mapping of scorer name to options, got {_tname(raw)}", file=doc.file,
+                          line=doc.line("scorers"), field="scorers")
+    out = []
+    for name, opts in raw.items():
+        cls = registry.get_scorer_class(name, file=doc.file, line=doc.line("scorers", name))
+        out.append(ScorerConfig(name=name, options=build_dataclass(cls.Options, opts, f"scorers.{name}", doc,
+                                                                   ("scorers", name))))
+    return tuple(out)
+
+
+def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[str, bool]:
+    """``<scorer>.<metric>`` -> higher is better, for the configured scorers."""
+    out = {}
+    for s in scorers:
+        cls = registry.get_scorer_class(s.name)
+        for metric, hib in cls.higher_is_better.items():
+            out[f"{s.name}.{metric}"] = hib
+    return out
+
+
+def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[GateRule, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        for key in raw:
+            if key != "rules":
+                raise ConfigError(f"unknown key '{key}'{did_you_mean(key, ['rules'])}", file=doc.file,
+                                  line=doc.line("gate", key), field=f"gate.{key}")
+        raw = raw.get("rules") or []
+        base: tuple = ("gate", "rules")
+    else:
+        base = ("gate",)
+    if not isinstance(raw, list):
+        raise ConfigError(f"must be a list of rules, got {_tname(raw)}", file=doc.file, line=doc.line(*base),
+                          field="gate.rules")
+    rules = []
+    for i, r in enumerate(raw):
+        path = base + (i,)
+        where = f"gate.rules[{i}]"
+        if not isinstance(r, dict):
+            raise ConfigError(f"must be a mapping, got {_tname(r)}", file=doc.file, line=doc.line(*path), field=where)
+        for key in r:
+            if key not in RULE_KEYS:
+                raise ConfigError(f"unknown key '{key}'{did_you_mean(key, RULE_KEYS)}", file=doc.file,
+                                  line=doc.line(*path, key), field=f"{where}.{key}")
+        metric = r.get("metric")
+        if not isinstance(metric, str):
+            raise ConfigError("missing required field" if metric is None else f"must be text, got {_tname(metric)}",
+                              file=doc.file, line=doc.line(*path, "metric"), field=f"{where}.metric")
+        if metric not in metrics:
+            raise ConfigError(f"unknown metric '{metric}'{did_you_mean(metric, metrics)}", file=doc.file,
+                              line=doc.line(*path, "metric"), field=f"{where}.metric")
+        lo = coerce(r.get("min"), float | None, f"{where}.min", doc, path + ("min",))
+        hi = coerce(r.get("max"), float | None, f"{where}.max", doc, path + ("max",))
+        if lo is None and hi is None:
+            raise ConfigError("a rule needs 'min' or 'max'", file=doc.file, line=doc.line(*path), field=where)
+        if lo is not None and hi is not None and lo > hi:
+            raise ConfigError(f"contradictory thresholds: min {lo:g} is above max {hi:g}", file=doc.file,
+                              line=doc.line(*path, "min"), field=f"{where}.min")
+        systems = r.get("systems")
+        if systems is not None:
+            systems = coerce(systems, tuple[str, ...], f"{where}.systems", doc, path + ("systems",))
+        on = coerce(r.get("on", "mean"), typing.Literal[RULE_ON], f"{where}.on", doc, path + ("on",))  # type: ignore
+        rules.append(GateRule(metric=metric, min=lo, max=hi, systems=systems, on=on))
+    return tuple(rules)
+
+
+def load_config(path: Path | str) -> Config:
+    path = Path(path)
+    doc = load_yaml(path, error_cls=ConfigError)
+    return config_from_document(doc)
+
+
+def config_from_document(doc: Document) -> Config:
+    raw = doc.data
+    if not isinstance(raw, dict):
+        raise ConfigError(f"the top level must be a mapping, got {_tname(raw)}", file=doc.file, line=doc.line())
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise ConfigError(f"unknown key '{key}'{did_you_mean(key, TOP_KEYS)}", file=doc.file,
+                              line=doc.line(key), field=key)
+    scorers = _parse_scorers(raw.get("scorers"), doc)
+    metrics = known_metrics(scorers)
+    gate = _parse_rules(raw.get("gate"), doc, metrics)
+    boot = build_dataclass(BootstrapConfig, raw.get("bootstrap"), "bootstrap", doc, ("bootstrap",))
+    if boot.resamples < 1:
+        raise ConfigError("must be at least 1", file=doc.file, line=doc.line("bootstrap", "resamples"),
+                          field="bootstrap.resamples")
+    if not 0 < boot.confidence < 1:
+        raise ConfigError("must be between 0 and 1", file=doc.file, line=doc.line("bootstrap", "confidence"),
+                          field="bootstrap.confidence")
+    return Config(scorers=scorers, gate=gate, bootstrap=boot, file=doc.file)
+
+
+def default_config_path() -> Path:
+    return Path("configs/default.yaml")

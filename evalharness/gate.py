@@ -1,0 +1,130 @@
+"""The gate: config rules and case expectations -> pass/fail with reasons.
+
+A scorer error is always a failure (kind "error"): the gate never passes on
+missing scores.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Sequence
+
+from .aggregate import MetricSummary
+from .cases import Case
+from .config import GateRule
+from .report import CaseResult, GateCheck, GateFailure, GateResult
+
+
+def _violates(value: float, rule: GateRule) -> float | None:
+    """The bound that ``value`` misses, or None."""
+    if rule.min is not None and value < rule.min:
+        return rule.min
+    if rule.max is not None and value > rule.max:
+        return rule.max
+    return None
+
+
+def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, MetricSummary]],
+                cases: Sequence[CaseResult]) -> tuple[list[GateFailure], list[GateCheck]]:
+    failures, checks = [], []
+    for rule in rules:
+        targets = rule.systems if rule.systems is not None else tuple(systems)
+        for system in targets:
+            name = rule.describe()
+            if system not in systems:
+                msg = f"{name}: system '{system}' is not in this run"
+                failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck("rule", name, system, None, False, msg))
+                continue
+            summary = systems[system].get(rule.metric)
+            if summary is None:
+                msg = f"{name}: no value for system '{system}' (metric not applicable to any case)"
+                failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck("rule", name, system, None, False, msg))
+                continue
+            bad: list[GateFailure] = []
+            if rule.on == "every":
+                for case in cases:
+                    cand = case.candidate(system)
+                    if cand is None or rule.metric not in cand.scores:
+                        continue
+                    value = cand.scores[rule.metric]
+                    bound = _violates(value, rule)
+                    if bound is not None:
+                        bad.append(GateFailure("rule", f"{name}: {system} on case '{case.id}' is {value:.4f} "
+                                               f"(bound {bound:g})", rule=name, metric=rule.metric,
+                                               system=system, case_id=case.id, value=value, bound=bound))
+            else:
+                value = getattr(summary, rule.on)
+                bound = _violates(value, rule)
+                if bound is not None:
+                    bad.append(GateFailure("rule", f"{name}: {system} has {rule.on} {value:.4f} (bound {bound:g})",
+                                           rule=name, metric=rule.metric, system=system, value=value, bound=bound))
+            failures.extend(bad)
+            checks.append(GateCheck("rule", name, system, None, not bad, "; ".join(f.message for f in bad)))
+    return failures, checks
+
+
+def _phrase_flagged(summary: str, phrase: str, spans) -> bool:
+    for m in re.finditer(re.escape(phrase), summary):
+        if any(s.start <= m.start() and m.end() <= s.end for s in spans):
+            return True
+    return False
+
+
+def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult]) -> tuple[list[GateFailure],
+                                                                                      list[GateCheck]]:
+    by_id = {r.id: r for r in results}
+    failures, checks = [], []
+    for case in cases:
+        result = by_id.get(case.id)
+        if result is None:
+            continue
+        for system, exp in case.expect.items():
+            cand = result.candidate(system)
+            if cand is None:
+                continue
+            name = f"expect {case.id}/{system}"
+            bad: list[str] = []
+            if exp.flags is not None:
+                if "support" in cand.errors:
+                    bad.append("flags cannot be checked: the support scorer failed")
+                else:
+                    spans = [s for c in cand.flagged for s in c.unsupported_spans]
+                    if not exp.flags and cand.flagged:
+                        bad.append("expected no flagged claim, got: " +
+                                   "; ".join(f"'{c.text}'" for c in cand.flagged))
+                    for phrase in exp.flags:
+                        if not _phrase_flagged(cand.summary, phrase, spans):
+                            bad.append(f"expected '{phrase}' inside an unsupported span; flagged spans: " +
+                                       (", ".join(f"'{s.text}'" for s in spans) or "none"))
+            for kind, bounds in (("min", exp.min), ("max", exp.max)):
+                for metric, bound in bounds.items():
+                    value = cand.scores.get(metric)
+                    if value is None:
+                        bad.append(f"{metric} has no value" +
+                                   (f" ({cand.not_applicable[metric]})" if metric in cand.not_applicable else ""))
+                    elif (kind == "min" and value < bound) or (kind == "max" and value > bound):
+                        bad.append(f"{metric} = {value:.4f}, expected {'>=' if kind == 'min' else '<='} {bound:g}")
+            for msg in bad:
+                failures.append(GateFailure("expect", f"{name}: {msg}", rule=name, system=system, case_id=case.id))
+            checks.append(GateCheck("expect", name, system, case.id, not bad, "; ".join(bad)))
+    return failures, checks
+
+
+def error_failures(results: Iterable[CaseResult]) -> list[GateFailure]:
+    out = []
+    for case in results:
+        for cand in case.candidates:
+            for scorer, msg in cand.errors.items():
+                out.append(GateFailure("error", f"{scorer} failed on case '{case.id}', system '{cand.system}': {msg}",
+                                       system=cand.system, case_id=case.id, metric=scorer))
+    return out
+
+
+def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], results: Sequence[CaseResult]) -> GateResult:
+    errors = error_failures(results)
+    rule_f, rule_c = check_rules(rules, systems, results)
+    exp_f, exp_c = check_expectations(cases, results)
+    failures = tuple(errors + rule_f + exp_f)
+    return GateResult(passed=not failures, failures=failures, checks=tuple(rule_c + exp_c))

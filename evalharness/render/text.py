@@ -1,0 +1,78 @@
+"""Plain-text rendering for terminals and logs."""
+
+from __future__ import annotations
+
+import textwrap
+
+from . import fmt_summary, fmt_value, shown_metrics
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for j, r in enumerate(rows):
+        out.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        if j == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def system_table(report) -> list[str]:
+    systems = list(report.systems)
+    if not systems:
+        return ["(no systems)"]
+    rows = [["metric"] + systems]
+    for m in shown_metrics(report):
+        arrow = "↑" if report.metrics.get(m, True) else "↓"
+        row = [f"{m} {arrow}"]
+        for s in systems:
+            summ = report.systems[s].get(m)
+            row.append(fmt_summary(summ) if summ else "n/a")
+        rows.append(row)
+    return _table(rows)
+
+
+def render_text(report) -> str:
+    lines = ["evalharness report", "=" * 18, ""]
+    n_cases = len(report.cases)
+    lines.append(f"{n_cases} case(s), {len(report.systems)} system(s); mean [95% bootstrap CI] n")
+    lines.append("")
+    lines.extend(system_table(report))
+    lines.append("")
+    for case in report.cases:
+        lines.append(f"case {case.id}")
+        for cand in case.candidates:
+            scores = ", ".join(f"{m}={fmt_value(cand.scores[m])}" for m in shown_metrics(report) if m in cand.scores)
+            lines.append(f"  {cand.system}: {scores}")
+            for m, why in sorted(cand.not_applicable.items()):
+                if m in shown_metrics(report) and m.endswith(tuple(f".{x}" for x in ("rouge1", "f1", "supported_rate"))):
+                    lines.append(f"    n/a {m}: {why}")
+            for scorer, msg in cand.errors.items():
+                lines.append(f"    ERROR {scorer}: {msg}")
+            for note in cand.notes:
+                lines.append(f"    note: {note}")
+            for c in cand.flagged:
+                lines.append(f"    ✗ unsupported (score {c.score:.2f}): \"{c.text}\"")
+                if c.unsupported_spans:
+                    lines.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+                if c.evidence:
+                    ev = textwrap.shorten(c.evidence.text, 220, placeholder=" …")
+                    lines.append(f"      closest evidence [{c.evidence.start}:{c.evidence.end}]: \"{ev}\"")
+                else:
+                    lines.append("      closest evidence: none")
+                for r in c.reasons:
+                    lines.append(f"      why: {r}")
+        lines.append("")
+    lines.append(gate_text(report))
+    return "\n".join(lines) + "\n"
+
+
+def gate_text(report) -> str:
+    g = report.gate
+    if g.passed:
+        n = len(g.checks)
+        return f"GATE PASSED ({n} check(s))"
+    lines = [f"GATE FAILED ({len(g.failures)} failure(s))"]
+    for f in g.failures:
+        lines.append(f"  [{f.kind}] {f.message}")
+    return "\n".join(lines)

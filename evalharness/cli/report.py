@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+ORDER = 30
+
 
 def add_parser(sub) -> None:
     from ..render import FORMATS

@@ -10,6 +10,8 @@ from .common import add_inputs, load_inputs
 
 DEFAULT_OUT = "evalharness-out"
 
+ORDER = 10
+
 
 def add_parser(sub) -> None:
     from ..render import FORMATS

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .common import add_inputs, load_inputs
 
+ORDER = 20
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("validate", help="check cases and config without loading any model")

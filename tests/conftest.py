@@ -1,0 +1,36 @@
+"""Shared test helpers. Tests import the package from this checkout (pytest's
+``pythonpath``), and CLI tests run ``python -m evalharness`` in a subprocess so
+exit codes and stderr are exactly what a user sees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DEV = ROOT.parent / "shared" / "bench" / "dev"
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600,
+            input: str | None = None) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.setdefault("HF_HUB_OFFLINE", "1")
+    if env:
+        full_env.update(env)
+    return subprocess.run([sys.executable, "-m", "evalharness", *args], cwd=cwd or ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, input=input)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT

@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import EXIT_USAGE, EvalHarnessError, one_line
+from ..errors import EXIT_SCORER_FAILED, EXIT_USAGE, EvalHarnessError, one_line
 
 def _command_modules() -> list:
     """Every module in this package that defines ``add_parser`` is a subcommand,
@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug must never read as a gate verdict (exit 1)
+        import traceback
+        traceback.print_exc()
+        print(f"evalharness: internal error: {one_line(f'{type(exc).__name__}: {exc}')} (a bug; please report it "
+              f"with the traceback above)", file=sys.stderr)
+        return EXIT_SCORER_FAILED
 
 
 def entry() -> None:

@@ -42,3 +42,11 @@ def test_config_errors_name_file_line_field(tmp_path, text, message):
     with pytest.raises(ConfigError) as e:
         load_config(p)
     assert str(e.value) == message.format(p=p)
+
+
+def test_missing_local_model_folder_is_caught_by_validate(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("scorers:\n  bertscore:\n    model: ./no/such/model\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    assert str(e.value) == f"{p}:3: field 'scorers.bertscore.model': model folder './no/such/model' does not exist"

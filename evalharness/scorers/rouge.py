@@ -46,6 +46,48 @@ def lsum_text(text: str) -> str:
     return "\n".join(s.text for s in split_sentences(text))
 
 
+MEMO_LIMIT = 50_000
+
+
+class _MemoStemmer:
+    """nltk's Porter stemmer with a per-word memo (stemming dominates ROUGE's cost)."""
+
+    def __init__(self) -> None:
+        from nltk.stem import porter
+        self._stemmer = porter.PorterStemmer()  # exactly what rouge-score's DefaultTokenizer builds
+        self._memo: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        out = self._memo.get(word)
+        if out is None:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
+            out = self._memo[word] = self._stemmer.stem(word)
+        return out
+
+
+def memo_tokenizer(use_stemmer: bool):
+    """rouge-score's default tokenisation (its own ``tokenize.tokenize``), memoised per
+    text and per word: references and sources shared by many candidates, and the
+    summary that rougeLsum tokenises a second time, are tokenised once."""
+    from rouge_score import tokenize, tokenizers
+
+    class MemoTokenizer(tokenizers.Tokenizer):
+        def __init__(self) -> None:
+            self._stemmer = _MemoStemmer() if use_stemmer else None
+            self._memo: dict[str, tuple] = {}
+
+        def tokenize(self, text):
+            out = self._memo.get(text)
+            if out is None:
+                if len(self._memo) > MEMO_LIMIT:
+                    self._memo.clear()
+                out = self._memo[text] = tuple(tokenize.tokenize(text, self._stemmer))
+            return list(out)
+
+    return MemoTokenizer()
+
+
 class RougeScorer(Scorer):
     name = "rouge"
     higher_is_better = _hib()
@@ -68,8 +110,24 @@ class RougeScorer(Scorer):
     def _get(self):
         if self._scorer is None:
             from rouge_score import rouge_scorer
-            self._scorer = rouge_scorer.RougeScorer(list(self.options.types), use_stemmer=self.options.use_stemmer)
+            self._scorer = rouge_scorer.RougeScorer(list(self.options.types), use_stemmer=self.options.use_stemmer,
+                                                    tokenizer=memo_tokenizer(self.options.use_stemmer))
+            self._lsum: dict[str, str] = {}
         return self._scorer
+
+    def _lsum_text(self, text: str) -> str:
+        out = self._lsum.get(text)
+        if out is None:
+            if len(self._lsum) > MEMO_LIMIT:
+                self._lsum.clear()
+            out = self._lsum[text] = lsum_text(text)
+        return out
+
+    def __getstate__(self):  # worker processes rebuild the rouge-score objects
+        state = dict(self.__dict__)
+        state["_scorer"] = None
+        state.pop("_lsum", None)
+        return state
 
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
         return [self.score_one(item) for item in items]
@@ -83,8 +141,8 @@ class RougeScorer(Scorer):
             return ItemScore(scores={}, not_applicable=na)
         scorer = self._get()
         split = "rougeLsum" in self.options.types and self.options.split_summaries
-        pred = lsum_text(item.summary) if split else item.summary
-        targets = [lsum_text(ref) if split else ref for ref in item.references]
+        pred = self._lsum_text(item.summary) if split else item.summary
+        targets = [self._lsum_text(ref) if split else ref for ref in item.references]
         # rouge-score's tokenizer treats newlines as spaces for every type but
         # rougeLsum, so the sentence-per-line text gives the same numbers for the others.
         # score_multi keeps, per type, the reference with the best F-measure.

@@ -114,7 +114,12 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
     signatures: dict[str, str] = {}
     timings: dict[str, float] = {}
     for scorer in scorers:
-        signatures[scorer.name] = scorer.signature()
+        try:
+            signatures[scorer.name] = scorer.signature()
+        except ScorerError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - setup failures are scorer failures (exit 3)
+            raise ScorerError(f"cannot set up: {type(exc).__name__}: {exc}", scorer=scorer.name) from None
         t0 = time.perf_counter()
         if cache is not None:
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
@@ -155,7 +160,7 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
                                   candidates=tuple(cands), file=case.file))
 
     systems = aggregate_systems(results, metrics, config)
-    gate = evaluate_gate(config.gate, systems, cases, results)
+    gate = evaluate_gate(config.gate, systems, cases, results, [s.name for s in scorers])
     run = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "duration_s": round(time.time() - started, 3),

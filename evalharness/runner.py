@@ -81,6 +81,8 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
     for scorer in scorers:
         signatures[scorer.name] = scorer.signature()
         t0 = time.perf_counter()
+        if progress:
+            progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
         per_scorer[scorer.name] = executor.run(scorer, items, progress)
         timings[scorer.name] = round(time.perf_counter() - t0, 3)
 

@@ -382,6 +382,6 @@
   var firstFlagged = D.cases.filter(caseFlagged)[0] || D.cases[0];
   state.selected = firstFlagged ? firstFlagged.id : null;
   refresh();
-  window.__eh = { ready: true, renderMs: performance.now() - t0, select: select };
+  window.__eh = { ready: true, renderMs: performance.now() - t0, readyAt: performance.now(), select: select };
   document.documentElement.setAttribute("data-eh-ready", "1");
 })();

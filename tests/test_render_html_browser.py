@@ -110,3 +110,31 @@ def test_selecting_a_case_from_the_heatmap(page):
     b.click('#heatmap g.heatrow[data-case="case-1"] rect.cell')
     assert js(b, "document.getElementById('drill-title').textContent") == "Case case-1"
     assert json.loads(json.dumps(js(b, "[...document.querySelectorAll('#case-table tr.sel')].map(t => t.dataset.case)"))) == ["case-1"]
+
+
+EXAMPLE = Path(__file__).parent / "data" / "example"
+
+
+def test_example_report_screenshot():
+    """The bundled cases scored by the real scorers (tests/data/example: the baseline, and a run where
+    model-b's summaries changed), compared. This screenshot is the one in the README (docs/)."""
+    from evalharness.compare import compare_reports
+    from evalharness.report import read_report
+    base, new = read_report(EXAMPLE / "base.json"), read_report(EXAMPLE / "new.json")
+    comp = compare_reports(base, new)
+    out = ARTIFACTS / "report-example.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(new, comparison=comp, baseline=base), encoding="utf-8")
+    with Browser(width=1400, height=1000) as b:
+        b.navigate(out.as_uri())
+        b.click("#f-regressed")
+        assert js(b, "[...document.querySelectorAll('#case-table tbody tr')].map(t => t.dataset.case)") == \
+            [c.case_id for c in comp.changes if c.regressed]
+        b.click('#case-table tr[data-case="vaccine-trial"]')
+        b.click('.cand[data-system="model-b"] .claim.bad')
+        claim = next(c for c in new.cases if c.id == "vaccine-trial").candidate("model-b").flagged[0]
+        assert js(b, "document.getElementById('evidence-mark').textContent") == claim.evidence.text
+        b.evaluate("document.getElementById('drilldown').scrollIntoView()")
+        b.screenshot(ARTIFACTS / "report-example-drilldown.png")
+        b.evaluate("window.scrollTo(0, 0)")
+        b.screenshot(ARTIFACTS / "report-example.png", full_page=True)

@@ -45,6 +45,9 @@ def run(args) -> int:
     config, cases, root = load_inputs(args)
     out = Path(args.out)
     progress = make_progress(quiet=args.quiet)
+    # Model libraries draw their own bars ("Loading weights"): ours covers loading, theirs would only be noise.
+    import os
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     base = None
     if args.baseline:
         from ..report import read_report

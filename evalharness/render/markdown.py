@@ -13,7 +13,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 def md_escape(text: str) -> str:
     """Escape a text for Markdown: HTML entities first, then Markdown punctuation."""
-    text = html.escape(text, quote=True)
+    text = html.escape(text, quote=False)  # quotes are harmless in Markdown text; &#x27; would show escaped
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("\n", " ")
 

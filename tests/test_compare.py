@@ -178,3 +178,11 @@ def test_cli_compare_scorer_errors_exit_3(cli, reports, tmp_path):
     write_report(broken, tmp_path / "broken.json")
     r = cli("compare", str(reports / "base.json"), str(tmp_path / "broken.json"))
     assert r.returncode == 3
+
+
+def test_merging_twice_keeps_one_copy_of_the_regressions():
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
+    once = merge_gate(new, comp)
+    twice = merge_gate(once, comp)
+    assert twice.gate == once.gate

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pytester"]  # for the pytest plugin's tests
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DEV = ROOT.parent / "shared" / "bench" / "dev"
 
@@ -34,3 +36,10 @@ def cli():
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _own_score_cache(tmp_path_factory, monkeypatch):
+    """Each test gets an empty score cache of its own (CLI subprocesses inherit it),
+    so no test reads another's cached scores or the user's cache."""
+    monkeypatch.setenv("EVALHARNESS_CACHE_DIR", str(tmp_path_factory.mktemp("score-cache")))

@@ -58,11 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - a bug must never read as a gate verdict (exit 1)
+    except Exception as exc:  # noqa: BLE001 - a bug must never read as "gate failed" (exit 1)
+        import os
         import traceback
-        traceback.print_exc()
-        print(f"evalharness: internal error: {one_line(f'{type(exc).__name__}: {exc}')} (a bug; please report it "
-              f"with the traceback above)", file=sys.stderr)
+        if os.environ.get("EVALHARNESS_DEBUG"):
+            traceback.print_exc()
+        print(f"evalharness: internal error: {one_line(f'{type(exc).__name__}: {exc}')} "
+              "(set EVALHARNESS_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_SCORER_FAILED
 
 

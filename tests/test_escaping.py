@@ -9,6 +9,7 @@ report's own tags, no attribute that runs script and no link at all.
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +22,7 @@ from conftest import ROOT, run_cli
 CORPUS = yaml.safe_load((ROOT / "tests" / "fixtures" / "injection.yaml").read_text(encoding="utf-8"))["payloads"]
 PAYLOADS = [p["text"] for p in CORPUS]
 # The tags the Markdown renderer itself produces; anything else came from the input.
-REPORT_TAGS = {"h2", "p", "table", "thead", "tbody", "tr", "th", "td", "em", "strong", "ul", "li", "details",
+REPORT_TAGS = {"h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "em", "strong", "ul", "li", "details",
                "summary"}
 
 
@@ -166,3 +167,62 @@ def test_payloads_through_the_cli(tmp_path):
     assert_inert_html(markdown_to_html(r.stdout))
     t = run_cli("report", str(tmp_path / "out" / "report.json"), "--format", "text")
     assert "\x1b" not in t.stdout and "\u202e" not in t.stdout
+
+
+def merged_report():
+    from evalharness.report import Report
+
+    parts = [report_with(p, i) for i, p in enumerate(PAYLOADS)]
+    return Report(signatures=parts[0].signatures, metrics=parts[0].metrics,
+                  systems={k: v for r in parts for k, v in r.systems.items()},
+                  cases=tuple(c for r in parts for c in r.cases),
+                  gate=type(parts[0].gate)(passed=False, failures=tuple(f for r in parts for f in r.gate.failures)),
+                  headline=parts[0].headline)
+
+
+@pytest.mark.slow
+def test_html_report_runs_no_injected_payload_in_a_browser(tmp_path):
+    """The HTML report (issue 5) with every payload of the corpus in every field, opened in
+    headless chromium: no payload ran, no element came from a payload, and each payload
+    is on the page as text."""
+    from cdp import Browser, find_chromium
+    from evalharness.render.html import render_html
+
+    if find_chromium() is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI needs chromium for the browser test (.ci/run installs it)")
+        pytest.skip("chromium is not installed")
+    page = tmp_path / "report.html"
+    page.write_text(render_html(merged_report()), encoding="utf-8")
+    with Browser(width=1200, height=900) as b:
+        b.send("Page.addScriptToEvaluateOnNewDocument",
+               source="window.__errors = []; window.addEventListener('error', e => window.__errors.push(String(e.message)));")
+        b.navigate(page.as_uri())
+        assert b.evaluate("document.documentElement.getAttribute('data-eh-ready')") == "1"
+        # open every collapsed case so lazily built parts render too, then look again
+        b.evaluate("document.querySelectorAll('details').forEach(d => d.open = true); 1")
+        b.evaluate("document.querySelectorAll('.case, .case-row, [data-case]').forEach(e => e.click && e.click()); 1")
+        assert b.evaluate("typeof window.__evalharness_pwned") == "undefined"
+        assert b.evaluate("window.__errors") == []
+        assert b.evaluate("document.images.length") == 0
+        assert b.evaluate("document.querySelectorAll('iframe, textarea, object, embed, svg[onload], math, meta[http-equiv=refresh], base, a[href^=javascript], a[href^=data]').length") == 0
+        assert b.evaluate("document.scripts.length") == 2  # the report's data and its own script
+        text = b.evaluate("document.body.textContent")
+    for p in PAYLOADS:
+        if "\x00" in p or "\r" in p:
+            continue
+        first_line = p.split("\n")[0].strip()
+        assert first_line in text, p
+
+
+def test_html_report_holds_no_payload_markup():
+    """Without a browser: the payloads appear in the HTML only inside the JSON data
+    block, with every '<' escaped, so none can close the script element."""
+    from evalharness.render.html import render_html
+
+    html = render_html(merged_report())
+    assert "window.__evalharness_pwned" in html  # the data is there ...
+    for p in PAYLOADS:
+        if "<" in p:
+            assert p not in html  # ... but never as raw markup
+    assert html.lower().count("<script") == 2 and html.lower().count("</script") == 2

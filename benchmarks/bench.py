@@ -131,6 +131,20 @@ def bench_bertscore(items: list[ScoreItem]) -> None:
         f"max abs diff {diff:.1e}; target no slower, within 1e-6")
 
 
+def bench_half(items: list[ScoreItem]) -> None:
+    """BERTScore in fp16 against fp32 (the tolerance the README states for GPUs)."""
+    from evalharness.runner import LocalExecutor
+    from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
+
+    full, t_full = timed(lambda: LocalExecutor().run(BertScoreScorer(BertScoreOptions(num_layers=6)), items))
+    half, t_half = timed(lambda: LocalExecutor().run(
+        BertScoreScorer(BertScoreOptions(num_layers=6, precision="fp16")), items))
+    diff = max(abs(a.scores[k] - b.scores[k]) for a, b in zip(full, half) for k in a.scores)
+    from evalharness.models import pick_device
+    row(f"BERTScore fp32 vs fp16 on {pick_device()}, {len(items)} summaries", t_full, t_half,
+        f"max abs diff {diff:.1e} (stated tolerance 1e-3)")
+
+
 def bench_cache(cases: list[Case]) -> None:
     from evalharness.cache import ScoreCache
     from evalharness.config import load_config
@@ -223,7 +237,7 @@ def main() -> None:
     ap.add_argument("--scale", default="100:rouge,1000:rouge,10000:rouge,100:rouge;bertscore;support,"
                                         "1000:rouge;bertscore;support")
     ap.add_argument("--long", default="2500,5000,10000,20000")
-    ap.add_argument("--only", default="rouge,bertscore,cache,scaling,long,truncation")
+    ap.add_argument("--only", default="rouge,bertscore,half,cache,scaling,long,truncation")
     ap.add_argument("--point", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--scorers", default="rouge", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -246,6 +260,8 @@ def main() -> None:
         bench_rouge(items_of(build_cases(min(a.rouge_n, len(rows)), rows)))
     if "bertscore" in only:
         bench_bertscore(items_of(build_cases(min(a.bert_n, len(rows)), rows)))
+    if "half" in only:
+        bench_half(items_of(build_cases(min(a.bert_n, len(rows)), rows)))
     if "cache" in only:
         bench_cache(build_cases(a.full_n, rows))
     if "scaling" in only:

@@ -51,6 +51,11 @@ class BertScoreScorer(Scorer):
         super().__init__(options)
         self._loaded = None
 
+    @property
+    def cacheable(self) -> bool:
+        # with idf, an item's score depends on the other references in its batch
+        return not self.options.idf
+
     def _layers(self) -> int:
         if self.options.num_layers is not None:
             return self.options.num_layers

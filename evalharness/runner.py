@@ -123,7 +123,7 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
         t0 = time.perf_counter()
         if progress:
             progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
-        if cache is not None:
+        if cache is not None and getattr(scorer, "cacheable", True):
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
         else:
             per_scorer[scorer.name] = executor.run(scorer, items, progress)

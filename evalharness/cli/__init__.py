@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         import traceback
         if os.environ.get("EVALHARNESS_DEBUG"):
             traceback.print_exc()
-        print(f"evalharness: internal error: {type(exc).__name__}: {exc} "
+        print(f"evalharness: internal error: {one_line(f'{type(exc).__name__}: {exc}')} "
               "(set EVALHARNESS_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_SCORER_FAILED
 

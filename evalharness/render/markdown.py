@@ -8,14 +8,23 @@ import re
 
 from . import fmt_summary, fmt_value, shown_metrics
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 
 def md_escape(text: str) -> str:
-    """Escape a text for Markdown: HTML entities first, then Markdown punctuation."""
-    text = html.escape(text, quote=False)  # quotes are harmless in Markdown text; &#x27; would show escaped
+    """Escape a text for Markdown: HTML entities first (``&``, ``<``, ``>``; quotes need
+    none in text, and their entities would show literally once ``#`` is escaped),
+    then Markdown punctuation."""
+    text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\n", " ")
+    return _LINE_BREAK.sub(" ", text)
+
+
+def html_block_escape(text: str) -> str:
+    """Escape a text inside a raw HTML block (``<details>`` line), where Markdown
+    escapes are not processed and would show as backslashes."""
+    return _LINE_BREAK.sub(" ", html.escape(text, quote=True))
 
 
 MAX_FAILURES = 20
@@ -162,7 +171,7 @@ def render_markdown(report, comparison=None, *, worst: int = WORST_CASES) -> str
         out.append(f"### Worst cases ({min(worst, len(ranked))} of {len(ranked)} with flags or errors)")
         out.append("")
     for _, _, case, flagged, errors in ranked[:worst]:
-        out.append(f"<details><summary>case {md_escape(case.id)}: {len(flagged)} flagged claim(s)</summary>")
+        out.append(f"<details><summary>case {html_block_escape(case.id)}: {len(flagged)} flagged claim(s)</summary>")
         out.append("")
         for cand, scorer, msg in errors:
             out.append(f"- **{md_escape(cand.system)}** error in {md_escape(scorer)}: {md_escape(msg)}")

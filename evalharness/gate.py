@@ -72,8 +72,10 @@ def _phrase_flagged(summary: str, phrase: str, spans) -> bool:
     return False
 
 
-def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult]) -> tuple[list[GateFailure],
-                                                                                      list[GateCheck]]:
+def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
+                       scorers: Sequence[str] = ("support",)) -> tuple[list[GateFailure], list[GateCheck]]:
+    """Check each case's ``expect`` entries. Flags are checked only when the
+    support scorer ran; metric bounds only for the scorers that ran."""
     by_id = {r.id: r for r in results}
     failures, checks = [], []
     for case in cases:
@@ -86,7 +88,7 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult]) -> 
                 continue
             name = f"expect {case.id}/{system}"
             bad: list[str] = []
-            if exp.flags is not None:
+            if exp.flags is not None and "support" in scorers:
                 if "support" in cand.errors:
                     bad.append("flags cannot be checked: the support scorer failed")
                 else:
@@ -100,6 +102,8 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult]) -> 
                                        (", ".join(f"'{s.text}'" for s in spans) or "none"))
             for kind, bounds in (("min", exp.min), ("max", exp.max)):
                 for metric, bound in bounds.items():
+                    if metric.split(".", 1)[0] not in scorers:
+                        continue
                     value = cand.scores.get(metric)
                     if value is None:
                         bad.append(f"{metric} has no value" +
@@ -122,9 +126,10 @@ def error_failures(results: Iterable[CaseResult]) -> list[GateFailure]:
     return out
 
 
-def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], results: Sequence[CaseResult]) -> GateResult:
+def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], results: Sequence[CaseResult],
+                  scorers: Sequence[str] = ("support",)) -> GateResult:
     errors = error_failures(results)
     rule_f, rule_c = check_rules(rules, systems, results)
-    exp_f, exp_c = check_expectations(cases, results)
+    exp_f, exp_c = check_expectations(cases, results, scorers)
     failures = tuple(errors + rule_f + exp_f)
     return GateResult(passed=not failures, failures=failures, checks=tuple(rule_c + exp_c))

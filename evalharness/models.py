@@ -44,6 +44,18 @@ def resolve_model(name: str) -> tuple[str, str]:
     return name, name.rsplit("/", 1)[-1]
 
 
+def model_problem(name: str) -> str | None:
+    """Why a configured model name cannot work, checked without loading anything:
+    a local path (one that starts with '/', '.', or '~') that does not exist."""
+    if name in (BUNDLED, BUNDLED_NAME, f"sentence-transformers/{BUNDLED_NAME}"):
+        return None
+    if name.startswith(("/", ".", "~")) and not Path(name).expanduser().exists():
+        return f"model folder '{name}' does not exist"
+    if not name.strip():
+        return "must name a model"
+    return None
+
+
 def pick_device(requested: str = "auto") -> str:
     if requested != "auto":
         return requested

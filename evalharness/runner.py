@@ -79,7 +79,12 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
     signatures: dict[str, str] = {}
     timings: dict[str, float] = {}
     for scorer in scorers:
-        signatures[scorer.name] = scorer.signature()
+        try:
+            signatures[scorer.name] = scorer.signature()
+        except ScorerError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - setup failures are scorer failures (exit 3)
+            raise ScorerError(f"cannot set up: {type(exc).__name__}: {exc}", scorer=scorer.name) from None
         t0 = time.perf_counter()
         per_scorer[scorer.name] = executor.run(scorer, items, progress)
         timings[scorer.name] = round(time.perf_counter() - t0, 3)
@@ -118,7 +123,7 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
                                   candidates=tuple(cands), file=case.file))
 
     systems = aggregate_systems(results, metrics, config)
-    gate = evaluate_gate(config.gate, systems, cases, results)
+    gate = evaluate_gate(config.gate, systems, cases, results, [s.name for s in scorers])
     run = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "duration_s": round(time.time() - started, 3),

@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import EXIT_USAGE, EvalHarnessError
+from ..errors import EXIT_SCORER_FAILED, EXIT_USAGE, EvalHarnessError
 
 def _command_modules() -> list:
     """Every module in this package that defines ``add_parser`` is a subcommand,
@@ -58,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug must never read as "gate failed" (exit 1)
+        import os
+        import traceback
+        if os.environ.get("EVALHARNESS_DEBUG"):
+            traceback.print_exc()
+        print(f"evalharness: internal error: {type(exc).__name__}: {exc} "
+              "(set EVALHARNESS_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_SCORER_FAILED
 
 
 def entry() -> None:

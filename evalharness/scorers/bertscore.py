@@ -27,6 +27,10 @@ class BertScoreOptions:
     device: str = "auto"
 
     def validate(self):
+        from ..models import model_problem
+        problem = model_problem(self.model)
+        if problem:
+            return "model", problem
         if self.num_layers is not None and self.num_layers < 1:
             return "num_layers", "must be at least 1"
         if self.batch_size < 1:

@@ -60,7 +60,7 @@ def test_broken_backend_configs(tmp_path, cli, root, body, message):
 def test_a_full_config_validates_without_importing_torch(tmp_path):
     before = "torch" in sys.modules
     path = write(tmp_path, "    backend: ensemble\n    ensemble: {members: [nli, llm], combine: mean}\n"
-                           "    nli:\n      model: /no/such/folder\n      labels: {supported: 1, unsupported: 0}\n"
+                           "    nli:\n      model: some-org/some-fact-checker\n      labels: {supported: 1, unsupported: 0}\n"
                            "    llm:\n      base_url: http://127.0.0.1:8080/v1\n      model: gemma\n"
                            "      api_key_env: JUDGE_KEY\n      samples: 3\n      temperature: 0.7\n")
     cfg = load_config(path)

@@ -154,8 +154,10 @@ def test_api_key_comes_from_the_named_variable_and_is_never_written(tmp_path, mo
     assert any(f.is_file() for f in files)
     assert all(secret not in f.read_text() for f in files if f.is_file())
     monkeypatch.delenv("JUDGE_KEY")
-    with pytest.raises(ScorerError, match="environment variable JUDGE_KEY"):
-        make(srv.base_url, api_key_env="JUDGE_KEY").score_batch([ITEM])
+    [res] = make(srv.base_url, api_key_env="JUDGE_KEY").score_batch([ITEM])
+    assert isinstance(res, ScorerError)
+    assert str(res) == ("scorer 'support', case 'bridge': backend 'llm': the environment variable JUDGE_KEY "
+                        "(api_key_env) is not set")
 
 
 def test_http_error_messages_do_not_leak_the_key(monkeypatch):

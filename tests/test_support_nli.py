@@ -244,6 +244,11 @@ def test_cli_run_with_the_nli_backend(cli, tmp_path, models, root):
 
 def test_validate_does_not_load_the_model(cli, tmp_path, root):
     cfg = tmp_path / "nli.yaml"
+    cfg.write_text("scorers:\n  support:\n    backend: nli\n    nli:\n      model: no-such-org/no-such-nli-model\n")
+    r = cli("validate", str(root / "cases"), "--config", str(cfg), env={"HF_HUB_OFFLINE": "1"})
+    assert r.returncode == 0, r.stderr
     cfg.write_text("scorers:\n  support:\n    backend: nli\n    nli:\n      model: /no/such/model\n")
     r = cli("validate", str(root / "cases"), "--config", str(cfg))
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"evalharness: error: {cfg}:5: field 'scorers.support.nli.model': model folder "
+                                "'/no/such/model' does not exist")

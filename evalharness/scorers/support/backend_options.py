@@ -34,8 +34,11 @@ class NliOptions:
     trust_remote_code: bool = False
 
     def validate(self):
-        if self.model is not None and not self.model.strip():
-            return "model", "must not be empty"
+        if self.model is not None:
+            from ...models import model_problem
+            problem = model_problem(self.model)
+            if problem:
+                return "model", problem
         if self.labels is not None:
             problem = check_label_mapping(self.labels)
             if problem:

@@ -41,26 +41,59 @@ def plan(cases: Sequence[Case]) -> list[ScoreItem]:
 
 @dataclass
 class LocalExecutor:
-    """Runs a scorer in this process, in batches. Other executors (processes, Ray)
-    keep the same contract: results in the order of ``items``, an exception
-    object in place of each item whose batch failed."""
+    """Runs a scorer in this process, in batches; CPU-bound scorers go to
+    ``workers`` worker processes when there is enough work to share. Other
+    executors (Ray) keep the same contract: results in the order of ``items``,
+    an exception object in place of each item whose batch failed, and
+    ``on_batch(start, results)`` called as each batch completes, in order."""
 
     batch_size: int = 256
+    workers: int = 1
 
-    def run(self, scorer, items: Sequence[ScoreItem], progress: Progress | None = None) -> list:
+    def run(self, scorer, items: Sequence[ScoreItem], progress: Progress | None = None,
+            on_batch: Callable[[int, list], None] | None = None) -> list:
+        from .executor import MIN_CHUNK, run_in_processes, score_or_error
+
+        if getattr(scorer, "cpu_bound", False) and self.workers > 1 and len(items) >= 2 * MIN_CHUNK:
+            return run_in_processes(scorer, items, batch_size=self.batch_size, workers=self.workers,
+                                    progress=progress, on_batch=on_batch)
         out: list = []
         for start in range(0, len(items), self.batch_size):
-            batch = items[start:start + self.batch_size]
-            try:
-                res = scorer.score_batch(batch)
-                if len(res) != len(batch):
-                    raise ScorerError(f"returned {len(res)} results for {len(batch)} items", scorer=scorer.name)
-                out.extend(res)
-            except Exception as exc:  # noqa: BLE001 - recorded per item, surfaced as exit 3
-                out.extend([exc] * len(batch))
+            res = score_or_error(scorer, items[start:start + self.batch_size])
+            out.extend(res)
+            if on_batch:
+                on_batch(start, res)
             if progress:
                 progress(scorer.name, len(out), len(items))
         return out
+
+
+def run_cached(scorer, items: Sequence[ScoreItem], executor, cache, progress: Progress | None = None) -> list:
+    """Results for ``items``: cached ones from ``cache``, the rest through
+    ``executor`` (each distinct item scored once), written back batch by batch
+    as they complete, so a killed run keeps its finished batches."""
+    from .cache import item_key, scorer_key
+
+    skey = scorer_key(scorer)
+    keys = [item_key(skey, it) for it in items]
+    found = cache.get_many(keys)
+    todo_idx: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k not in found and k not in todo_idx:
+            todo_idx[k] = i
+    todo = [items[i] for i in todo_idx.values()]
+    todo_keys = list(todo_idx)
+
+    def store(start: int, res: list) -> None:
+        cache.put_many(scorer.name, skey, [(todo_keys[start + j], r) for j, r in enumerate(res)
+                                           if not isinstance(r, BaseException)])
+
+    if todo:
+        fresh = executor.run(scorer, todo, progress, on_batch=store)
+        found.update({k: r for k, r in zip(todo_keys, fresh)})
+    elif progress:
+        progress(scorer.name, len(items), len(items))
+    return [found[k] for k in keys]
 
 
 def _error_text(exc: BaseException) -> str:
@@ -70,9 +103,11 @@ def _error_text(exc: BaseException) -> str:
 
 
 def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: Progress | None = None,
-             scorers: Sequence | None = None, cases_root: Path | None = None) -> Report:
+             scorers: Sequence | None = None, cases_root: Path | None = None, cache=None) -> Report:
+    """Score every candidate with every scorer and build the report. ``cache`` (a
+    :class:`evalharness.cache.ScoreCache`) is used only when given."""
     started = time.time()
-    executor = executor or LocalExecutor()
+    executor = executor or LocalExecutor(batch_size=config.run.batch_size)
     scorers = list(scorers) if scorers is not None else build_scorers(config)
     items = plan(cases)
     per_scorer: dict[str, list] = {}
@@ -86,7 +121,10 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
         except Exception as exc:  # noqa: BLE001 - setup failures are scorer failures (exit 3)
             raise ScorerError(f"cannot set up: {type(exc).__name__}: {exc}", scorer=scorer.name) from None
         t0 = time.perf_counter()
-        per_scorer[scorer.name] = executor.run(scorer, items, progress)
+        if cache is not None:
+            per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
+        else:
+            per_scorer[scorer.name] = executor.run(scorer, items, progress)
         timings[scorer.name] = round(time.perf_counter() - t0, 3)
 
     metrics: dict[str, bool] = {}
@@ -128,6 +166,7 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "duration_s": round(time.time() - started, 3),
         "scorer_seconds": timings,
+        **({"cache": {"hits": cache.hits, "misses": cache.misses}} if cache is not None else {}),
         "provenance": provenance(cases_root),
     }
     return Report(signatures=signatures, metrics=metrics, systems=systems, cases=tuple(results), gate=gate,

@@ -34,3 +34,10 @@ def cli():
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _own_score_cache(tmp_path_factory, monkeypatch):
+    """Each test gets an empty score cache of its own (CLI subprocesses inherit it),
+    so no test reads another's cached scores or the user's cache."""
+    monkeypatch.setenv("EVALHARNESS_CACHE_DIR", str(tmp_path_factory.mktemp("score-cache")))

@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import EXIT_SCORER_FAILED, EXIT_USAGE, EvalHarnessError
+from ..errors import EXIT_SCORER_FAILED, EXIT_USAGE, EvalHarnessError, one_line
 
 def _command_modules() -> list:
     """Every module in this package that defines ``add_parser`` is a subcommand,
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EvalHarnessError as exc:
-        print(f"evalharness: error: {exc}", file=sys.stderr)
+        print(f"evalharness: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("evalharness: interrupted", file=sys.stderr)

@@ -354,3 +354,11 @@ def test_cli_exits_3_naming_backend_and_case_when_the_endpoint_fails(cli, tmp_pa
     assert all("support" in cand["errors"] for case in report["cases"] for cand in case["candidates"])
     assert all("support.supported_rate" not in cand["scores"] for case in report["cases"]
                for cand in case["candidates"])
+
+
+def test_signature_names_model_endpoint_prompt_and_sampling_but_no_credentials():
+    from evalharness import __version__
+    sc = make("http://user:hunter2@127.0.0.1:8080/v1?key=abc", samples=3, temperature=0.7)
+    assert sc.signature() == ("support|backend:llm|llm:fake-judge|endpoint:http://127.0.0.1:8080/v1"
+                              "|prompt:claims-json-v1|temp:0.7|samples:3|maxtok:1024|structured:auto"
+                              f"|threshold:0.5|v:{__version__}")

@@ -90,7 +90,7 @@ class LlmOptions:
     concurrency: int = 4              # requests in flight at once
     structured_output: Literal["auto", "json_schema", "json_object", "off"] = "auto"
     cache: bool = True
-    cache_dir: str | None = None      # None = $EVALHARNESS_CACHE_DIR or ~/.cache/evalharness, then /llm
+    cache_dir: str | None = None      # None = the score cache folder (run.cache_dir's default) + /llm
 
     def validate(self):
         if self.base_url is not None and not re.match(r"^https?://[^\s/]+", self.base_url):

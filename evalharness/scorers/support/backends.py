@@ -103,13 +103,21 @@ def member_signature(o, member: str) -> dict:
                 "maxlen": n.max_length or "model", "window": f"sent,overlap{n.window_overlap:g}"}
     if member == "llm":
         m = o.llm
-        return {"llm": m.model, "prompt": PROMPT_VERSION, "temp": f"{m.temperature:g}", "samples": m.samples,
+        return {"llm": m.model, "endpoint": public_endpoint(m.base_url), "prompt": PROMPT_VERSION, "temp": f"{m.temperature:g}", "samples": m.samples,
                 "maxtok": m.max_tokens, "structured": m.structured_output}
     from ...models import resolve_model
     from .combiner import load_combiner
     _, display = resolve_model(o.model)
     return {"embedding": display, "combiner": load_combiner().version, "para": f"{o.paraphrase_threshold:g}",
             "topk": o.evidence_top_k}
+
+
+def public_endpoint(url: str) -> str:
+    """scheme://host[:port]/path of an endpoint, without credentials or query."""
+    import urllib.parse
+    u = urllib.parse.urlsplit(url)
+    host = u.hostname or ""
+    return f"{u.scheme}://{host}{f':{u.port}' if u.port else ''}{u.path}"
 
 
 def backend_signature(o) -> str:

@@ -280,9 +280,8 @@ def post_json(url: str, payload: dict, headers: dict, timeout: float) -> HttpRep
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("EVALHARNESS_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "evalharness")
-    return Path(base) / "llm"
+    from ...cache import default_cache_dir as score_cache_dir
+    return score_cache_dir() / "llm"
 
 
 class ItemFailed(Exception):

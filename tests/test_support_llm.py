@@ -362,3 +362,11 @@ def test_signature_names_model_endpoint_prompt_and_sampling_but_no_credentials()
     assert sc.signature() == ("support|backend:llm|llm:fake-judge|endpoint:http://127.0.0.1:8080/v1"
                               "|prompt:claims-json-v1|temp:0.7|samples:3|maxtok:1024|structured:auto"
                               f"|threshold:0.5|v:{__version__}")
+
+
+def test_an_item_error_keeps_its_claims_through_pickling():
+    import pickle
+    with FakeChatServer(lambda req, n: ("reply", "{")) as srv:
+        [res] = make(srv.base_url, retries=0).score_batch([ITEM])
+    back = pickle.loads(pickle.dumps(res))
+    assert str(back) == str(res) and back.claims == res.claims and back.case_id == "bridge"

@@ -31,9 +31,17 @@ class ItemError(ScorerError):
     """A summary the backend could not judge completely; ``claims`` keeps what it did judge
     (claims without a valid verdict have verdict "error") so the report can show them."""
 
-    def __init__(self, message: str, *, case_id: str | None, claims: tuple[Claim, ...] = ()) -> None:
+    def __init__(self, message: str, *, case_id: str | None = None, claims: tuple[Claim, ...] = ()) -> None:
         super().__init__(message, scorer="support", case_id=case_id)
+        self.message = message
         self.claims = claims
+
+    def __reduce__(self):  # survives pickling (worker processes, Ray)
+        return (_rebuild_item_error, (self.message, self.case_id, self.claims))
+
+
+def _rebuild_item_error(message: str, case_id: str | None, claims: tuple) -> ItemError:
+    return ItemError(message, case_id=case_id, claims=claims)
 
 
 def check_backend_options(o) -> tuple[str, str] | None:

@@ -114,6 +114,10 @@ def find_text(haystack: str, needle: str, offset: int = 0) -> Span | None:
     return Span(haystack[i:j], i + offset, j + offset)
 
 
+def _echoes_prompt(text: str) -> bool:
+    return ("SOURCE:" in text and "CLAIMS:" in text) or "You check whether each claim" in text
+
+
 def extract_json(content: str) -> tuple[object | None, list[str], str | None]:
     """(value, drift notes, problem). The whole reply should be one JSON value; a
     fenced block or prose around a single object is accepted and noted."""
@@ -136,10 +140,10 @@ def extract_json(content: str) -> tuple[object | None, list[str], str | None]:
             value, end = json.JSONDecoder().raw_decode(text, start)
             return value, ["prose around the JSON"], None
         except json.JSONDecodeError as exc:
-            if "SOURCE:" in text and "CLAIMS:" in text:
+            if _echoes_prompt(text):
                 return None, [], "the reply echoes the prompt instead of answering"
             return None, [], f"malformed JSON ({exc.msg} at char {exc.pos})"
-    if "SOURCE:" in text and "CLAIMS:" in text:
+    if _echoes_prompt(text):
         return None, [], "the reply echoes the prompt instead of answering"
     return None, [], "no JSON object in the reply"
 

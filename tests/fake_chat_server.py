@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def parse_prompt(request: dict) -> tuple[str, list[str]]:
     """The source and the claims our prompt sent."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    user = user[user.index("SOURCE:\n<<<\n"):]
     source = user.split("SOURCE:\n<<<\n", 1)[1].split("\n>>>\n", 1)[0]
     listed = user.split("CLAIMS:\n", 1)[1].split("\n\nReturn the JSON", 1)[0]
     claims = [re.sub(r"^\d+\. ", "", line) for line in listed.splitlines()]

@@ -370,3 +370,13 @@ def test_an_item_error_keeps_its_claims_through_pickling():
         [res] = make(srv.base_url, retries=0).score_batch([ITEM])
     back = pickle.loads(pickle.dumps(res))
     assert str(back) == str(res) and back.claims == res.claims and back.case_id == "bridge"
+
+
+def test_instructions_can_go_in_the_user_turn_for_chat_formats_without_a_system_role():
+    with FakeChatServer(lambda req, n: ("reply", GOOD)) as srv:
+        [res] = make(srv.base_url, instructions_in="user").score_batch([ITEM])
+    messages = json.loads(srv.requests[0]["body"])["messages"]
+    assert [m["role"] for m in messages] == ["user"]
+    assert messages[0]["content"].startswith("You check whether each claim") and "SOURCE:\n<<<\n" in messages[0]["content"]
+    assert isinstance(res, ItemScore)
+    assert "instructions:user" in make(srv.base_url, instructions_in="user").signature()

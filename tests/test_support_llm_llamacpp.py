@@ -54,6 +54,7 @@ def server(tmp_path_factory):
     with open(log, "wb") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host",
                                  "127.0.0.1", "--port", str(port), "--model_alias", "gemma-3-270m",
+                                 "--chat_format", "gemma",  # the .gguf carries no chat template
                                  "--n_ctx", "8192", "--n_threads", str(min(4, os.cpu_count() or 1))],
                                 stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
@@ -83,7 +84,7 @@ def server(tmp_path_factory):
 
 def config(tmp_path: Path, url: str, **llm) -> str:
     opts = {"base_url": url, "model": "gemma-3-270m", "cache": False, "timeout_s": 180, "retries": 2,
-            "backoff_s": 0.5, "concurrency": 1, "max_tokens": 768, **llm}
+            "backoff_s": 0.5, "concurrency": 1, "max_tokens": 768, "instructions_in": "user", **llm}
     path = tmp_path / "gemma.yaml"
     path.write_text(json.dumps({"scorers": {"support": {"backend": "llm", "llm": opts}}}))
     return str(path)

@@ -89,6 +89,7 @@ class LlmOptions:
     backoff_s: float = 1.0            # first retry delay; doubles each time (Retry-After is honoured)
     concurrency: int = 4              # requests in flight at once
     structured_output: Literal["auto", "json_schema", "json_object", "off"] = "auto"
+    instructions_in: Literal["system", "user"] = "system"  # "user" for chat formats without a system role (Gemma)
     cache: bool = True
     cache_dir: str | None = None      # None = the score cache folder (run.cache_dir's default) + /llm
 

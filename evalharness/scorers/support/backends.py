@@ -112,7 +112,8 @@ def member_signature(o, member: str) -> dict:
     if member == "llm":
         m = o.llm
         return {"llm": m.model, "endpoint": public_endpoint(m.base_url), "prompt": PROMPT_VERSION, "temp": f"{m.temperature:g}", "samples": m.samples,
-                "maxtok": m.max_tokens, "structured": m.structured_output}
+                "maxtok": m.max_tokens, "structured": m.structured_output,
+                **({"instructions": "user"} if m.instructions_in == "user" else {})}
     from ...models import resolve_model
     from .combiner import load_combiner
     _, display = resolve_model(o.model)

@@ -69,6 +69,12 @@ def user_prompt(source: str, claims: Sequence[Span]) -> str:
             f"Return the JSON object with entries for claims 1 to {len(claims)}.")
 
 
+def build_messages(source: str, claims: Sequence[Span], instructions_in: str = "system") -> list[dict]:
+    if instructions_in == "user":  # chat formats without a system role (Gemma) would drop it
+        return [{"role": "user", "content": SYSTEM_PROMPT + "\n\n" + user_prompt(source, claims)}]
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user_prompt(source, claims)}]
+
+
 def response_format(mode: str) -> dict | None:
     if mode == "json_schema":
         return {"type": "json_schema", "json_schema": {"name": "claim_verdicts", "strict": True, "schema": SCHEMA}}
@@ -393,8 +399,8 @@ class LlmBackend:
         hit = self._cache_get(key, item, claims)
         if hit is not None:
             return hit
-        messages = [{"role": "system", "content": SYSTEM_PROMPT},
-                    {"role": "user", "content": user_prompt(item.source, claims)}]
+        messages = build_messages(item.source, claims, self.o.instructions_in)
+        first_turn = len(messages)
         budget = [self.o.retries + 1]
         best: dict[int, Judgement] = {}
         problems: dict[int, str] = {}
@@ -415,7 +421,7 @@ class LlmBackend:
                 f"claim {c}: {p}" for c, p in sorted(checked.problems.items()))))
             if budget[0] <= 0:
                 break
-            messages = messages[:2] + [{"role": "assistant", "content": (content or "")[:4000]},
+            messages = messages[:first_turn] + [{"role": "assistant", "content": (content or "")[:4000]},
                                        {"role": "user", "content": feedback(checked)}]
         result = SampleResult(best, problems, notes)
         if not problems:

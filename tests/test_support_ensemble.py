@@ -7,7 +7,7 @@ import pytest
 
 from evalharness.config import build_dataclass
 from evalharness.errors import ScorerError
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.results import ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from fake_chat_server import FakeChatServer
 from test_support_nli import NLI3, build_model

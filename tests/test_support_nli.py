@@ -229,7 +229,7 @@ def test_cli_exits_3_when_the_label_mapping_cannot_be_resolved(cli, tmp_path, mo
 def test_cli_run_with_the_nli_backend(cli, tmp_path, models, root):
     cfg = tmp_path / "nli.yaml"
     cfg.write_text(json.dumps({"scorers": {"support": {"backend": "nli", "nli": {"model": models["nli3"]}}}}))
-    r = cli("run", str(root / "cases"), "--config", str(cfg), "--out", str(tmp_path / "o"))
+    r = cli("run", str(root / "cases" / "kursk-truce.yaml"), "--config", str(cfg), "--out", str(tmp_path / "o"))
     assert r.returncode in (0, 1), r.stdout + r.stderr
     report = json.loads((tmp_path / "o" / "report.json").read_text())
     assert "backend:nli" in report["signatures"]["support"]

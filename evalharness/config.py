@@ -119,6 +119,8 @@ def options_to_json(options: Any) -> dict:
     out = {}
     for f in dataclasses.fields(options):
         v = getattr(options, f.name)
+        if dataclasses.is_dataclass(v):
+            v = options_to_json(v)
         out[f.name] = list(v) if isinstance(v, tuple) else v
     return out
 
@@ -183,6 +185,8 @@ def coerce(value: Any, annotation: Any, where: str, doc: Document | None, path: 
         if not isinstance(value, str):
             raise ConfigError(f"must be text, got {_tname(value)}", file=file, line=line, field=where)
         return value
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):  # nested option section
+        return build_dataclass(annotation, value, where, doc, path)
     return value
 
 

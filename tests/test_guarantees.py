@@ -1,12 +1,12 @@
 """The run-level guarantees: deterministic reports, recorded provenance, no network
 on a default run, and API keys that never leak.
 
-Extension points for branches that land later (see README "Guarantees"):
+Extension points (see README "Guarantees"):
 - EXECUTOR_VARIANTS: ways to run one job (workers, cache on/off, cold/warm) that
   must give the same report bytes; add ("ray", ["--executor", "ray"]) where Ray runs.
-- SECRET_ENV: the llm backend (issue 4) reads its key from the environment; add
-  its variable here and a config that selects it (pointed at a 127.0.0.1 server).
-- cache folders: pass them to ``assert_no_secret`` when the score cache lands.
+- SECRET_ENV: every environment variable that gets the sentinel key; a new backend's
+  key variable goes here, and its run (against a 127.0.0.1 server) next to
+  test_llm_backend_uses_the_key_only_in_its_request_and_reaches_only_loopback.
 """
 
 from __future__ import annotations
@@ -362,3 +362,43 @@ def test_killed_runs_leave_nothing_partial_and_rerun_matches(tmp_path, default_r
     _, _, _, first, first_text = default_run  # the uninterrupted reference run, with a cache of its own
     assert r.returncode == first.returncode, r.stderr
     assert report_without_run((out / "report.json").read_text()) == report_without_run(first_text)
+
+
+# -- the llm backend (issue 4): key from the environment, loopback only ----------------------
+
+def _llm_config(tmp_path: Path, url: str, **extra) -> Path:
+    llm = {"base_url": url, "model": "fake-judge", "api_key_env": "EVALHARNESS_LLM_API_KEY", "cache": True,
+           "cache_dir": str(tmp_path / "llm-cache"), "backoff_s": 0.01, "timeout_s": 5, **extra}
+    path = tmp_path / "llm.yaml"
+    path.write_text(json.dumps({"scorers": {"rouge": {}, "support": {"backend": "llm", "llm": llm}}}))
+    return path
+
+
+def test_llm_backend_uses_the_key_only_in_its_request_and_reaches_only_loopback(tmp_path):
+    """A real CLI run with the llm backend against a chat server on 127.0.0.1, every
+    other connection refused and the sentinel key in the named variable: the key goes
+    in the Authorization header and nowhere else (report, renderings, stdout, stderr,
+    both caches); a server that echoes the key in a 401 error does not leak it either."""
+    from fake_chat_server import FakeChatServer
+
+    env, log = guarded_env(tmp_path)
+    env["EVALHARNESS_CACHE_DIR"] = str(tmp_path / "score-cache")
+    case = str(ROOT / "cases" / "kursk-truce.yaml")
+    with FakeChatServer() as srv:
+        r = run_guarded(env, "run", case, "--config", str(_llm_config(tmp_path, srv.base_url)), "--out",
+                        str(tmp_path / "out"), "-q", "--format", "markdown")
+    assert r.returncode in (0, 1), r.stderr
+    assert srv.requests and all(q["headers"]["Authorization"] == f"Bearer {SENTINEL}" for q in srv.requests)
+    html = run_guarded(env, "report", str(tmp_path / "out" / "report.json"), "--format", "html")
+    assert html.returncode == 0, html.stderr
+    assert_no_secret(r.stdout, r.stderr, html.stdout, tmp_path / "out", tmp_path / "llm-cache",
+                     tmp_path / "score-cache")
+    assert any(f.is_file() for f in (tmp_path / "llm-cache").rglob("*"))
+
+    with FakeChatServer(lambda req, n: ("json", 401, {"error": f"Incorrect API key provided: {SENTINEL}"})) as srv:
+        bad = run_guarded(env, "run", case, "--config", str(_llm_config(tmp_path, srv.base_url, cache=False)),
+                          "--out", str(tmp_path / "out-401"), "-q")
+    assert bad.returncode == 3, bad.stdout + bad.stderr
+    assert "HTTP 401" in bad.stdout
+    assert_no_secret(bad.stdout, bad.stderr, tmp_path / "out-401")
+    assert not log.exists(), "non-loopback connection attempts: " + log.read_text()

@@ -27,6 +27,7 @@ class SupportOptions:
     max_unit_words: int = 80
     batch_size: int = 64
     device: str = "auto"
+    embedding_cache: bool = True   # keep sentence embeddings on disk between runs (speed only)
 
     def validate(self):
         if not 0.0 <= self.threshold <= 1.0:

@@ -53,10 +53,14 @@ def extract(args) -> None:
     memo_path = Path(args.memo)
     if memo_path.is_file():
         backend.encoder._memo.update(pickle.loads(memo_path.read_bytes()))
-    first = {}
+    # interleave datasets (so a partial run is balanced), rows sharing a source together
+    rank, seen_ds, first = {}, {}, {}
     for i, r in enumerate(rows):
-        first.setdefault(r.source, i)
-    order = sorted(range(len(rows)), key=lambda i: (first[rows[i].source], i))
+        if r.source not in first:
+            first[r.source] = seen_ds.get(r.dataset, 0)
+            seen_ds[r.dataset] = first[r.source] + 1
+        rank[i] = (first[r.source], r.dataset, i)
+    order = sorted(range(len(rows)), key=lambda i: rank[i])
     t0 = time.perf_counter()
     out = open(args.out, "w", encoding="utf-8")
     for b in range(0, len(order), args.batch):
@@ -101,6 +105,14 @@ def load_features(path):
     return [r for r in rows if r["claims"]]
 
 
+SIGNS = {"sim": 1.0, "sim_sent": 1.0, "coverage": 1.0, "source_coverage": 1.0, "bigram_coverage": 1.0,
+         "novel_number": -1.0, "novel_entity": -1.0, "misplaced_entity": -1.0, "misplaced_number": -1.0,
+         "negation_mismatch": -1.0, "antonym": -1.0, "role_swap": -1.0, "novel_words": -1.0}
+CHECKS = {"novel_number", "novel_entity", "misplaced_entity", "misplaced_number", "negation_mismatch", "antonym",
+          "role_swap"}
+CHECK_FLOOR = 1.0
+
+
 def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
     """Logistic weights over claim features; summary logit = soft minimum over claims.
     Rows are weighted so that every dataset, and both labels within it, weigh the
@@ -119,11 +131,23 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
     lengths = torch.tensor([len(x) for x in X])
     flat = torch.cat(X)
     seg = torch.repeat_interleave(torch.arange(len(X)), lengths)
-    w = torch.zeros(n_feat, dtype=torch.float64, requires_grad=True)
+    from evalharness.scorers.support.features import FEATURE_NAMES
+    # Direction constraints keep every weight explainable: evidence of support can only
+    # raise the score, and each explicit error check can only lower it, by at least
+    # CHECK_FLOOR logits (a prior: these checks fire rarely in the dev data, yet a
+    # changed number or a swapped name must never go unnoticed).
+    sign = torch.tensor([SIGNS.get(f, 0.0) for f in FEATURE_NAMES], dtype=torch.float64)
+    floor = torch.tensor([CHECK_FLOOR if f in CHECKS else 0.0 for f in FEATURE_NAMES], dtype=torch.float64)
+    u = torch.zeros(n_feat, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([w, b], max_iter=steps, line_search_fn="strong_wolfe")
+    opt = torch.optim.LBFGS([u, b], max_iter=steps, line_search_fn="strong_wolfe")
+
+    def weights():
+        soft = torch.nn.functional.softplus(u)
+        return torch.where(sign == 0, u, sign * (floor + soft))
 
     def summary_logits():
+        w = weights()
         z = flat @ w + b
         # soft minimum per summary: -tau * log(sum(exp(-z / tau)))
         e = torch.zeros(len(X), dtype=torch.float64).index_add(0, seg, torch.exp(-(z - z.min().detach()) / tau))
@@ -133,12 +157,12 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
         opt.zero_grad()
         zs = summary_logits()
         loss = (wts * torch.nn.functional.binary_cross_entropy_with_logits(zs, y, reduction="none")).sum()
-        loss = loss + l2 * (w ** 2).sum()
+        loss = loss + l2 * (weights() ** 2).sum()
         loss.backward()
         return loss
 
     opt.step(closure)
-    return [float(v) for v in w.detach()], float(b.detach())
+    return [float(v) for v in weights().detach()], float(b.detach())
 
 
 def summary_scores(rows, w, b):

@@ -21,7 +21,7 @@ BACKENDS = ("embedding",)
 class SupportOptions:
     backend: Literal["embedding"] = "embedding"
     model: str = "bundled"
-    threshold: float = 0.5
+    threshold: float = 0.45
     paraphrase_threshold: float = 0.75
     evidence_top_k: int = 2
     max_unit_words: int = 80

@@ -20,7 +20,7 @@ from ...results import Claim, ScoreItem, Span
 from ...text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
-from .features import ClaimCheck, check_claim
+from .features import ClaimCheck, check_claim, source_names
 from . import merge_spans, verdict
 
 LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
@@ -35,6 +35,7 @@ class SourceIndex:
     unit_stems: list[set]   # content stems per unit
     idf: dict               # stem -> idf over units
     bigrams: set            # adjacent content-stem pairs anywhere in the source
+    names: set              # stems the source writes as names
 
 
 def index_source(source: str, max_unit_words: int) -> SourceIndex:
@@ -50,7 +51,8 @@ def index_source(source: str, max_unit_words: int) -> SourceIndex:
     for u in units:
         content = [t.norm for t in u.tokens if is_content(t)]
         bigrams.update(zip(content, content[1:]))
-    return SourceIndex(source, units, [t for u in units for t in u.tokens], unit_stems, idf, bigrams)
+    names = source_names([u.tokens for u in units])
+    return SourceIndex(source, units, [t for u in units for t in u.tokens], unit_stems, idf, bigrams, names)
 
 
 def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[int]:
@@ -165,11 +167,13 @@ class EmbeddingBackend:
                     ev_tokens = [t for u in ev_units for t in u]
                     best = cands[int(order[0])]
                     best_tokens = [t for u in best for t in index.units[u].tokens]
+                    ctx = {t.norm for u in top_units for v in (u - 1, u + 1) if 0 <= v < len(index.units)
+                           for t in index.units[v].tokens}
                     a, b = index.units[best[0]].span.start, index.units[best[-1]].span.end
                     evidence = Span(item.source[a:b], a, b)
                 else:
                     sim = sim_sent = 0.0
-                    ev_units, ev_tokens, evidence, best_tokens = [], [], None, []
+                    ev_units, ev_tokens, evidence, best_tokens, ctx = [], [], None, [], set()
 
                 def paraphrased(claim_words, _evidence, _best=best_tokens):
                     # word-level paraphrase judged against the best evidence only (cost control)
@@ -177,7 +181,7 @@ class EmbeddingBackend:
 
                 chk = check_claim(span.text, span.start, toks, ev_tokens, index.tokens, max(sim, 0.0),
                                   max(sim_sent, 0.0), paraphrased, evidence_units=ev_units,
-                                  source_bigrams=index.bigrams)
+                                  source_bigrams=index.bigrams, source_names=index.names, context_stems=ctx)
                 judged.append((span, chk, evidence))
             out.append(judged)
         return out

@@ -49,9 +49,17 @@ def number_values(tok: Token) -> set[str]:
     return set(parts)
 
 
+TITLES = frozenset("""president vice prime minister chancellor king queen prince princess senator governor mayor
+leader chief general secretary director pope judge officer captain coach manager chairman chairwoman ceo
+spokesman spokeswoman spokesperson professor doctor dr mr mrs ms sir lord lady minister council
+department ministry state states government police army court university republic democrat democrats
+republican republicans party""".split())
+
+
 def is_entity(tok: Token, claim_text: str, claim_start: int) -> bool:
-    """A capitalised word that does not merely start a sentence (or is all caps)."""
-    if not tok.text[:1].isupper() or tok.text.lower() in MONTHS:
+    """A capitalised word that does not merely start a sentence (or is all caps);
+    titles and institutions ("President", "Council") are not names."""
+    if not tok.text[:1].isupper() or tok.text.lower() in MONTHS or tok.text.lower() in TITLES:
         return False
     if len(tok.text) > 1 and tok.text.isupper():
         return True
@@ -143,6 +151,7 @@ class ClaimCheck:
     negation_mismatch: int = 0
     antonyms: int = 0               # claim words whose opposite is in the evidence
     role_swaps: int = 0             # two names/numbers in the reverse order of the evidence
+    novel_words: int = 0            # content words found nowhere in the source
     n_content: int = 0
     blamed: list[Token] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
@@ -151,12 +160,12 @@ class ClaimCheck:
         return [self.sim, self.sim_sent, self.coverage, self.source_coverage, self.bigram_coverage,
                 float(self.novel_numbers > 0), float(self.novel_entities > 0), float(self.misplaced_entities > 0),
                 float(self.misplaced_numbers > 0), float(self.negation_mismatch > 0), float(self.antonyms > 0),
-                float(self.role_swaps > 0), min(self.n_content, 30) / 30.0]
+                float(self.role_swaps > 0), min(self.novel_words, 4) / 4.0, min(self.n_content, 30) / 30.0]
 
 
 FEATURE_NAMES = ("sim", "sim_sent", "coverage", "source_coverage", "bigram_coverage", "novel_number",
                  "novel_entity", "misplaced_entity", "misplaced_number", "negation_mismatch", "antonym",
-                 "role_swap", "length")
+                 "role_swap", "novel_words", "length")
 
 
 def _is_number_token(t: Token) -> bool:
@@ -210,14 +219,43 @@ def _antonym_in_context(claim_tokens: list[Token], i: int, opposite: set[str], e
     return False
 
 
+def _title_stems() -> frozenset:
+    from ...text import stem
+    return frozenset(stem(w) for w in TITLES)
+
+
+TITLE_STEMS = _title_stems()
+
+
+def source_names(units_tokens) -> set[str]:
+    """Stems the source writes as names: capitalised inside a sentence more often than
+    lowercase anywhere. Lets a lowercased summary ("dean cox") still be checked."""
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for tokens in units_tokens:
+        for j, t in enumerate(tokens):
+            if not t.text[:1].isalpha() or t.text.lower() in MONTHS:
+                continue
+            if t.text[:1].isupper():
+                if j > 0:
+                    upper[t.norm] = upper.get(t.norm, 0) + 1
+            else:
+                lower[t.norm] = lower.get(t.norm, 0) + 1
+    from ...text import STOPWORDS
+    return {w for w, c in upper.items() if c > lower.get(w, 0) and w not in STOPWORDS and w not in TITLE_STEMS}
+
+
 def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], evidence_tokens: list[Token],
                 source_tokens: list[Token], sim: float, sim_sent: float, paraphrased,
-                evidence_units: list[list[Token]] | None = None, source_bigrams: set | None = None) -> ClaimCheck:
+                evidence_units: list[list[Token]] | None = None, source_bigrams: set | None = None,
+                source_names: set | None = None, context_stems: set | None = None) -> ClaimCheck:
     """Run the lexical, number, entity, role, antonym and negation checks.
 
     ``paraphrased(tokens, evidence_tokens)`` returns the set of claim-token indices
     that an embedding judge accepts as paraphrases of some evidence word.
-    ``evidence_units`` are the evidence sentences (best first), each a token list.
+    ``evidence_units`` are the evidence sentences (best first), each a token list;
+    ``context_stems`` the stems of the sentences right around them (a name there is
+    not counted as out of place).
     """
     chk = ClaimCheck(sim=sim, sim_sent=sim_sent)
     evidence_units = evidence_units if evidence_units is not None else [evidence_tokens]
@@ -236,6 +274,7 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
     missing_src = [i for i in content if not fuzzy_match(claim_tokens[i].norm, src_stems)]
     para = paraphrased([claim_tokens[i] for i in missing_ev], evidence_tokens) if missing_ev else set()
     unexplained = [i for k, i in enumerate(missing_ev) if k not in para]
+    chk.novel_words = len(missing_src)
     if content:
         chk.coverage = 1.0 - len(unexplained) / len(content)
         chk.source_coverage = 1.0 - len(missing_src) / len(content)
@@ -244,6 +283,25 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
         chk.bigram_coverage = sum(1 for p in pairs if p in source_bigrams) / len(pairs)
 
     blamed = set(unexplained)
+    if source_bigrams is not None:
+        # a phrase of known words the source never puts together, in this order, even
+        # loosely ("world powers" against "a foreign power since World War II")
+        positions: dict[str, list[int]] = {}
+        for j, t in enumerate(source_tokens):
+            positions.setdefault(t.norm, []).append(j)
+
+        def near(x: str, y: str) -> bool:
+            py = positions.get(y, [])
+            return any(0 < q - p <= 6 for p in positions.get(x, []) for q in py)
+
+        for a in range(len(claim_tokens) - 1):
+            ta, tb = claim_tokens[a], claim_tokens[a + 1]
+            if (is_content(ta) and is_content(tb) and tb.start - ta.end <= 1 and a not in blamed
+                    and a + 1 not in blamed and ta.text[:1].islower() and tb.text[:1].islower()
+                    and ta.norm in src_stems and tb.norm in src_stems and (ta.norm, tb.norm) not in source_bigrams
+                    and not near(ta.norm, tb.norm) and not ta.is_number and not tb.is_number):
+                blamed.update((a, a + 1))
+                chk.reasons.append(f"the source never says '{ta.text} {tb.text}'")
     paraphrased_idx = {i for k, i in enumerate(missing_ev) if k in para}
     anchors = []
     for i, t in enumerate(claim_tokens):
@@ -258,15 +316,19 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
                 chk.misplaced_numbers += 1
                 blamed.add(i)
                 chk.reasons.append(f"number '{t.text}' is in the source, but not in the evidence for this claim")
-        elif is_entity(t, claim_text, claim_start):
+        elif is_entity(t, claim_text, claim_start) or (source_names and t.norm in source_names) or (
+                i == 0 and t.text[:1].isupper() and len(claim_tokens) > 1 and claim_tokens[1].text[:1].isupper()
+                and t.text.lower() not in TITLES):
             prev = claim_tokens[i - 1] if i > 0 else None
-            if not (prev is not None and prev.end + 1 >= t.start and is_entity(prev, claim_text, claim_start)):
+            if not (prev is not None and prev.end + 1 >= t.start and (prev.text[:1].isupper() or (
+                    source_names and prev.norm in source_names))):
                 anchors.append(i)  # a multi-word name is one anchor, its first word
             if not fuzzy_match(t.norm, src_stems):
                 chk.novel_entities += 1
                 blamed.add(i)
                 chk.reasons.append(f"name '{t.text}' does not appear in the source")
-            elif not fuzzy_match(t.norm, ev_stems) and i not in paraphrased_idx:
+            elif (not fuzzy_match(t.norm, ev_stems) and i not in paraphrased_idx
+                  and not (context_stems and t.norm in context_stems)):
                 chk.misplaced_entities += 1
                 blamed.add(i)
                 chk.reasons.append(f"name '{t.text}' is in the source, but not in the evidence for this claim")

@@ -69,4 +69,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> None:
-    sys.exit(main())
+    code = main()
+    # The run is over and its outputs are written: a Ctrl-C that lands during
+    # interpreter shutdown must not turn the exit code into a signal death.
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)

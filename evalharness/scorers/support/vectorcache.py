@@ -9,7 +9,6 @@ cache folder; a missing, locked or corrupt file only costs speed, never a result
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -18,8 +17,8 @@ import numpy as np
 
 
 def default_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "evalharness" / "embeddings"
+    from ...cache import default_cache_dir
+    return default_cache_dir() / "embeddings"
 
 
 def _key(text: str) -> str:

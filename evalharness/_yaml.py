@@ -18,6 +18,7 @@ import yaml
 from .errors import InputError
 
 MAX_NODES = 200_000  # expanded nodes per document; a real case file has a few hundred
+MAX_DEPTH = 64       # nesting depth; a real case file nests four or five levels
 MAX_BYTES = 50 * 1024 * 1024
 
 _STANDARD_TAGS = {
@@ -61,18 +62,35 @@ def read_text(path: Path, *, error_cls=InputError, what: str = "file") -> str:
         raise error_cls(f"{what} is {size} bytes, larger than the {MAX_BYTES} byte limit", file=str(path))
     raw = path.read_bytes()
     if b"\x00" in raw:
-        raise error_cls(f"is a binary file, not UTF-8 text", file=str(path))
+        raise error_cls("is a binary file, not UTF-8 text", file=str(path))
+    return decode_utf8(raw, str(path), error_cls)
+
+
+def decode_utf8(raw: bytes, file: str, error_cls=InputError) -> str:
+    """Decode UTF-8 (a leading BOM is allowed) or raise one error naming the line and the bad byte."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise error_cls(f"is not valid UTF-8 (byte {exc.start})", file=str(path), line=line) from None
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error_cls(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); save it as UTF-8",
+                        file=file, line=line) from None
 
 
-def load_yaml(path: Path, *, error_cls=InputError, text: str | None = None) -> Document:
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.context == "expected a single document in the stream":
+        return ("the file holds more than one YAML document ('---'); put several cases in one list instead")
+    if (exc.context and exc.problem and exc.context_mark is not None and exc.problem_mark is not None
+            and exc.context_mark.line != exc.problem_mark.line):
+        return f"YAML syntax error: {problem} ({exc.context} from line {exc.context_mark.line + 1})"
+    return f"YAML syntax error: {problem}"
+
+
+def load_yaml(path: Path, *, error_cls=InputError, text: str | None = None, what: str = "YAML file") -> Document:
     """Parse one YAML file into a :class:`Document`. Multi-document streams are refused."""
     if text is None:
-        text = read_text(path, error_cls=error_cls, what="YAML file")
+        text = read_text(path, error_cls=error_cls, what=what)
     file = str(path)
     try:
         loader = yaml.SafeLoader(text)
@@ -83,10 +101,11 @@ def load_yaml(path: Path, *, error_cls=InputError, text: str | None = None) -> D
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise error_cls(f"YAML syntax error: {problem}", file=file, line=line) from None
+        raise error_cls(_syntax_message(exc), file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise error_cls(f"YAML error: {exc}", file=file) from None
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise error_cls(f"the YAML nests too deeply (more than {MAX_DEPTH} levels); refused", file=file) from None
     doc = Document(file=file, data=None)
     if node is None:
         return doc
@@ -110,7 +129,11 @@ class _Builder:
         if self.count > MAX_NODES:
             self.fail(f"document expands to more than {MAX_NODES} nodes (YAML alias bomb?); refused", node)
         if node.tag not in _STANDARD_TAGS:
-            self.fail(f"YAML tag '{node.tag}' is not allowed; only plain data is accepted", node)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.fail(f"YAML tag '{tag}' refused: only plain data (text, numbers, lists, mappings) is allowed", node)
+        if len(path) > MAX_DEPTH:
+            self.fail(f"the YAML nests too deeply (more than {MAX_DEPTH} levels), or an alias refers to itself; "
+                      f"refused", node)
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
@@ -119,10 +142,11 @@ class _Builder:
                     self.fail("YAML merge keys ('<<') are not supported", key_node)
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.fail("mapping keys must be plain scalars", key_node)
-                key = self.build(key_node, path + ("<key>",))
-                if isinstance(key, (list, dict)) or key is None:
-                    self.fail("mapping keys must be plain scalars", key_node)
-                key = str(key) if not isinstance(key, str) else key
+                if key_node.tag not in _STANDARD_TAGS:
+                    self.build(key_node, path + ("<key>",))  # refuses the tag
+                # Keys are names: take them as written, so YAML 1.1 does not turn
+                # `on:`, `no:` or `yes:` into booleans, nor `1.0:` into a number.
+                key = key_node.value
                 if key in out:
                     self.fail(f"duplicate key '{key}'", key_node)
                 self.doc.lines[path + (key,)] = key_node.start_mark.line + 1

@@ -62,7 +62,8 @@ def _nonempty_text(value: Any, doc: Document, path: tuple, field_name: str) -> s
     if value is None:
         raise CaseError("must be text, got null", file=doc.file, line=doc.line(*path), field=field_name)
     if not isinstance(value, str):
-        raise CaseError(f"must be text, got {_type_name(value)}", file=doc.file, line=doc.line(*path),
+        hint = " (put it in quotes if it is meant as text)" if isinstance(value, (bool, int, float)) else ""
+        raise CaseError(f"must be text, got {_type_name(value)}{hint}", file=doc.file, line=doc.line(*path),
                         field=field_name)
     if not value.strip():
         raise CaseError("must not be empty", file=doc.file, line=doc.line(*path), field=field_name)
@@ -79,7 +80,9 @@ def _check_keys(mapping: dict, allowed: Iterable[str], doc: Document, path: tupl
 
 def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
     if not isinstance(raw, dict):
-        raise CaseError(f"a case must be a mapping, got {_type_name(raw)}", file=doc.file, line=doc.line(*path))
+        where = f"item {path[0] + 1} of the list: " if path else ""
+        raise CaseError(f"{where}a case must be a mapping, got {_type_name(raw)}", file=doc.file,
+                        line=doc.line(*path))
     _check_keys(raw, CASE_KEYS, doc, path, "")
     line = doc.line(*path)
     if "id" not in raw:
@@ -92,9 +95,12 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
     if not case_id:
         raise CaseError("must not be empty", file=doc.file, line=doc.line(*path, "id"), field="id")
 
-    if ("source" in raw) == ("source_file" in raw):
-        raise CaseError("give exactly one of 'source' and 'source_file'", file=doc.file, line=line,
-                        field="source")
+    if "source" not in raw and "source_file" not in raw:
+        raise CaseError("missing required field (give the article as 'source' or 'source_file')", file=doc.file,
+                        line=line, field="source")
+    if "source" in raw and "source_file" in raw:
+        raise CaseError("give 'source' or 'source_file', not both", file=doc.file,
+                        line=doc.line(*path, "source_file"), field="source_file")
     if "source" in raw:
         source = _nonempty_text(raw["source"], doc, path + ("source",), "source")
     else:
@@ -143,13 +149,21 @@ def _read_source_file(value: Any, doc: Document, path: tuple, root: Path) -> str
                         field="source_file")
     base = Path(doc.file).parent
     target = (base / value).resolve()
+    shown_root = str(root)
     root = root.resolve()
     if Path(value).is_absolute() or (target != root and root not in target.parents):
-        raise CaseError(f"'{value}' points outside the cases tree ({root}); refused", file=doc.file, line=line,
-                        field="source_file")
+        raise CaseError(f"'{value}' points outside the cases tree ({shown_root}); refused", file=doc.file,
+                        line=line, field="source_file")
+    if target.is_dir():
+        raise CaseError(f"'{value}' is a directory, not a file", file=doc.file, line=line, field="source_file")
     if not target.is_file():
         raise CaseError(f"'{value}' not found", file=doc.file, line=line, field="source_file")
-    text = read_text(target, error_cls=CaseError, what="source file")
+    try:
+        text = read_text(target, error_cls=CaseError, what="source file")
+    except CaseError as exc:  # name the case file and field; the source file is named by its value
+        where = f" (line {exc.location.line})" if exc.location.line else ""
+        raise CaseError(f"'{value}'{where} {exc.bare_message}", file=doc.file, line=line,
+                        field="source_file") from None
     if not text.strip():
         raise CaseError(f"'{value}' is empty", file=doc.file, line=line, field="source_file")
     return text
@@ -235,6 +249,8 @@ def load_cases(paths: Iterable[Path | str]) -> list[Case]:
                             f"{_type_name(doc.data)}", file=str(file), line=doc.line())
         single = isinstance(doc.data, dict)
         items = [doc.data] if single else doc.data
+        if not items:
+            raise CaseError("the list of cases is empty", file=str(file), line=doc.line())
         for i, raw in enumerate(items):
             path = () if single else (i,)
             case = _parse_case(raw, doc, path, root)
@@ -253,13 +269,16 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
     text = read_text(path, error_cls=CaseError, what="runs file")
     known = {c.id for c in cases}
     out: dict[str, str] = {}
+    first_line: dict[str, int] = {}
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(line, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
-            raise CaseError(f"invalid JSON: {exc.msg}", file=str(path), line=lineno) from None
+            raise CaseError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=str(path), line=lineno) from None
+        except ValueError as exc:
+            raise CaseError(f"invalid JSON: {exc}", file=str(path), line=lineno) from None
         if not isinstance(row, dict):
             raise CaseError(f"each line must be a JSON object, got {_type_name(row)}", file=str(path), line=lineno)
         for key in row:
@@ -284,12 +303,17 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
         if not summary.strip():
             raise CaseError("must not be empty", file=str(path), line=lineno, field="summary")
         if case_id in out:
-            raise CaseError(f"duplicate case id '{case_id}' for system '{system}'", file=str(path), line=lineno,
-                            field="case_id")
+            raise CaseError(f"duplicate case id '{case_id}' for system '{system}' (first at line "
+                            f"{first_line[case_id]})", file=str(path), line=lineno, field="case_id")
         out[case_id] = summary
+        first_line[case_id] = lineno
     if not out:
         raise CaseError("runs file holds no summaries", file=str(path))
     return out
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def with_runs(cases: list[Case], runs: Mapping[str, Mapping[str, str]]) -> list[Case]:

@@ -119,6 +119,8 @@ def options_to_json(options: Any) -> dict:
     out = {}
     for f in dataclasses.fields(options):
         v = getattr(options, f.name)
+        if dataclasses.is_dataclass(v):
+            v = options_to_json(v)
         out[f.name] = list(v) if isinstance(v, tuple) else v
     return out
 
@@ -165,7 +167,8 @@ def coerce(value: Any, annotation: Any, where: str, doc: Document | None, path: 
         return dict(value)
     if annotation is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"must be true or false, got {_tname(value)}", file=file, line=line, field=where)
+            raise ConfigError(f"must be true or false, got {_tname(value)} '{value}'", file=file, line=line,
+                              field=where)
         return value
     if annotation is int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -173,13 +176,17 @@ def coerce(value: Any, annotation: Any, where: str, doc: Document | None, path: 
                               field=where)
         return value
     if annotation is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"must be a finite number, got {value}", file=file, line=line, field=where)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"must be a number, got {_tname(value)} '{value}'", file=file, line=line, field=where)
         return float(value)
     if annotation is str:
         if not isinstance(value, str):
             raise ConfigError(f"must be text, got {_tname(value)}", file=file, line=line, field=where)
         return value
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):  # nested option section
+        return build_dataclass(annotation, value, where, doc, path)
     return value
 
 
@@ -222,7 +229,10 @@ def _parse_scorers(raw: Any, doc: Document) -> tuple[ScorerConfig, ...]:
             raise ConfigError("must be a mapping of scorer name to options, or a list of names", file=doc.file,
                               line=doc.line("scorers"), field="scorers")
         raw = {name: {} for name in raw}
-    if not isinstance(raw, dict) or not raw:
+    if not raw and isinstance(raw, (dict, list)):
+        raise ConfigError("at least one scorer is required", file=doc.file, line=doc.line("scorers"),
+                          field="scorers")
+    if not isinstance(raw, dict):
         raise ConfigError(f"must be a mapping of scorer name to options, got {_tname(raw)}", file=doc.file,
                           line=doc.line("scorers"), field="scorers")
     out = []
@@ -273,7 +283,11 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
             raise ConfigError("missing required field" if metric is None else f"must be text, got {_tname(metric)}",
                               file=doc.file, line=doc.line(*path, "metric"), field=f"{where}.metric")
         if metric not in metrics:
-            raise ConfigError(f"unknown metric '{metric}'{did_you_mean(metric, metrics)}", file=doc.file,
+            scorer = metric.partition(".")[0]
+            hint = did_you_mean(metric, metrics)
+            if not hint and scorer in registry.names() and not any(m.startswith(scorer + ".") for m in metrics):
+                hint = f" (scorer '{scorer}' is not configured under 'scorers')"
+            raise ConfigError(f"unknown metric '{metric}'{hint}", file=doc.file,
                               line=doc.line(*path, "metric"), field=f"{where}.metric")
         lo = coerce(r.get("min"), float | None, f"{where}.min", doc, path + ("min",))
         hi = coerce(r.get("max"), float | None, f"{where}.max", doc, path + ("max",))
@@ -292,12 +306,14 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
 
 def load_config(path: Path | str) -> Config:
     path = Path(path)
-    doc = load_yaml(path, error_cls=ConfigError)
+    doc = load_yaml(path, error_cls=ConfigError, what="config file")
     return config_from_document(doc)
 
 
 def config_from_document(doc: Document) -> Config:
     raw = doc.data
+    if raw is None:
+        raise ConfigError("file is empty; expected a mapping with 'scorers'", file=doc.file, line=1)
     if not isinstance(raw, dict):
         raise ConfigError(f"the top level must be a mapping, got {_tname(raw)}", file=doc.file, line=doc.line())
     for key in raw:

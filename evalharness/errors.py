@@ -81,3 +81,22 @@ def did_you_mean(word: str, choices) -> str:
 
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_UNSAFE_CHARS = None
+
+
+def one_line(text: str) -> str:
+    """Make a message safe to print as one terminal line: line breaks, control
+    characters (terminal escape sequences) and bidirectional overrides are shown
+    as escapes (``\\n``, ``\\x1b``, ``\\u202e``) instead of acting on the terminal."""
+    global _UNSAFE_CHARS
+    if _UNSAFE_CHARS is None:
+        import re
+        _UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    return _UNSAFE_CHARS.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def terminal_safe(text: str) -> str:
+    """:func:`one_line` for multi-line output: keeps line breaks, escapes every other control."""
+    return "\n".join(one_line(line) for line in text.split("\n"))

@@ -124,6 +124,8 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
     # model scorer has started torch's thread pools (see executor._mp_context)
     for scorer in sorted(scorers, key=lambda s: not getattr(s, "cpu_bound", False)):
         t0 = time.perf_counter()
+        if progress:
+            progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
         if cache is not None and getattr(scorer, "cacheable", True):
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
         else:
@@ -149,6 +151,7 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
                     errors[scorer.name] = _error_text(r)
                     for m in scorer.higher_is_better:
                         na[f"{scorer.name}.{m}"] = "scorer failed (see errors)"
+                    claims = getattr(r, "claims", None) or claims  # what a failing backend did judge
                     continue
                 scores.update({f"{scorer.name}.{m}": float(v) for m, v in r.scores.items()})
                 na.update({f"{scorer.name}.{m}": why for m, why in r.not_applicable.items()})

@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from ..errors import EXIT_SCORER_FAILED, EXIT_USAGE, EvalHarnessError
+from ..errors import EXIT_SCORER_FAILED, EXIT_USAGE, EvalHarnessError, one_line
 
 def _command_modules() -> list:
     """Every module in this package that defines ``add_parser`` is a subcommand,
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EvalHarnessError as exc:
-        print(f"evalharness: error: {exc}", file=sys.stderr)
+        print(f"evalharness: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("evalharness: interrupted", file=sys.stderr)
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         import traceback
         if os.environ.get("EVALHARNESS_DEBUG"):
             traceback.print_exc()
-        print(f"evalharness: internal error: {type(exc).__name__}: {exc} "
+        print(f"evalharness: internal error: {one_line(f'{type(exc).__name__}: {exc}')} "
               "(set EVALHARNESS_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_SCORER_FAILED
 

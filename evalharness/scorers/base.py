@@ -43,6 +43,8 @@ class Scorer:
         raise NotImplementedError
 
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
+        """One result per item, in order. An item the scorer could not score may be a
+        ScorerError instead of an ItemScore: the runner records it as that item's error."""
         raise NotImplementedError
 
     def close(self) -> None:

@@ -8,18 +8,19 @@ score in [0, 1], and points at the words nothing in the source supports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
 from ...results import CONTRADICTED, SUPPORTED, UNSUPPORTED, Claim, ItemScore, ScoreItem, Span
 from ..base import Scorer, format_signature, harness_version
+from .backend_options import EnsembleOptions, LlmOptions, NliOptions
 
-BACKENDS = ("embedding",)
+BACKENDS = ("embedding", "nli", "llm", "ensemble")
 
 
 @dataclass(frozen=True)
 class SupportOptions:
-    backend: Literal["embedding"] = "embedding"
+    backend: Literal["embedding", "nli", "llm", "ensemble"] = "embedding"
     model: str = "bundled"
     threshold: float = 0.5
     paraphrase_threshold: float = 0.75
@@ -27,8 +28,15 @@ class SupportOptions:
     max_unit_words: int = 80
     batch_size: int = 64
     device: str = "auto"
+    nli: NliOptions = field(default_factory=NliOptions)
+    llm: LlmOptions = field(default_factory=LlmOptions)
+    ensemble: EnsembleOptions = field(default_factory=EnsembleOptions)
 
     def validate(self):
+        from .backends import check_backend_options
+        problem = check_backend_options(self)
+        if problem:
+            return problem
         if not 0.0 <= self.threshold <= 1.0:
             return "threshold", f"must be between 0 and 1, got {self.threshold:g}"
         if not 0.0 <= self.paraphrase_threshold <= 1.0:
@@ -44,7 +52,8 @@ class SupportOptions:
 
 class SupportScorer(Scorer):
     name = "support"
-    higher_is_better = {"supported_rate": True, "unsupported_claims": False, "score": True}
+    higher_is_better = {"supported_rate": True, "unsupported_claims": False, "score": True,
+                        "contradicted_claims": False, "agreement": True}
     default_metrics = ("supported_rate", "unsupported_claims", "score")
     Options = SupportOptions
 
@@ -52,13 +61,27 @@ class SupportScorer(Scorer):
         super().__init__(options)
         self._backend = None
 
+        from .backends import extra_metrics
+        self.default_metrics = SupportScorer.default_metrics + extra_metrics(self.options)
+
     def backend(self):
         if self._backend is None:
-            from .embedding import EmbeddingBackend
-            self._backend = EmbeddingBackend(self.options)
+            if self.options.backend != "embedding":
+                from .backends import make_backend
+                self._backend = make_backend(self.options)
+            else:
+                from .embedding import EmbeddingBackend
+                self._backend = EmbeddingBackend(self.options)
         return self._backend
 
+    def close(self) -> None:
+        if self._backend is not None and hasattr(self._backend, "close"):
+            self._backend.close()
+
     def signature(self) -> str:
+        if self.options.backend != "embedding":
+            from .backends import backend_signature
+            return backend_signature(self.options)
         from ...models import resolve_model
         from .combiner import load_combiner
         o = self.options
@@ -70,6 +93,9 @@ class SupportScorer(Scorer):
         })
 
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
+        if self.options.backend != "embedding":
+            from .backends import score_items
+            return score_items(self.backend, self.options, items)
         claims_per_item = self.backend().judge(items)
         return [summarise_claims(claims) for claims in claims_per_item]
 
@@ -80,7 +106,9 @@ def summarise_claims(claims: Sequence[Claim]) -> ItemScore:
         return ItemScore(scores={}, not_applicable={m: reason for m in SupportScorer.higher_is_better})
     flagged = sum(1 for c in claims if not c.supported)
     return ItemScore(scores={"supported_rate": 1.0 - flagged / len(claims), "unsupported_claims": float(flagged),
-                             "score": min(c.score for c in claims)}, claims=tuple(claims))
+                             "score": min(c.score for c in claims)}, claims=tuple(claims),
+                     not_applicable={"contradicted_claims": "this backend does not tell contradicted from unsupported",
+                                     "agreement": "measured only by the llm backend with samples > 1"})
 
 
 def merge_spans(text: str, tokens, stop_gap=None) -> tuple[Span, ...]:

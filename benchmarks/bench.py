@@ -268,7 +268,8 @@ def main() -> None:
     ap.add_argument("--bert-n", type=int, default=600)
     ap.add_argument("--half-n", type=int, default=150)
     ap.add_argument("--full-n", type=int, default=200)
-    ap.add_argument("--scale", default="100:rouge,1000:rouge,10000:rouge,100:rouge;bertscore;support,"
+    ap.add_argument("--scale", default=None, help="N:scorer;scorer,... (default: 100:rouge,1000:rouge,...)")
+    ap.add_argument("--scale-default", help=argparse.SUPPRESS, default="100:rouge,1000:rouge,10000:rouge,100:rouge;bertscore;support,"
                                         "1000:rouge;bertscore;support")
     ap.add_argument("--long", default="2500,5000,10000,20000")
     ap.add_argument("--only", default="rouge,bertscore,half,cache,cli,scaling,long,truncation")
@@ -281,7 +282,9 @@ def main() -> None:
         return
     if a.quick:
         a.rouge_n, a.bert_n, a.half_n, a.full_n = 400, 150, 50, 40
-        a.scale, a.long = "100:rouge,1000:rouge,100:rouge;bertscore;support", "2500,5000,10000"
+        a.scale = a.scale or "100:rouge,1000:rouge,100:rouge;bertscore;support"
+        a.long = "2500,5000,10000"
+    a.scale = a.scale or a.scale_default
     import platform
     print(f"machine: {platform.processor() or platform.machine()}, {cores()} cores available, "
           f"python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")

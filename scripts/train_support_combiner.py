@@ -97,6 +97,8 @@ def main() -> None:
     t.add_argument("--features", default="/tmp/support-features.jsonl")
     t.add_argument("--out", default=str(WEIGHTS))
     t.add_argument("--l2", type=float, default=1e-3, help="claim combiner penalty")
+    t.add_argument("--claim-dataset-bias", action="store_true",
+                   help="one intercept per dataset while fitting the claim combiner too")
     t.add_argument("--summary-l2", type=float, default=1e-3, help="summary combiner penalty")
     t.add_argument("--dry-run", action="store_true", help="report the estimates, do not write weights")
     t.set_defaults(func=train)
@@ -117,7 +119,7 @@ CHECKS = {"novel_number", "novel_entity", "misplaced_entity", "misplaced_number"
 CHECK_FLOOR = 1.0
 
 
-def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
+def fit(rows, l2: float, tau: float = 0.3, steps: int = 300, dataset_bias: bool = False):
     """Logistic weights over claim features; summary logit = soft minimum over claims.
     Rows are weighted so that every dataset, and both labels within it, weigh the
     same (the objective behind balanced accuracy averaged over datasets)."""
@@ -143,7 +145,9 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
     sign = torch.tensor([SIGNS.get(f, 0.0) for f in FEATURE_NAMES], dtype=torch.float64)
     floor = torch.tensor([CHECK_FLOOR if f in CHECKS else 0.0 for f in FEATURE_NAMES], dtype=torch.float64)
     u = torch.zeros(n_feat, dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    datasets = sorted({r["dataset"] for r in rows}) if dataset_bias else [None]
+    row_ds = torch.tensor([datasets.index(r["dataset"]) if dataset_bias else 0 for r in rows])
+    b = torch.zeros(len(datasets), dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([u, b], max_iter=steps, line_search_fn="strong_wolfe")
 
     def weights():
@@ -152,7 +156,7 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
 
     def summary_logits():
         w = weights()
-        z = flat @ w + b
+        z = flat @ w + b[row_ds][seg]
         # soft minimum per summary: -tau * log(sum(exp(-z / tau)))
         e = torch.zeros(len(X), dtype=torch.float64).index_add(0, seg, torch.exp(-(z - z.min().detach()) / tau))
         return -tau * torch.log(e) + z.min().detach()
@@ -166,7 +170,8 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
         return loss
 
     opt.step(closure)
-    return [float(v) for v in weights().detach()], float(b.detach())
+    # with one intercept per dataset (fitting only), the shipped bias is their mean
+    return [float(v) for v in weights().detach()], float(b.detach().mean())
 
 
 def summary_scores(rows, w, b):
@@ -255,7 +260,7 @@ def train(args) -> None:
     held, held_claim = {}, {}
     for ds in datasets:
         tr = [r for r in rows if r["dataset"] != ds]
-        w, b = fit(tr, args.l2)
+        w, b = fit(tr, args.l2, dataset_bias=args.claim_dataset_bias)
         sm = fit_summary(tr, w, b, args.summary_l2)
         te = [r for r in rows if r["dataset"] == ds]
         for r, s, c in zip(te, summary_model_scores(te, w, b, sm), summary_scores(te, w, b)):
@@ -263,7 +268,7 @@ def train(args) -> None:
     report("leave-one-dataset-out, worst claim only (weights never saw the dataset they score):", rows,
            [held_claim[r["id"]] for r in rows])
     lodo = report("leave-one-dataset-out, summary combiner (support.score):", rows, [held[r["id"]] for r in rows])
-    w, b = fit(rows, args.l2)
+    w, b = fit(rows, args.l2, dataset_bias=args.claim_dataset_bias)
     sm = fit_summary(rows, w, b, args.summary_l2)
     res = report("fitted on all dev rows (in-sample), summary combiner:", rows, summary_model_scores(rows, w, b, sm))
     for name, v in zip(FEATURE_NAMES, w):

@@ -99,7 +99,7 @@ def main() -> None:
     t.add_argument("--l2", type=float, default=1e-3, help="claim combiner penalty")
     t.add_argument("--claim-dataset-bias", action="store_true",
                    help="one intercept per dataset while fitting the claim combiner too")
-    t.add_argument("--summary-l2", type=float, default=1e-3, help="summary combiner penalty")
+    t.add_argument("--summary-l2", type=float, default=1e-2, help="summary combiner penalty")
     t.add_argument("--dry-run", action="store_true", help="report the estimates, do not write weights")
     t.set_defaults(func=train)
     args = ap.parse_args()

@@ -39,6 +39,7 @@ def extract(args) -> None:
     from evalharness.metaeval_run import load_all
     from evalharness.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
+    from evalharness.scorers.support.features import summary_vector
 
     files = sorted(Path(args.dev).glob("*.jsonl"))
     rows = load_all(files)
@@ -69,7 +70,9 @@ def extract(args) -> None:
         for i, judged in zip(idx, backend.analyse(items)):
             r = rows[i]
             out.write(json.dumps({"id": r.id, "dataset": r.dataset, "label": r.label,
-                                  "claims": [[round(x, 5) for x in chk.vector()] for _, chk, _ in judged]}) + "\n")
+                                  "claims": [[round(x, 5) for x in chk.vector()] for _, chk, _ in judged],
+                                  "summary": [round(x, 5) for x in summary_vector([c for _, c, _ in judged])]})
+                      + "\n")
         out.flush()
         if (b // args.batch) % 10 == 9:
             memo_path.write_bytes(pickle.dumps(backend.encoder._memo))
@@ -93,7 +96,10 @@ def main() -> None:
     t = sub.add_parser("train")
     t.add_argument("--features", default="/tmp/support-features.jsonl")
     t.add_argument("--out", default=str(WEIGHTS))
-    t.add_argument("--l2", type=float, default=1e-2)
+    t.add_argument("--l2", type=float, default=1e-3, help="claim combiner penalty")
+    t.add_argument("--claim-dataset-bias", action="store_true",
+                   help="one intercept per dataset while fitting the claim combiner too")
+    t.add_argument("--summary-l2", type=float, default=1e-2, help="summary combiner penalty")
     t.add_argument("--dry-run", action="store_true", help="report the estimates, do not write weights")
     t.set_defaults(func=train)
     args = ap.parse_args()
@@ -113,7 +119,7 @@ CHECKS = {"novel_number", "novel_entity", "misplaced_entity", "misplaced_number"
 CHECK_FLOOR = 1.0
 
 
-def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
+def fit(rows, l2: float, tau: float = 0.3, steps: int = 300, dataset_bias: bool = False):
     """Logistic weights over claim features; summary logit = soft minimum over claims.
     Rows are weighted so that every dataset, and both labels within it, weigh the
     same (the objective behind balanced accuracy averaged over datasets)."""
@@ -139,7 +145,9 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
     sign = torch.tensor([SIGNS.get(f, 0.0) for f in FEATURE_NAMES], dtype=torch.float64)
     floor = torch.tensor([CHECK_FLOOR if f in CHECKS else 0.0 for f in FEATURE_NAMES], dtype=torch.float64)
     u = torch.zeros(n_feat, dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    datasets = sorted({r["dataset"] for r in rows}) if dataset_bias else [None]
+    row_ds = torch.tensor([datasets.index(r["dataset"]) if dataset_bias else 0 for r in rows])
+    b = torch.zeros(len(datasets), dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([u, b], max_iter=steps, line_search_fn="strong_wolfe")
 
     def weights():
@@ -148,7 +156,7 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
 
     def summary_logits():
         w = weights()
-        z = flat @ w + b
+        z = flat @ w + b[row_ds][seg]
         # soft minimum per summary: -tau * log(sum(exp(-z / tau)))
         e = torch.zeros(len(X), dtype=torch.float64).index_add(0, seg, torch.exp(-(z - z.min().detach()) / tau))
         return -tau * torch.log(e) + z.min().detach()
@@ -162,7 +170,8 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300):
         return loss
 
     opt.step(closure)
-    return [float(v) for v in weights().detach()], float(b.detach())
+    # with one intercept per dataset (fitting only), the shipped bias is their mean
+    return [float(v) for v in weights().detach()], float(b.detach().mean())
 
 
 def summary_scores(rows, w, b):
@@ -172,6 +181,63 @@ def summary_scores(rows, w, b):
         z = min(b + sum(wi * xi for wi, xi in zip(w, c)) for c in r["claims"])
         out.append(1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))))
     return out
+
+
+def _group_weights(rows):
+    counts = {}
+    for r in rows:
+        counts[(r["dataset"], r["label"])] = counts.get((r["dataset"], r["label"]), 0) + 1
+    w = [1.0 / counts[(r["dataset"], r["label"])] for r in rows]
+    total = sum(w)
+    return [v / total for v in w]
+
+
+def min_claim_logits(rows, w, b):
+    return [min(b + sum(wi * xi for wi, xi in zip(w, c)) for c in r["claims"]) for r in rows]
+
+
+def fit_summary(rows, w, b, l2: float, iters: int = 60) -> dict:
+    """Second stage: logistic regression of the label on the worst claim's logit and
+    the summary-level aggregates, all standardised. Each dataset gets its own
+    (unpenalised) intercept while fitting, so the shared weights learn what separates
+    consistent from inconsistent summaries *within* a dataset (which is what
+    meta-eval measures, with its per-dataset threshold), not how the datasets differ
+    from each other; the shipped bias is the mean of those intercepts."""
+    import numpy as np
+    from evalharness.scorers.support.features import SUMMARY_FEATURE_NAMES
+
+    z = np.array(min_claim_logits(rows, w, b))[:, None]
+    X = np.hstack([z, np.array([r["summary"] for r in rows], dtype=float)])
+    mu, sd = X.mean(0), X.std(0) + 1e-9
+    Xs = (X - mu) / sd
+    datasets = sorted({r["dataset"] for r in rows})
+    D = np.array([[1.0 if r["dataset"] == d else 0.0 for d in datasets] for r in rows])
+    A = np.hstack([Xs, D])
+    y = np.array([float(r["label"]) for r in rows])
+    wt = np.array(_group_weights(rows))
+    k = Xs.shape[1]
+    R = np.zeros((A.shape[1], A.shape[1]))
+    R[:k, :k] = l2 * np.eye(k)
+    beta = np.zeros(A.shape[1])
+    for _ in range(iters):  # Newton steps (convex, small)
+        p = 1.0 / (1.0 + np.exp(-A @ beta))
+        g = A.T @ (wt * (p - y)) + R @ beta
+        H = (A * (wt * p * (1 - p))[:, None]).T @ A + R + 1e-10 * np.eye(A.shape[1])
+        beta -= np.linalg.solve(H, g)
+    coef, icpt = beta[:k], beta[k:]
+    # fold the claim logit's standardisation into its weight and the bias
+    claim_weight = coef[0] / sd[0]
+    bias = float(icpt.mean()) - coef[0] * mu[0] / sd[0]
+    return {"features": list(SUMMARY_FEATURE_NAMES), "mean": [round(float(v), 6) for v in mu[1:]],
+            "scale": [round(float(v), 6) for v in sd[1:]], "weights": [round(float(v), 4) for v in coef[1:]],
+            "claim_weight": round(float(claim_weight), 4), "bias": round(bias, 4)}
+
+
+def summary_model_scores(rows, w, b, sm: dict):
+    from evalharness.scorers.support.combiner import SummaryCombiner
+    c = SummaryCombiner(features=tuple(sm["features"]), mean=tuple(sm["mean"]), scale=tuple(sm["scale"]),
+                        weights=tuple(sm["weights"]), claim_weight=sm["claim_weight"], bias=sm["bias"])
+    return [c.score(z, r["summary"]) for z, r in zip(min_claim_logits(rows, w, b), rows)]
 
 
 def report(title, rows, scores):
@@ -190,27 +256,37 @@ def train(args) -> None:
     from evalharness.scorers.support.features import FEATURE_NAMES
     rows = load_features(args.features)
     datasets = sorted({r["dataset"] for r in rows})
-    # leave-one-dataset-out: each dataset scored by weights fitted on the others
-    held = {}
+    # leave-one-dataset-out: each dataset scored by weights (both stages) fitted on the others
+    held, held_claim = {}, {}
     for ds in datasets:
         tr = [r for r in rows if r["dataset"] != ds]
-        w, b = fit(tr, args.l2)
+        w, b = fit(tr, args.l2, dataset_bias=args.claim_dataset_bias)
+        sm = fit_summary(tr, w, b, args.summary_l2)
         te = [r for r in rows if r["dataset"] == ds]
-        for r, s in zip(te, summary_scores(te, w, b)):
-            held[r["id"]] = s
-    report("leave-one-dataset-out (weights never saw the dataset they score):", rows, [held[r["id"]] for r in rows])
-    w, b = fit(rows, args.l2)
-    res = report("fitted on all dev rows (in-sample):", rows, summary_scores(rows, w, b))
+        for r, s, c in zip(te, summary_model_scores(te, w, b, sm), summary_scores(te, w, b)):
+            held[r["id"]], held_claim[r["id"]] = s, c
+    report("leave-one-dataset-out, worst claim only (weights never saw the dataset they score):", rows,
+           [held_claim[r["id"]] for r in rows])
+    lodo = report("leave-one-dataset-out, summary combiner (support.score):", rows, [held[r["id"]] for r in rows])
+    w, b = fit(rows, args.l2, dataset_bias=args.claim_dataset_bias)
+    sm = fit_summary(rows, w, b, args.summary_l2)
+    res = report("fitted on all dev rows (in-sample), summary combiner:", rows, summary_model_scores(rows, w, b, sm))
     for name, v in zip(FEATURE_NAMES, w):
         print(f"  {name:<20} {v:+.3f}")
     print(f"  {'bias':<20} {b:+.3f}")
+    print("  summary combiner:")
+    for name, v in zip(["min_claim_logit (raw)"] + sm["features"], [sm["claim_weight"]] + sm["weights"]):
+        print(f"  {name:<20} {v:+.3f}")
+    print(f"  {'bias':<20} {sm['bias']:+.3f}")
     if args.dry_run:
         return
     data = {"name": "dev-softmin-lr", "note": "Fitted by scripts/train_support_combiner.py on claim features of "
             "../shared/bench/dev (soft-minimum logistic regression, datasets and labels weighted equally, "
-            f"l2={args.l2:g}). In-sample mean balanced accuracy {100 * res.mean_balanced_accuracy:.1f}; see README "
-            "for held-out figures.", "features": list(FEATURE_NAMES), "weights": [round(v, 4) for v in w],
-            "bias": round(b, 4), "recommended_threshold": round(res.recommended_threshold, 4)}
+            f"l2={args.l2:g}) for claim flags; summary score = logistic over the worst claim's logit and summary-level "
+            f"aggregates (dataset intercepts while fitting, l2={args.summary_l2:g}). In-sample mean balanced accuracy "
+            f"{100 * res.mean_balanced_accuracy:.1f}, leave-one-dataset-out {100 * lodo.mean_balanced_accuracy:.1f}; "
+            "see README.", "features": list(FEATURE_NAMES), "weights": [round(v, 4) for v in w],
+            "bias": round(b, 4), "summary": sm, "recommended_threshold": round(res.recommended_threshold, 4)}
     Path(args.out).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

@@ -97,17 +97,19 @@ class SupportScorer(Scorer):
         if self.options.backend != "embedding":
             from .backends import score_items
             return score_items(self.backend, self.options, items)
-        claims_per_item = self.backend().judge(items)
-        return [summarise_claims(claims) for claims in claims_per_item]
+        return [summarise_claims(claims, score) for claims, score in self.backend().judge_items(items)]
 
 
-def summarise_claims(claims: Sequence[Claim]) -> ItemScore:
+def summarise_claims(claims: Sequence[Claim], score: float | None = None) -> ItemScore:
+    """``score`` is the summary's support score; by default the worst claim's score
+    (the embedding backend passes its summary combiner's score, see combiner.py)."""
     if not claims:
         reason = "the summary holds no claim (no words)"
         return ItemScore(scores={}, not_applicable={m: reason for m in SupportScorer.higher_is_better})
     flagged = sum(1 for c in claims if not c.supported)
     return ItemScore(scores={"supported_rate": 1.0 - flagged / len(claims), "unsupported_claims": float(flagged),
-                             "score": min(c.score for c in claims)}, claims=tuple(claims),
+                             "score": round(score, 6) if score is not None else min(c.score for c in claims)},
+                     claims=tuple(claims),
                      not_applicable={"contradicted_claims": "this backend does not tell contradicted from unsupported",
                                      "agreement": "measured only by the llm backend with samples > 1"})
 

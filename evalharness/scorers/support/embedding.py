@@ -20,7 +20,7 @@ from ...results import Claim, ScoreItem, Span
 from ...text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
-from .features import ClaimCheck, check_claim, source_names
+from .features import ClaimCheck, check_claim, source_names, summary_vector
 from . import merge_spans, verdict
 
 LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
@@ -105,11 +105,13 @@ class EmbeddingBackend:
             self._sources.move_to_end(source)
         return idx
 
-    def _paraphrased(self, claim_tokens, evidence_tokens) -> set[int]:
-        """Indices of claim tokens whose isolated-word embedding is close to an evidence word."""
+    def _paraphrased(self, claim_tokens, evidence_tokens, threshold: float | None = None) -> set[int]:
+        """Indices of claim tokens whose isolated-word embedding is close to an evidence
+        content word; with ``threshold`` (the looser related-word bar), to any evidence
+        word, stopwords such as "said" included."""
         if not claim_tokens or not evidence_tokens:
             return set()
-        ev_words = sorted({t.text.lower() for t in evidence_tokens if is_content(t)})
+        ev_words = sorted({t.text.lower() for t in evidence_tokens if threshold is not None or is_content(t)})
         if not ev_words:
             return set()
         cl_words = [t.text.lower() for t in claim_tokens]
@@ -117,7 +119,8 @@ class EmbeddingBackend:
         ev = self.encoder.encode(ev_words, self.options.batch_size)
         cl = self.encoder.encode(cl_words, self.options.batch_size)
         best = (cl @ ev.T).max(axis=1)
-        return {i for i, b in enumerate(best) if b >= self.options.paraphrase_threshold}
+        bar = self.options.paraphrase_threshold if threshold is None else threshold
+        return {i for i, b in enumerate(best) if b >= bar}
 
     def analyse(self, items: Sequence[ScoreItem]) -> list[list[tuple[Span, ClaimCheck, Span | None]]]:
         """Per item, per claim: (claim span, its checks, its evidence span)."""
@@ -175,9 +178,9 @@ class EmbeddingBackend:
                     sim = sim_sent = 0.0
                     ev_units, ev_tokens, evidence, best_tokens, ctx = [], [], None, [], set()
 
-                def paraphrased(claim_words, _evidence, _best=best_tokens):
+                def paraphrased(claim_words, _evidence, threshold=None, _best=best_tokens):
                     # word-level paraphrase judged against the best evidence only (cost control)
-                    return self._paraphrased(claim_words, _best)
+                    return self._paraphrased(claim_words, _best, threshold)
 
                 chk = check_claim(span.text, span.start, toks, ev_tokens, index.tokens, max(sim, 0.0),
                                   max(sim_sent, 0.0), paraphrased, evidence_units=ev_units,
@@ -187,8 +190,14 @@ class EmbeddingBackend:
         return out
 
     def judge(self, items: Sequence[ScoreItem]) -> list[list[Claim]]:
+        return [claims for claims, _ in self.judge_items(items)]
+
+    def judge_items(self, items: Sequence[ScoreItem]) -> list[tuple[list[Claim], float | None]]:
+        """Per item: its claims, and the summary's score (None when it has no claim).
+        The summary score is the summary combiner over the worst claim's logit and
+        the summary-level aggregates; without a summary combiner, the worst claim's score."""
         o = self.options
-        out: list[list[Claim]] = []
+        out: list[tuple[list[Claim], float | None]] = []
         for item, judged in zip(items, self.analyse(items)):
             claims = []
             for span, chk, evidence in judged:
@@ -198,5 +207,12 @@ class EmbeddingBackend:
                 claims.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,
                                     score=round(score, 6), evidence=evidence, unsupported_spans=spans,
                                     verdict=verdict(supported), reasons=tuple(chk.reasons) if not supported else ()))
-            out.append(claims)
+            summary_score = None
+            if judged:
+                checks = [chk for _, chk, _ in judged]
+                worst = min(self.combiner.logit(chk.vector()) for chk in checks)
+                sm = self.combiner.summary
+                summary_score = (sm.score(worst, summary_vector(checks)) if sm is not None
+                                 else min(c.score for c in claims))
+            out.append((claims, summary_score))
         return out

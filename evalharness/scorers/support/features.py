@@ -84,6 +84,8 @@ def fuzzy_match(stem: str, stems: set[str]) -> bool:
     return False
 
 
+RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
+
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have", "had",
                          "will", "would", "could", "can", "should", "may", "might", "must", "shall"})
 
@@ -153,6 +155,9 @@ class ClaimCheck:
     role_swaps: int = 0             # two names/numbers in the reverse order of the evidence
     novel_words: int = 0            # content words found nowhere in the source
     n_content: int = 0
+    novel_unexplained: int = 0      # novel words with no related word in the evidence either
+    n_pairs: int = 0                # adjacent content-word pairs in the claim
+    recombined_pairs: int = 0       # of those, pairs of source words the source never puts near each other
     blamed: list[Token] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
@@ -251,8 +256,9 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
                 source_names: set | None = None, context_stems: set | None = None) -> ClaimCheck:
     """Run the lexical, number, entity, role, antonym and negation checks.
 
-    ``paraphrased(tokens, evidence_tokens)`` returns the set of claim-token indices
-    that an embedding judge accepts as paraphrases of some evidence word.
+    ``paraphrased(tokens, evidence_tokens, threshold=None)`` returns the set of claim-token
+    indices that an embedding judge accepts as paraphrases of some evidence word (at
+    its own bar, or at ``threshold``).
     ``evidence_units`` are the evidence sentences (best first), each a token list;
     ``context_stems`` the stems of the sentences right around them (a name there is
     not counted as out of place).
@@ -275,6 +281,11 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
     para = paraphrased([claim_tokens[i] for i in missing_ev], evidence_tokens) if missing_ev else set()
     unexplained = [i for k, i in enumerate(missing_ev) if k not in para]
     chk.novel_words = len(missing_src)
+    # summary-level novelty: a word the source lacks counts unless the evidence has a
+    # related word (looser than the paraphrase bar: "stated" for "said")
+    related = paraphrased([claim_tokens[i] for i in missing_src], evidence_tokens,
+                          RELATED_WORD_THRESHOLD) if missing_src else set()
+    chk.novel_unexplained = len(missing_src) - len(related)
     if content:
         chk.coverage = 1.0 - len(unexplained) / len(content)
         chk.source_coverage = 1.0 - len(missing_src) / len(content)
@@ -293,6 +304,15 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
         def near(x: str, y: str) -> bool:
             py = positions.get(y, [])
             return any(0 < q - p <= 6 for p in positions.get(x, []) for q in py)
+
+        # summary-level feature: known words recombined (a synonym or a dropped filler word
+        # does not count: a word absent from the source is counted as novel instead)
+        for a, b in zip(content, content[1:]):
+            na, nb = claim_tokens[a].norm, claim_tokens[b].norm
+            chk.n_pairs += 1
+            if (na in src_stems and nb in src_stems and (na, nb) not in source_bigrams and not near(na, nb)
+                    and not near(nb, na)):
+                chk.recombined_pairs += 1
 
         for a in range(len(claim_tokens) - 1):
             ta, tb = claim_tokens[a], claim_tokens[a + 1]
@@ -387,3 +407,31 @@ def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], ev
         chk.reasons.append(f"not found in the evidence: {words}")
     chk.blamed = [claim_tokens[i] for i in sorted(blamed)]
     return chk
+
+
+# Summary-level features: a few robust aggregates over a summary's claims, used by
+# the summary combiner (``support.score``) next to the worst claim's logit.
+SUMMARY_FEATURE_NAMES = ("min_sim", "mean_sim", "novel_share", "novel_bigram_share", "novel_anchor_rate",
+                         "log_length")
+
+
+def summary_vector(checks: list[ClaimCheck]) -> list[float]:
+    """``min_sim``/``mean_sim``: best evidence cosine, worst claim and average;
+    ``novel_share``: content words found nowhere in the source and with no related word
+    (word cosine >= RELATED_WORD_THRESHOLD) in the evidence, over all content words;
+    ``novel_bigram_share``: adjacent content-word pairs of source words that the source
+    never puts near each other (within 6 words, either order), over all such pairs;
+    ``novel_anchor_rate``: novel numbers and names per content word;
+    ``log_length``: log(1 + content words)."""
+    if not checks:
+        return [0.0] * len(SUMMARY_FEATURE_NAMES)
+    import math
+    sims = [c.sim for c in checks]
+    n = sum(c.n_content for c in checks)
+    pairs = sum(c.n_pairs for c in checks)
+    novel_pairs = sum(c.recombined_pairs for c in checks)
+    return [min(sims), sum(sims) / len(sims),
+            sum(c.novel_unexplained for c in checks) / n if n else 0.0,
+            novel_pairs / pairs if pairs else 0.0,
+            sum(c.novel_numbers + c.novel_entities for c in checks) / n if n else 0.0,
+            math.log1p(n)]

@@ -244,17 +244,25 @@ def measure(pairs: list[Pair], margin: float, scorer=None) -> dict:
         for r in scorer.score_batch(items[b:b + 64]):
             scores.append(r.scores.get("score", 1.0))
     per: dict[str, list[bool]] = {}
+    flagged: dict[str, list[bool]] = {}
+    faithful_flagged = []
+    thr = scorer.options.threshold
     examples: dict[str, list] = {}
     for k, p in enumerate(pairs):
         f, e = scores[2 * k], scores[2 * k + 1]
         ok = (abs(e - f) <= margin) if p.kind == CONTROL else (e < f)
         per.setdefault(p.kind, []).append(ok)
+        flagged.setdefault(p.kind, []).append(e < thr)
+        faithful_flagged.append(f < thr)
         if not ok and len(examples.setdefault(p.kind, [])) < 3:
             examples[p.kind].append({"faithful": p.faithful, "edited": p.edited, "faithful_score": round(f, 4),
                                      "edited_score": round(e, 4)})
     edits = [ok for k, v in per.items() if k != CONTROL for ok in v]
     return {"signature": scorer.signature(), "margin": margin,
-            "kinds": {k: {"n": len(v), "rate": sum(v) / len(v)} for k, v in per.items()},
+            "threshold": thr,
+            "kinds": {k: {"n": len(v), "rate": sum(v) / len(v), "flagged": sum(flagged[k]) / len(v)}
+                      for k, v in per.items()},
+            "faithful_flagged": sum(faithful_flagged) / len(faithful_flagged),
             "edits_overall": {"n": len(edits), "rate": sum(edits) / len(edits) if edits else float("nan")},
             "misses": examples}
 
@@ -272,16 +280,17 @@ def main() -> None:
     res = measure(pairs, args.margin)
     res["seconds"] = round(time.perf_counter() - t0, 1)
     print(f"edit sensitivity of {res['signature']}")
-    print(f"{'kind':<16} {'pairs':>5} {'caught / kept':>14}")
+    print(f"{'kind':<16} {'pairs':>5} {'caught / kept':>14} {'flagged':>8}")
     for k in KINDS + (CONTROL,):
         if k in res["kinds"]:
             v = res["kinds"][k]
             label = "kept within margin" if k == CONTROL else ""
-            print(f"{k:<16} {v['n']:>5} {100 * v['rate']:>13.1f}%  {label}")
+            print(f"{k:<16} {v['n']:>5} {100 * v['rate']:>13.1f}% {100 * v['flagged']:>7.1f}%  {label}")
     o = res["edits_overall"]
     print(f"{'all edits':<16} {o['n']:>5} {100 * o['rate']:>13.1f}%")
-    print(f"(edit caught = edited score < faithful score; paraphrase kept = |difference| <= {args.margin:g}; "
-          f"{res['seconds']}s)")
+    print(f"faithful sentences flagged: {100 * res['faithful_flagged']:.1f}%")
+    print(f"(caught = edited score < faithful score; kept = paraphrase within {args.margin:g} of the faithful "
+          f"score; flagged = edited version scores below the threshold {res['threshold']:g}; {res['seconds']}s)")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
 

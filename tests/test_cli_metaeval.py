@@ -68,7 +68,8 @@ def test_end_to_end_table_json_and_cache(cli, tmp_path):
     p = _write(tmp_path, rows)
     out = tmp_path / "me.json"
     cache = tmp_path / "cache"
-    r = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache))
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}  # the embedding cache, kept out of the user's folder
+    r = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache), env=env)
     assert r.returncode == 0, r.stderr
     assert "tiny" in r.stdout and "mean (unweighted)" in r.stdout
     assert "threshold:" in r.stdout  # the config line for the recommended threshold
@@ -83,13 +84,13 @@ def test_end_to_end_table_json_and_cache(cli, tmp_path):
     assert 0.0 <= rec <= 1.0
     assert len(list(cache.iterdir())) == 1
     # the rerun reads every row from the cache and gives the same numbers
-    r2 = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache))
+    r2 = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache), env=env)
     assert r2.returncode == 0, r2.stderr
     assert json.loads(out.read_text())["datasets"] == data["datasets"]
 
 
 @pytest.mark.slow
-def test_recommended_threshold_plugs_into_config(cli, tmp_path):
+def test_recommended_threshold_plugs_into_config(cli, tmp_path, monkeypatch):
     """The recommended number is a valid support.threshold, and applying it
     flags exactly the rows meta-eval predicts inconsistent."""
     from evalharness.config import load_config
@@ -97,7 +98,8 @@ def test_recommended_threshold_plugs_into_config(cli, tmp_path):
             for i, (s, y) in enumerate(TINY)]
     p = _write(tmp_path, rows)
     out = tmp_path / "me.json"
-    r = cli("meta-eval", str(p), "--json", str(out), "--no-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    r = cli("meta-eval", str(p), "--json", str(out), "--no-cache", env={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
     assert r.returncode == 0, r.stderr
     rec = json.loads(out.read_text())["recommended_threshold"]
     cfg = tmp_path / "cfg.yaml"

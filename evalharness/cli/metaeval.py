@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
     p.add_argument("--scorer", default="support", help="scorer to measure (default: support)")
     p.add_argument("--config", default=None, metavar="FILE", help="take the scorer's options from this config")
     p.add_argument("--json", default=None, metavar="OUT", help="also write the results as JSON to OUT")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the per-row score cache")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write any cache (per-row scores, embeddings): a cold run")
     p.add_argument("--cache-dir", default=None, metavar="DIR",
                    help="where per-row scores are kept (default: run.cache_dir of the config, else "
                         "~/.cache/evalharness)")
@@ -64,6 +64,11 @@ def run(args) -> int:
             args.no_cache = True
         cache_dir = config.run.cache_dir
     rows = load_all(args.data)  # every row validated before any model loads
+    if args.no_cache:
+        import dataclasses
+        options = options if options is not None else cls.Options()
+        if "embedding_cache" in getattr(options, "__dataclass_fields__", {}):
+            options = dataclasses.replace(options, embedding_cache=False)
     scorer = cls(options)
     signature = scorer.signature()
     metric = pick_metric(scorer)

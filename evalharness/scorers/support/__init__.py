@@ -85,12 +85,14 @@ class SupportScorer(Scorer):
             return backend_signature(self.options)
         from ...models import resolve_model
         from .combiner import load_combiner
+        from .features import CHECKS_VERSION
         o = self.options
         _, display = resolve_model(o.model)
         return format_signature("support", {
             "backend": o.backend, "model": display, "combiner": load_combiner().version,
+            "checks": CHECKS_VERSION,
             "threshold": f"{o.threshold:g}", "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
-            "window": f"sent+pair,max{o.max_unit_words}w", "v": harness_version(),
+            "window": f"lex-top2+pair,max{o.max_unit_words}w", "v": harness_version(),
         })
 
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from ...text import Token, is_content
 
+#: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
+CHECKS_VERSION = "3"
+
 NEGATIONS = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without",
                        "cannot", "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "hasn't",
                        "haven't", "hadn't", "couldn't", "wouldn't", "shouldn't", "aren't"})

@@ -85,7 +85,7 @@ def run(args) -> int:
         rec = recommended(result, cls)
         if rec is not None:
             data["recommended_threshold"] = round(rec, 6)
-            data["recommended_config"] = {"scorers": {args.scorer: {"threshold": round(rec, 6)}}}
+            data["recommended_config"] = {"scorers": {args.scorer: {"summary_threshold": round(rec, 6)}}}
         data["seconds"] = round(seconds, 3)
         data["summaries_per_second"] = round(len(rows) / seconds, 3) if seconds > 0 else None
         out = Path(args.json)
@@ -97,10 +97,10 @@ def run(args) -> int:
 
 
 def recommended(result, cls) -> float | None:
-    """The threshold to put in the config, when the scorer has a ``threshold``
-    option in [0, 1] that flags claims scoring below it (as ``support`` does)."""
+    """The cut-off to put in the config, when the scorer has a ``summary_threshold``
+    option in [0, 1] on the measured score (as ``support`` does: ``support.consistent``)."""
     rec = result.recommended_threshold
-    has_threshold = "threshold" in getattr(cls.Options, "__dataclass_fields__", {})
+    has_threshold = "summary_threshold" in getattr(cls.Options, "__dataclass_fields__", {})
     if rec != rec or not has_threshold or result.metric != "score":
         return None
     return min(1.0, max(0.0, rec))
@@ -122,7 +122,7 @@ def render(result, scorer_name: str, cls, seconds: float, n_rows: int) -> str:
     rec = recommended(result, cls)
     if rec is not None:
         lines.append(f"recommended threshold (best mean balanced accuracy over these datasets): {rec:.4f}")
-        lines.append(f"  config:  scorers: {{{scorer_name}: {{threshold: {rec:.4f}}}}}")
+        lines.append(f"  config:  scorers: {{{scorer_name}: {{summary_threshold: {rec:.4f}}}}}")
     elif result.recommended_threshold == result.recommended_threshold:
         lines.append(f"best threshold on {scorer_name}.{result.metric}: {result.recommended_threshold:.4f}")
     rate = n_rows / seconds if seconds > 0 else float("inf")

@@ -22,7 +22,8 @@ BACKENDS = ("embedding", "nli", "llm", "ensemble")
 class SupportOptions:
     backend: Literal["embedding", "nli", "llm", "ensemble"] = "embedding"
     model: str = "bundled"
-    threshold: float = 0.45
+    threshold: float = 0.45              # a claim scoring below it is flagged
+    summary_threshold: float | None = None  # support.consistent = support.score >= it; None: calibrated default
     paraphrase_threshold: float = 0.75
     evidence_top_k: int = 2
     max_unit_words: int = 80
@@ -40,6 +41,8 @@ class SupportOptions:
             return problem
         if not 0.0 <= self.threshold <= 1.0:
             return "threshold", f"must be between 0 and 1, got {self.threshold:g}"
+        if self.summary_threshold is not None and not 0.0 <= self.summary_threshold <= 1.0:
+            return "summary_threshold", f"must be between 0 and 1, got {self.summary_threshold:g}"
         if not 0.0 <= self.paraphrase_threshold <= 1.0:
             return "paraphrase_threshold", f"must be between 0 and 1, got {self.paraphrase_threshold:g}"
         if self.evidence_top_k < 1:
@@ -53,9 +56,9 @@ class SupportOptions:
 
 class SupportScorer(Scorer):
     name = "support"
-    higher_is_better = {"supported_rate": True, "unsupported_claims": False, "score": True,
+    higher_is_better = {"supported_rate": True, "unsupported_claims": False, "score": True, "consistent": True,
                         "contradicted_claims": False, "agreement": True}
-    default_metrics = ("supported_rate", "unsupported_claims", "score")
+    default_metrics = ("supported_rate", "unsupported_claims", "score", "consistent")
     Options = SupportOptions
 
     def __init__(self, options: SupportOptions | None = None) -> None:
@@ -79,7 +82,23 @@ class SupportScorer(Scorer):
         if self._backend is not None and hasattr(self._backend, "close"):
             self._backend.close()
 
+    def summary_threshold(self) -> float:
+        """The cut-off on ``support.score`` behind ``support.consistent``: the configured
+        one, else the one meta-eval recommended for the shipped combiner (embedding
+        backend), else the claim threshold."""
+        if self.options.summary_threshold is not None:
+            return self.options.summary_threshold
+        if self.options.backend == "embedding":
+            from .combiner import load_combiner
+            rec = load_combiner().recommended_threshold
+            if rec is not None:
+                return rec
+        return self.options.threshold
+
     def signature(self) -> str:
+        return f"{self._signature()}|consistent:>={self.summary_threshold():g}"
+
+    def _signature(self) -> str:
         if self.options.backend != "embedding":
             from .backends import backend_signature
             return backend_signature(self.options)
@@ -98,8 +117,21 @@ class SupportScorer(Scorer):
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
         if self.options.backend != "embedding":
             from .backends import score_items
-            return score_items(self.backend, self.options, items)
-        return [summarise_claims(claims, score) for claims, score in self.backend().judge_items(items)]
+            results = score_items(self.backend, self.options, items)
+        else:
+            results = [summarise_claims(claims, score) for claims, score in self.backend().judge_items(items)]
+        cut = self.summary_threshold()
+        return [with_verdict(r, cut) if isinstance(r, ItemScore) else r for r in results]
+
+
+def with_verdict(result: ItemScore, cut: float) -> ItemScore:
+    """Add ``consistent``: 1.0 when the summary's support score reaches ``cut``, else 0.0
+    (its mean over a system is the share of summaries judged consistent)."""
+    import dataclasses
+    if "score" in result.scores:
+        return dataclasses.replace(result, scores={**result.scores, "consistent": float(result.scores["score"] >= cut)})
+    reason = result.not_applicable.get("score", "no support score")
+    return dataclasses.replace(result, not_applicable={**result.not_applicable, "consistent": reason})
 
 
 def summarise_claims(claims: Sequence[Claim], score: float | None = None) -> ItemScore:

@@ -22,6 +22,8 @@ class Combiner:
     bias: float
     version: str
     summary: "SummaryCombiner | None" = None
+    #: the support.score cut-off meta-eval recommended when these weights were fitted
+    recommended_threshold: float | None = None
 
     def logit(self, x: list[float]) -> float:
         return self.bias + sum(w * v for w, v in zip(self.weights, x))
@@ -76,4 +78,6 @@ def load_combiner(path: Path = WEIGHTS_FILE) -> Combiner:
                                   claim_weight=float(sm["claim_weight"]), bias=float(sm["bias"]))
     digest = hashlib.sha256(raw).hexdigest()[:8]
     return Combiner(features=tuple(data["features"]), weights=tuple(float(w) for w in data["weights"]),
-                    bias=float(data["bias"]), version=f"{data.get('name', 'combiner')}-{digest}", summary=summary)
+                    bias=float(data["bias"]), version=f"{data.get('name', 'combiner')}-{digest}", summary=summary,
+                    recommended_threshold=(float(data["recommended_threshold"]) if "recommended_threshold" in data
+                                           else None))

@@ -417,8 +417,9 @@ class LlmBackend:
                 problems = {cid: p for cid, p in checked.problems.items() if cid not in best}
             if not problems:
                 break
+            began = " ".join((content or "").split())[:100]
             notes.append("rejected reply: " + (checked.reply_problem or "; ".join(
-                f"claim {c}: {p}" for c, p in sorted(checked.problems.items()))))
+                f"claim {c}: {p}" for c, p in sorted(checked.problems.items()))) + f" (reply began: {began!r})")
             if budget[0] <= 0:
                 break
             messages = messages[:first_turn] + [{"role": "assistant", "content": (content or "")[:4000]},

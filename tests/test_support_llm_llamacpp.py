@@ -152,10 +152,27 @@ def test_seed_case_three_samples_at_temperature_0_7_reports_agreement(server, cl
     for cand in cands:  # agreement is reported for every summary that was judged
         assert ("support.agreement" in cand["scores"]) == ("support" not in cand["errors"])
     rate = sum(agreements) / len(agreements) if agreements else None
+    # every claim, judged or not, lists its three sample verdicts ("error" = no valid verdict)
+    votes = [sample_votes(c) for cand in cands for c in cand["claims"]]
+    assert votes and all(v is not None and len(v) == 3 for v in votes)
+    same = sum(1 for v in votes if len(set(v)) == 1 and v[0] != "error")
+    valid = sum(1 for v in votes for x in v if x != "error")
     print(f"\n[llama.cpp gemma-3-270m] 3 samples at T=0.7: exit {r.returncode}, {time.monotonic() - t0:.0f} s, "
-          f"agreement per summary {agreements}, mean {rate}, errors {sum('support' in c['errors'] for c in cands)}")
+          f"support.agreement per judged summary {agreements} (mean {rate}), "
+          f"summaries failed {sum('support' in c['errors'] for c in cands)} of {len(cands)}; over all "
+          f"{len(votes)} claims: all 3 samples agreed on a valid verdict for {same}, valid sample verdicts "
+          f"{valid} of {3 * len(votes)}, votes {votes}")
     for p in problems_seen(got["data"]):
         print(f"  problem: {p}")
+
+
+def sample_votes(claim: dict) -> list[str] | None:
+    for r in claim["reasons"]:
+        if r.startswith("llm: sample verdicts: "):
+            return r.removeprefix("llm: sample verdicts: ").split(", ")
+        if "samples say" in r or "no majority among" in r:
+            return r[r.rindex("(") + 1:-1].split(", ")
+    return None
 
 
 def dev_rows(n_per_label: int = 20) -> list[dict]:

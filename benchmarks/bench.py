@@ -107,7 +107,7 @@ def bench_rouge(items: list[ScoreItem]) -> None:
     one, t_one = timed(lambda: LocalExecutor(workers=1).run(RougeScorer(), items))
     row(f"ROUGE-1/2/L/Lsum, {len(items)} summaries ({cores()} workers)", t_base, t_ours,
         f"identical: {same}; target >= 1.8x")
-    row(f"ROUGE, same, 1 worker (token memo only)", t_base, t_one, f"identical to {cores()} workers: {one == ours}")
+    row(f"ROUGE, same, 1 worker (memoised tokens + bit-parallel LCS alone)", t_base, t_one, f"identical to {cores()} workers: {one == ours}")
 
 
 def bench_bertscore(items: list[ScoreItem]) -> None:
@@ -129,6 +129,20 @@ def bench_bertscore(items: list[ScoreItem]) -> None:
     shared = len(items) - len({it.references for it in items})
     row(f"BERTScore (MiniLM-L6, layer 6), {len(items)} summaries, {shared} sharing a reference", t_base, t_ours,
         f"max abs diff {diff:.1e}; target no slower, within 1e-6")
+
+
+def bench_half(items: list[ScoreItem]) -> None:
+    """BERTScore in fp16 against fp32 (the tolerance the README states for GPUs)."""
+    from evalharness.runner import LocalExecutor
+    from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
+
+    full, t_full = timed(lambda: LocalExecutor().run(BertScoreScorer(BertScoreOptions(num_layers=6)), items))
+    half, t_half = timed(lambda: LocalExecutor().run(
+        BertScoreScorer(BertScoreOptions(num_layers=6, precision="fp16")), items))
+    diff = max(abs(a.scores[k] - b.scores[k]) for a, b in zip(full, half) for k in a.scores)
+    from evalharness.models import pick_device
+    row(f"BERTScore fp32 vs fp16 on {pick_device()}, {len(items)} summaries", t_full, t_half,
+        f"max abs diff {diff:.1e} (stated tolerance 1e-3)")
 
 
 def bench_cache(cases: list[Case]) -> None:
@@ -219,11 +233,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small sets (a minute or two)")
     ap.add_argument("--rouge-n", type=int, default=2004)
     ap.add_argument("--bert-n", type=int, default=600)
+    ap.add_argument("--half-n", type=int, default=150)
     ap.add_argument("--full-n", type=int, default=200)
     ap.add_argument("--scale", default="100:rouge,1000:rouge,10000:rouge,100:rouge;bertscore;support,"
                                         "1000:rouge;bertscore;support")
     ap.add_argument("--long", default="2500,5000,10000,20000")
-    ap.add_argument("--only", default="rouge,bertscore,cache,scaling,long,truncation")
+    ap.add_argument("--only", default="rouge,bertscore,half,cache,scaling,long,truncation")
     ap.add_argument("--point", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--scorers", default="rouge", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -232,7 +247,7 @@ def main() -> None:
         print(json.dumps(scaling_point(a.point, a.scorers)))
         return
     if a.quick:
-        a.rouge_n, a.bert_n, a.full_n = 400, 150, 40
+        a.rouge_n, a.bert_n, a.half_n, a.full_n = 400, 150, 50, 40
         a.scale, a.long = "100:rouge,1000:rouge,100:rouge;bertscore;support", "2500,5000,10000"
     import platform
     print(f"machine: {platform.processor() or platform.machine()}, {cores()} cores available, "
@@ -246,6 +261,8 @@ def main() -> None:
         bench_rouge(items_of(build_cases(min(a.rouge_n, len(rows)), rows)))
     if "bertscore" in only:
         bench_bertscore(items_of(build_cases(min(a.bert_n, len(rows)), rows)))
+    if "half" in only:
+        bench_half(items_of(build_cases(min(a.half_n, len(rows)), rows)))
     if "cache" in only:
         bench_cache(build_cases(a.full_n, rows))
     if "scaling" in only:

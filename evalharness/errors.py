@@ -95,3 +95,8 @@ def one_line(text: str) -> str:
         import re
         _UNSAFE_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
     return _UNSAFE_CHARS.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def terminal_safe(text: str) -> str:
+    """:func:`one_line` for multi-line output: keeps line breaks, escapes every other control."""
+    return "\n".join(one_line(line) for line in text.split("\n"))

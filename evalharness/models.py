@@ -151,6 +151,18 @@ class Encoder:
     def clear(self) -> None:
         self._memo.clear()
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The distinct texts not yet embedded in this process."""
+        return [t for t in dict.fromkeys(texts) if t not in self._memo]
+
+    def preload(self, vectors) -> None:
+        """Accept embeddings computed earlier (e.g. read from a disk cache): text -> vector."""
+        self._memo.update(vectors)
+
+    def vectors(self, texts: Sequence[str]) -> dict:
+        """Text -> embedding for those of ``texts`` already embedded."""
+        return {t: self._memo[t] for t in texts if t in self._memo}
+
 
 def get_encoder(model: str = BUNDLED, device: str = "auto") -> Encoder:
     path, _ = resolve_model(model)

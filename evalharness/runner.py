@@ -121,7 +121,9 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
         except Exception as exc:  # noqa: BLE001 - setup failures are scorer failures (exit 3)
             raise ScorerError(f"cannot set up: {type(exc).__name__}: {exc}", scorer=scorer.name) from None
         t0 = time.perf_counter()
-        if cache is not None:
+        if progress:
+            progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
+        if cache is not None and getattr(scorer, "cacheable", True):
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
         else:
             per_scorer[scorer.name] = executor.run(scorer, items, progress)

@@ -37,7 +37,7 @@ def _strip_span(text: str, start: int, end: int) -> Span | None:
 
 def _is_abbrev(text: str, end: int) -> bool:
     """True when the '.' ending at ``end`` closes an abbreviation or an initial."""
-    if end <= 0 or text[end - 1] != ".":
+    if end <= 0 or end > len(text) or text[end - 1] != ".":
         return False
     m = re.search(r"([\w.]+)\.$", text[max(0, end - 12):end])
     if not m:
@@ -100,7 +100,7 @@ def split_claims(text: str) -> list[Span]:
             span = _strip_span(text, sent.start + a, sent.start + b)
             if span:
                 span = _trim_punct(text, span)
-            if span:
+            if span and _WORD.search(span.text):  # a piece with no word (only punctuation, emoji) is no claim
                 claims.append(span)
     return claims
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pytester"]  # for the pytest plugin's tests
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DEV = ROOT.parent / "shared" / "bench" / "dev"
 

@@ -223,3 +223,24 @@ def test_a_process_killed_mid_write_leaves_whole_batches(tmp_path, sig):
     with ScoreCache(tmp_path / "cache") as cache:  # and the cache still reads and writes
         cache.put_many("w", "sig", [("after", ItemScore(scores={"i": 1.0}))])
         assert cache.get_many(["after"])["after"].scores == {"i": 1.0}
+
+
+class BatchDependentScorer(CountingScorer):
+    cacheable = False
+
+
+def test_a_scorer_that_is_not_cacheable_always_runs(tmp_path):
+    from evalharness.cases import Case
+    from evalharness.config import BootstrapConfig, Config, ScorerConfig
+    from evalharness.runner import evaluate
+    from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
+    assert BertScoreScorer(BertScoreOptions(idf=True)).cacheable is False
+    assert BertScoreScorer().cacheable is True
+    cases = [Case(id="c", source="s", references=("r",), candidates={"a": "x", "b": "yy"})]
+    config = Config(scorers=(ScorerConfig("counting", _Opts()),), bootstrap=BootstrapConfig(resamples=10))
+    with ScoreCache(tmp_path) as cache:
+        for _ in range(2):
+            sc = BatchDependentScorer()
+            evaluate(cases, config, scorers=[sc], cache=cache)
+            assert sc.calls == ["x", "yy"]
+        assert cache.stats().entries == 0

@@ -119,7 +119,7 @@ def test_report_command_renders_saved_report(tmp_path):
     assert r.returncode == 0
     md = run_cli("report", str(tmp_path / "report.json"), "--format", "markdown")
     assert md.returncode == 0
-    assert md.stdout.startswith("## evalharness: gate ✅ passed")
+    assert md.stdout.startswith("## evalharness: ✅ gate passed")
     assert "| rouge\\.rouge1 ↑ |" in md.stdout
 
 

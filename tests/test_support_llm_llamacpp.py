@@ -100,8 +100,11 @@ def check_outcome(r, out: Path) -> dict:
     from evalharness.report import read_report
     report = read_report(out / "report.json")  # complete and well-formed, or this raises
     data = json.loads((out / "report.json").read_text())
-    if r.returncode == 3:
-        assert "backend 'llm'" in r.stdout and "[error]" in r.stdout
+    if r.returncode == 3:  # the failure is named, in the rendering and in the report's gate
+        errors = [f["message"] for f in data["gate"]["failures"] if f["kind"] == "error"]
+        assert errors and all("backend 'llm'" in m for m in errors)
+        if not r.stdout.lstrip().startswith("{"):
+            assert "backend 'llm'" in r.stdout and "[error]" in r.stdout
     for case in data["cases"]:
         for cand in case["candidates"]:
             if "support" in cand["errors"]:

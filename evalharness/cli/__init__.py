@@ -63,10 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         import traceback
         if os.environ.get("EVALHARNESS_DEBUG"):
             traceback.print_exc()
-        print(f"evalharness: internal error: {type(exc).__name__}: {exc} "
+        print(f"evalharness: internal error: {one_line(f'{type(exc).__name__}: {exc}')} "
               "(set EVALHARNESS_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_SCORER_FAILED
 
 
 def entry() -> None:
-    sys.exit(main())
+    code = main()
+    # The run is over and its outputs are written: a Ctrl-C that lands during
+    # interpreter shutdown must not turn the exit code into a signal death.
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from ._outputs import add_baseline, add_junit, write_junit
 
 ORDER = 30
 
@@ -12,12 +15,27 @@ def add_parser(sub) -> None:
     p = sub.add_parser("report", help="render a saved report.json")
     p.add_argument("report", metavar="REPORT.json")
     p.add_argument("--format", default="text", choices=FORMATS)
+    p.add_argument("--output", "-o", metavar="FILE", help="write the rendering to FILE instead of stdout")
+    add_baseline(p)
+    add_junit(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from ..render import render
-    from ..report import read_report
+    from ..report import atomic_write, read_report
     report = read_report(args.report)
-    sys.stdout.write(render(report, args.format))
+    comparison = base = None
+    if args.baseline:
+        from ..compare import compare_reports, merge_gate
+        base = read_report(args.baseline)
+        comparison = compare_reports(base, report, base_label=args.baseline, new_label=args.report)
+        report = merge_gate(report, comparison)
+    text = render(report, args.format, comparison=comparison, baseline=base)
+    if args.output:
+        atomic_write(Path(args.output), text)
+        print(f"{args.format}: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    write_junit(report, args.junit)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_SCORER_FAILED
+from ._outputs import add_baseline, add_junit, exit_code, write_junit
 from .common import add_inputs, load_inputs
 
 DEFAULT_OUT = "evalharness-out"
@@ -18,7 +18,21 @@ def add_parser(sub) -> None:
     p = sub.add_parser("run", help="score cases, compare systems, gate on the result")
     add_inputs(p)
     p.add_argument("--out", default=DEFAULT_OUT, metavar="DIR", help=f"where report.json goes (default: {DEFAULT_OUT})")
-    p.add_argument("--format", default="text", choices=FORMATS, help="what to print on stdout")
+    p.add_argument("--format", default="text", choices=FORMATS,
+                   help="what to print on stdout (html: writes DIR/report.html, one self-contained page)")
+    p.add_argument("--system", action="append", default=[], metavar="NAME=cmd:COMMAND|NAME=py:MODULE:FUNC",
+                   help="summarise on the fly: a command (source on stdin, summary on stdout) or a Python "
+                        "callable (source -> summary); repeatable")
+    p.add_argument("--system-version", action="append", default=[], metavar="NAME=VERSION",
+                   help="version of an on-the-fly system; with it, its summaries are cached by "
+                        "(name, version, source hash)")
+    p.add_argument("--system-timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="time limit per summarise call (default: 120)")
+    p.add_argument("--system-workers", type=int, default=4, metavar="N",
+                   help="summarise calls run at once (default: 4)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar (none is shown off a terminal either)")
+    add_baseline(p)
+    add_junit(p)
     add_execution(p)
     p.set_defaults(func=run)
 
@@ -62,24 +76,64 @@ def execution(args, config):
 
 
 def run(args) -> int:
+    from ..progress import make_progress
     from ..render import render
-    from ..report import write_report
+    from ..report import atomic_write, write_report
     from ..runner import evaluate
 
     config, cases, root = load_inputs(args)
     executor, cache = execution(args, config)
+    out = Path(args.out)
+    progress = make_progress(quiet=args.quiet)
+    # Model libraries draw their own bars ("Loading weights"): ours covers loading, theirs would only be noise.
+    import os
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    base = None
+    if args.baseline:
+        from ..report import read_report
+        base = read_report(args.baseline)  # a bad baseline is an input error before any model loads
     try:
-        report = evaluate(cases, config, cases_root=root, executor=executor, cache=cache)
+        fly = None
+        if args.system:
+            from ..summarise import parse_system_specs, summarise_cases, with_summaries
+            specs = parse_system_specs(args.system, args.system_version, timeout=args.system_timeout)
+            fly = summarise_cases(specs, cases, workers=args.system_workers, cache_dir=_cache_dir(args, config),
+                                  use_cache=cache is not None, progress=progress)
+            cases = with_summaries(cases, fly)
+        report = evaluate(cases, config, cases_root=root, progress=progress, executor=executor, cache=cache)
     finally:
+        if progress is not None:
+            progress.close()
         if cache is not None:
             cache.close()
         if hasattr(executor, "close"):
             executor.close()
-    out = Path(args.out)
+    if fly is not None:
+        from ..summarise import add_summarise_errors, write_runs
+        report = add_summarise_errors(report, fly)
+        for path in write_runs(fly, out / "runs"):
+            print(f"runs: {path}", file=sys.stderr)
+    comparison = None
+    if base is not None:
+        from ..compare import compare_reports, dumps_comparison, merge_gate
+        comparison = compare_reports(base, report, config.compare, base_label=args.baseline,
+                                     new_label=str(out / "report.json"))
+        report = merge_gate(report, comparison)
+        atomic_write(out / "comparison.json", dumps_comparison(comparison))
     write_report(report, out / "report.json")
-    sys.stdout.write(render(report, args.format))
+    if args.format == "html":
+        html_path = out / "report.html"
+        atomic_write(html_path, render(report, "html", comparison=comparison, baseline=base))
+        sys.stdout.write(render(report, "text", comparison=comparison))
+        print(f"html: {html_path}", file=sys.stderr)
+    else:
+        sys.stdout.write(render(report, args.format, comparison=comparison))
+    write_junit(report, args.junit)
     if args.format != "json":
         print(f"report: {out / 'report.json'}", file=sys.stderr)
-    if report.gate.has_errors:
-        return EXIT_SCORER_FAILED
-    return EXIT_OK if report.gate.passed else EXIT_GATE_FAILED
+    return exit_code(report.gate)
+
+
+def _cache_dir(args, config) -> Path:
+    from ..cache import default_cache_dir
+    return Path(getattr(args, "cache_dir", None) or config.run.cache_dir or default_cache_dir()) / "summaries"

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from ..errors import InputError
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 
 
-def render(report, fmt: str) -> str:
+def render(report, fmt: str, comparison=None, baseline=None) -> str:
+    """Render ``report``; with ``comparison`` (and the ``baseline`` report) the
+    renderings show the deltas against the baseline too."""
     if fmt == "text":
         from .text import render_text
-        return render_text(report)
+        out = render_text(report)
+        if comparison is not None:
+            from .compare import render_comparison_text
+            out += "\n" + render_comparison_text(comparison)
+        return out
     if fmt == "markdown":
         from .markdown import render_markdown
-        return render_markdown(report)
+        return render_markdown(report, comparison)
     if fmt == "json":
         from ..report import dumps
         return dumps(report)
+    if fmt == "html":
+        from .html import render_html
+        return render_html(report, comparison=comparison, baseline=baseline)
     from ..errors import did_you_mean
     raise InputError(f"unknown format '{fmt}'{did_you_mean(fmt, FORMATS)}", field="--format")
 

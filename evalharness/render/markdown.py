@@ -8,24 +8,121 @@ import re
 
 from . import fmt_summary, fmt_value, shown_metrics
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
 
 def md_escape(text: str) -> str:
-    """Escape a text for Markdown: HTML entities first, then Markdown punctuation."""
-    text = html.escape(text, quote=True)
+    """Escape a text for Markdown: HTML entities first (``&``, ``<``, ``>``; quotes need
+    none in text, and their entities would show literally once ``#`` is escaped),
+    then Markdown punctuation."""
+    text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\n", " ")
+    return _LINE_BREAK.sub(" ", text)
 
 
-def render_markdown(report) -> str:
+def html_block_escape(text: str) -> str:
+    """Escape a text inside a raw HTML block (``<details>`` line), where Markdown
+    escapes are not processed and would show as backslashes."""
+    return _LINE_BREAK.sub(" ", html.escape(text, quote=True))
+
+
+MAX_FAILURES = 20
+WORST_CASES = 10
+
+
+def _verdict(report, comparison) -> list[str]:
     g = report.gate
-    out = [f"## evalharness: gate {'✅ passed' if g.passed else '❌ failed'}", ""]
-    if not g.passed:
-        for f in g.failures:
+    if g.passed:
+        head = "## evalharness: ✅ gate passed"
+    elif g.has_errors:
+        head = f"## evalharness: 💥 scorer errors ({len(g.failures)} failure(s))"
+    else:
+        head = f"## evalharness: ❌ gate failed ({len(g.failures)} failure(s))"
+    out = [head, ""]
+    if comparison is not None:
+        n_reg = sum(1 for c in comparison.changes if c.regressed)
+        out.append(f"Compared with the baseline on {len(comparison.shared_cases)} shared case(s): "
+                   f"{n_reg} (case, system) pair(s) got worse, "
+                   f"{sum(len(c.newly_flagged) for c in comparison.changes)} claim(s) newly flagged, "
+                   f"{sum(len(c.no_longer_flagged) for c in comparison.changes)} no longer flagged.")
+        out.append("")
+    for f in g.failures[:MAX_FAILURES]:
+        out.append(f"- **{f.kind}**: {md_escape(f.message)}")
+    if len(g.failures) > MAX_FAILURES:
+        out.append("")
+        out.append(f"<details><summary>{len(g.failures) - MAX_FAILURES} more failure(s)</summary>")
+        out.append("")
+        for f in g.failures[MAX_FAILURES:]:
             out.append(f"- **{f.kind}**: {md_escape(f.message)}")
         out.append("")
+        out.append("</details>")
+    if g.failures:
+        out.append("")
+    return out
+
+
+def comparison_table(comparison) -> list[str]:
+    out = ["### Against the baseline", "",
+           "| system | metric | base | new | delta [CI] | p |", "|---|---|---|---|---|---|"]
+    for d in comparison.deltas:
+        if d.metric not in comparison.headline:
+            continue
+        s = d.stats
+        arrow = "↑" if d.higher_is_better else "↓"
+        worse = d.drop > 1e-12
+        mark = (" 🔻" if worse else " 🔺") if d.significant and s.delta != 0 else ""
+        out.append(f"| {md_escape(d.system)} | {md_escape(d.metric)} {arrow} | {fmt_value(s.base_mean)} | "
+                   f"{fmt_value(s.new_mean)} | {s.delta:+.3f} [{s.ci_low:+.3f}, {s.ci_high:+.3f}]{mark} | "
+                   f"{s.p_value:.3g} |")
+    out.append("")
+    out.append(f"_paired over shared cases; bootstrap CI of the delta at {1 - comparison.alpha:.0%}, "
+               f"sign-flip permutation p; 🔻/🔺 = significantly worse/better at {comparison.alpha:g}_")
+    out.append("")
+    cov = []
+    if comparison.missing_cases:
+        cov.append(f"- cases only in the baseline ({len(comparison.missing_cases)}): "
+                   + ", ".join(md_escape(c) for c in comparison.missing_cases))
+    if comparison.extra_cases:
+        cov.append(f"- cases only in this run ({len(comparison.extra_cases)}): "
+                   + ", ".join(md_escape(c) for c in comparison.extra_cases))
+    if comparison.missing_systems:
+        cov.append("- systems only in the baseline: " + ", ".join(md_escape(s) for s in comparison.missing_systems))
+    if comparison.extra_systems:
+        cov.append("- systems only in this run: " + ", ".join(md_escape(s) for s in comparison.extra_systems))
+    for cid, system in comparison.missing_candidates:
+        cov.append(f"- case {md_escape(cid)}: {md_escape(system)} has a summary on one side only")
+    for n in comparison.notes:
+        cov.append(f"- note: {md_escape(n)}")
+    if cov:
+        out.extend(cov)
+        out.append("")
+    return out
+
+
+def _claim_lines(cand_system: str, c, prefix: str = "") -> list[str]:
+    out = []
+    spans = ", ".join(f"“{md_escape(s.text)}”" for s in c.unsupported_spans)
+    out.append(f"- {prefix}**{md_escape(cand_system)}**: “{md_escape(c.text)}” (score {fmt_value(c.score)})")
+    if spans:
+        out.append(f"  - offending: {spans}")
+    if c.evidence:
+        out.append(f"  - evidence: “{md_escape(c.evidence.text[:300])}”")
+    return out
+
+
+def render_markdown(report, comparison=None, *, worst: int = WORST_CASES) -> str:
+    """Verdict first, then the comparison table(s), then collapsed details of the worst cases.
+
+    Fit for a pull-request comment and ``$GITHUB_STEP_SUMMARY``: the details are
+    capped at ``worst`` cases, so a 500-case run stays far below comment limits.
+    """
+    out = _verdict(report, comparison)
+    if comparison is not None:
+        out.extend(comparison_table(comparison))
     systems = list(report.systems)
+    out.append("### Systems" if comparison is not None else "### Systems (mean [95% bootstrap CI] n)")
+    out.append("")
     out.append("| metric | " + " | ".join(md_escape(s) for s in systems) + " |")
     out.append("|---|" + "---|" * len(systems))
     for m in shown_metrics(report):
@@ -35,22 +132,51 @@ def render_markdown(report) -> str:
     out.append("")
     out.append("_mean [95% bootstrap CI] n_")
     out.append("")
+    by_id = {c.id: c for c in report.cases}
+    if comparison is not None:
+        worst_changes = comparison.worst(worst)
+        n_bad = sum(1 for c in comparison.changes if c.regressed)
+        if worst_changes:
+            out.append(f"### Worst cases ({len(worst_changes)} of {n_bad} that got worse)")
+            out.append("")
+        for ch in worst_changes:
+            moved = ", ".join(f"{md_escape(m)} {v:+.3f}" for m, v in ch.deltas.items() if m in comparison.headline)
+            out.append(f"<details><summary>case {md_escape(ch.case_id)} / {md_escape(ch.system)}: "
+                       f"{len(ch.newly_flagged)} newly flagged</summary>")
+            out.append("")
+            if moved:
+                out.append(f"- deltas: {moved}")
+            for c in ch.newly_flagged:
+                out.extend(_claim_lines(ch.system, c, "newly flagged, "))
+            for c in ch.no_longer_flagged:
+                out.append(f"- no longer flagged, **{md_escape(ch.system)}**: “{md_escape(c.text)}”")
+            case = by_id.get(ch.case_id)
+            cand = case.candidate(ch.system) if case else None
+            if cand is not None:
+                for scorer, msg in cand.errors.items():
+                    out.append(f"- **{md_escape(cand.system)}** error in {md_escape(scorer)}: {md_escape(msg)}")
+            out.append("")
+            out.append("</details>")
+            out.append("")
+        return "\n".join(out) + "\n"
+
+    ranked = []
     for case in report.cases:
         flagged = [(cand, c) for cand in case.candidates for c in cand.flagged]
         errors = [(cand, s, m) for cand in case.candidates for s, m in cand.errors.items()]
-        if not flagged and not errors:
-            continue
-        out.append(f"<details><summary>case {md_escape(case.id)}: {len(flagged)} flagged claim(s)</summary>")
+        if flagged or errors:
+            ranked.append((-len(errors), -len(flagged), case, flagged, errors))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    if ranked:
+        out.append(f"### Worst cases ({min(worst, len(ranked))} of {len(ranked)} with flags or errors)")
+        out.append("")
+    for _, _, case, flagged, errors in ranked[:worst]:
+        out.append(f"<details><summary>case {html_block_escape(case.id)}: {len(flagged)} flagged claim(s)</summary>")
         out.append("")
         for cand, scorer, msg in errors:
             out.append(f"- **{md_escape(cand.system)}** error in {md_escape(scorer)}: {md_escape(msg)}")
         for cand, c in flagged:
-            spans = ", ".join(f"“{md_escape(s.text)}”" for s in c.unsupported_spans)
-            out.append(f"- **{md_escape(cand.system)}**: “{md_escape(c.text)}” (score {fmt_value(c.score)})")
-            if spans:
-                out.append(f"  - offending: {spans}")
-            if c.evidence:
-                out.append(f"  - evidence: “{md_escape(c.evidence.text[:300])}”")
+            out.extend(_claim_lines(cand.system, c))
         out.append("")
         out.append("</details>")
         out.append("")

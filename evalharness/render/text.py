@@ -64,7 +64,8 @@ def render_text(report) -> str:
                     lines.append(f"      why: {r}")
         lines.append("")
     lines.append(gate_text(report))
-    return "\n".join(lines) + "\n"
+    from ..errors import terminal_safe  # summaries may hold terminal escapes; show them, never run them
+    return terminal_safe("\n".join(lines)) + "\n"
 
 
 def gate_text(report) -> str:

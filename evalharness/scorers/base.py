@@ -29,6 +29,8 @@ class Scorer:
     Options: ClassVar[type] = NoOptions
     #: True when the scorer can run in worker processes (pure CPU, picklable)
     cpu_bound: ClassVar[bool] = False
+    #: False when an item's result depends on the rest of its batch (never cached then)
+    cacheable: bool = True
 
     def __init__(self, options: Any | None = None) -> None:
         self.options = options if options is not None else self.Options()

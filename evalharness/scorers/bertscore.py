@@ -11,7 +11,7 @@ their tokens first and says so in the item's notes rather than cutting silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Literal, Sequence
 
 from ..models import BUNDLED, pick_device, resolve_model, offline_unless_hub
 from ..results import ItemScore, ScoreItem
@@ -25,6 +25,9 @@ class BertScoreOptions:
     idf: bool = False
     batch_size: int = 64
     device: str = "auto"
+    # fp16 halves memory and is much faster on a GPU; measured against fp32 on the dev
+    # set, F1/P/R move by at most 2.2e-4 (README, Performance): we state 1e-3.
+    precision: Literal["fp32", "fp16"] = "fp32"
 
     def validate(self):
         from ..models import model_problem
@@ -48,6 +51,11 @@ class BertScoreScorer(Scorer):
         super().__init__(options)
         self._loaded = None
 
+    @property
+    def cacheable(self) -> bool:
+        # with idf, an item's score depends on the other references in its batch
+        return not self.options.idf
+
     def _layers(self) -> int:
         if self.options.num_layers is not None:
             return self.options.num_layers
@@ -66,7 +74,8 @@ class BertScoreScorer(Scorer):
         _, display = resolve_model(self.options.model)
         return format_signature("bertscore", {
             "model": display, "layer": self._layers(), "idf": self.options.idf, "rescale": False,
-            "multiref": "max", "v": md.version("bert-score"),
+            "multiref": "max", **({"precision": "fp16"} if self.options.precision == "fp16" else {}),
+            "v": md.version("bert-score"),
         })
 
     def _load(self):
@@ -78,6 +87,8 @@ class BertScoreScorer(Scorer):
             model = get_model(path, self._layers(), False)
             device = pick_device(self.options.device)
             model.to(device)
+            if self.options.precision == "fp16":
+                model.half()
             self._loaded = (tokenizer, model, device)
         return self._loaded
 

@@ -251,6 +251,9 @@ class RougeScorer(Scorer):
                 na[t] = na[f"{t}_precision"] = na[f"{t}_recall"] = reason
             return ItemScore(scores={}, not_applicable=na)
         scorer = self._get()
+        na = undefined_types(scorer, item, self.options.types)
+        if len(na) == len(self.options.types):
+            return ItemScore(scores={}, not_applicable=na)
         split = "rougeLsum" in self.options.types and self.options.split_summaries
         pred = self._lsum_text(item.summary) if split else item.summary
         targets = [self._lsum_text(ref) if split else ref for ref in item.references]
@@ -261,7 +264,30 @@ class RougeScorer(Scorer):
         best = {t: (s.precision, s.recall, s.fmeasure) for t, s in result.items()}
         scores = {}
         for t, (p, r, f) in best.items():
+            if t in na:
+                continue
             scores[t] = float(f)
             scores[f"{t}_precision"] = float(p)
             scores[f"{t}_recall"] = float(r)
-        return ItemScore(scores=scores)
+        return ItemScore(scores=scores, not_applicable=na)
+
+
+def undefined_types(scorer, item: ScoreItem, types) -> dict[str, str]:
+    """ROUGE types that are undefined for this item (metric -> reason).
+
+    rouge-score keeps only a-z and 0-9, so a summary in another script has no
+    tokens at all, and ROUGE-n needs n tokens on both sides. rouge-score returns
+    0 for these; the harness reports them as not applicable instead of a zero
+    that would read as "no overlap". Defined items are untouched (parity)."""
+    tok = scorer._tokenizer.tokenize
+    n_sum = len(tok(item.summary))
+    n_ref = max(len(tok(r)) for r in item.references)
+    out: dict[str, str] = {}
+    for t in types:
+        need = int(t[5:]) if t[5:].isdigit() else 1
+        if n_sum < need or n_ref < need:
+            side = "the summary" if n_sum < need else "every reference"
+            what = "no word" if need == 1 else f"fewer than {need} words"
+            reason = f"{side} has {what} that rouge-score can tokenize (it keeps only a-z and 0-9)"
+            out[t] = out[f"{t}_precision"] = out[f"{t}_recall"] = reason
+    return out

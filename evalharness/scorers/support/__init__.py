@@ -22,12 +22,13 @@ BACKENDS = ("embedding", "nli", "llm", "ensemble")
 class SupportOptions:
     backend: Literal["embedding", "nli", "llm", "ensemble"] = "embedding"
     model: str = "bundled"
-    threshold: float = 0.5
+    threshold: float = 0.45
     paraphrase_threshold: float = 0.75
     evidence_top_k: int = 2
     max_unit_words: int = 80
     batch_size: int = 64
     device: str = "auto"
+    embedding_cache: bool = True   # keep sentence embeddings on disk between runs (speed only)
     nli: NliOptions = field(default_factory=NliOptions)
     llm: LlmOptions = field(default_factory=LlmOptions)
     ensemble: EnsembleOptions = field(default_factory=EnsembleOptions)

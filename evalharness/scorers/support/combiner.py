@@ -28,8 +28,15 @@ class Combiner:
 
 
 def load_combiner(path: Path = WEIGHTS_FILE) -> Combiner:
+    from ...errors import ScorerError
+    from .features import FEATURE_NAMES
+
     raw = path.read_bytes()
     data = json.loads(raw)
+    if tuple(data["features"]) != FEATURE_NAMES or len(data["weights"]) != len(FEATURE_NAMES):
+        raise ScorerError(f"combiner weights in {path} are for features {data['features']}, but the checks "
+                          f"produce {list(FEATURE_NAMES)}; retrain with scripts/train_support_combiner.py",
+                          scorer="support")
     digest = hashlib.sha256(raw).hexdigest()[:8]
     return Combiner(features=tuple(data["features"]), weights=tuple(float(w) for w in data["weights"]),
                     bias=float(data["bias"]), version=f"{data.get('name', 'combiner')}-{digest}")

@@ -1,17 +1,70 @@
-"""The offline ``embedding`` backend: bundled MiniLM plus interpretable checks."""
+"""The offline ``embedding`` backend: bundled MiniLM plus interpretable checks.
+
+Cost control: each source is cut and indexed once (kept in a small LRU across
+batches). For each claim, source units are first ranked lexically (IDF-weighted
+shared stems); only the best few are embedded (memoised per text), and evidence
+candidates are those units and adjacent pairs of them, a pair's vector being the
+length-weighted mean of its two units' vectors.
+"""
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from ...results import Claim, ScoreItem
-from ...text import split_claims, tokenize
+from ...results import Claim, ScoreItem, Span
+from ...text import is_content, split_claims, tokenize
 from .combiner import load_combiner
-from .evidence import candidate_spans, join_span, source_units
-from .features import check_claim
+from .evidence import Unit, source_units
+from .features import ClaimCheck, check_claim, source_names
 from . import merge_spans, verdict
+
+LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
+SOURCE_CACHE = 64      # indexed sources kept between batches
+
+
+@dataclass
+class SourceIndex:
+    text: str
+    units: list[Unit]
+    tokens: list            # all source tokens
+    unit_stems: list[set]   # content stems per unit
+    idf: dict               # stem -> idf over units
+    bigrams: set            # adjacent content-stem pairs anywhere in the source
+    names: set              # stems the source writes as names
+
+
+def index_source(source: str, max_unit_words: int) -> SourceIndex:
+    units = source_units(source, max_unit_words)
+    unit_stems = [{t.norm for t in u.tokens if is_content(t)} for u in units]
+    df: dict[str, int] = {}
+    for st in unit_stems:
+        for w in st:
+            df[w] = df.get(w, 0) + 1
+    n = max(len(units), 1)
+    idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    bigrams = set()
+    for u in units:
+        content = [t.norm for t in u.tokens if is_content(t)]
+        bigrams.update(zip(content, content[1:]))
+    names = source_names([u.tokens for u in units])
+    return SourceIndex(source, units, [t for u in units for t in u.tokens], unit_stems, idf, bigrams, names)
+
+
+def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[int]:
+    """Units sharing the most IDF-weighted stems with the claim, best first."""
+    if not index.units:
+        return []
+    scores = []
+    for i, st in enumerate(index.unit_stems):
+        shared = claim_stems & st
+        scores.append((sum(index.idf.get(w, 0.0) for w in shared), -i))
+    order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+    return order[:top]
 
 
 class EmbeddingBackend:
@@ -20,65 +73,130 @@ class EmbeddingBackend:
         self.options = options
         self.encoder = get_encoder(options.model, options.device)
         self.combiner = load_combiner()
+        self._sources: OrderedDict[str, SourceIndex] = OrderedDict()
+        self.disk = None
+        if getattr(options, "embedding_cache", True):
+            from ...models import resolve_model
+            from .vectorcache import VectorCache
+            path, display = resolve_model(options.model)
+            self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}")
+
+    def _encode_all(self, texts) -> None:
+        """Embed ``texts`` in one batched pass, reading and filling the disk cache."""
+        todo = self.encoder.missing(texts)
+        if not todo:
+            return
+        if self.disk is not None:
+            self.encoder.preload(self.disk.get_many(todo))
+            todo = self.encoder.missing(todo)
+        if todo:
+            self.encoder.encode(todo, self.options.batch_size)
+            if self.disk is not None:
+                self.disk.put_many(self.encoder.vectors(todo))
+
+    def _index(self, source: str) -> SourceIndex:
+        idx = self._sources.get(source)
+        if idx is None:
+            idx = index_source(source, self.options.max_unit_words)
+            self._sources[source] = idx
+            while len(self._sources) > SOURCE_CACHE:
+                self._sources.popitem(last=False)
+        else:
+            self._sources.move_to_end(source)
+        return idx
 
     def _paraphrased(self, claim_tokens, evidence_tokens) -> set[int]:
         """Indices of claim tokens whose isolated-word embedding is close to an evidence word."""
         if not claim_tokens or not evidence_tokens:
             return set()
-        ev_words = sorted({t.text.lower() for t in evidence_tokens})
+        ev_words = sorted({t.text.lower() for t in evidence_tokens if is_content(t)})
+        if not ev_words:
+            return set()
         cl_words = [t.text.lower() for t in claim_tokens]
+        self._encode_all(ev_words + cl_words)
         ev = self.encoder.encode(ev_words, self.options.batch_size)
         cl = self.encoder.encode(cl_words, self.options.batch_size)
         best = (cl @ ev.T).max(axis=1)
         return {i for i, b in enumerate(best) if b >= self.options.paraphrase_threshold}
 
-    def judge(self, items: Sequence[ScoreItem]) -> list[list[Claim]]:
+    def analyse(self, items: Sequence[ScoreItem]) -> list[list[tuple[Span, ClaimCheck, Span | None]]]:
+        """Per item, per claim: (claim span, its checks, its evidence span)."""
         o = self.options
-        by_source: dict[str, tuple] = {}
+        plans = []  # per item: (index, [(span, tokens, ranked units)])
+        needed: list[str] = []
         for item in items:
-            if item.source not in by_source:
-                units = source_units(item.source, o.max_unit_words)
-                cands = candidate_spans(item.source, units)
-                texts = [join_span(item.source, units, c).text for c in cands]
-                emb = self.encoder.encode(texts, o.batch_size) if texts else np.zeros((0, 1), np.float32)
-                src_tokens = [t for u in units for t in u.tokens]
-                by_source[item.source] = (units, cands, emb, src_tokens)
-        all_claims = [split_claims(item.summary) for item in items]
-        flat = [c.text for claims in all_claims for c in claims]
-        claim_emb = self.encoder.encode(flat, o.batch_size) if flat else None
-        out: list[list[Claim]] = []
-        k = 0
-        for item, claims in zip(items, all_claims):
-            units, cands, emb, src_tokens = by_source[item.source]
-            judged = []
-            for span in claims:
-                vec = claim_emb[k]
-                k += 1
+            index = self._index(item.source)
+            claims = []
+            for span in split_claims(item.summary):
                 toks = tokenize(span.text, span.start)
-                if len(cands):
-                    sims = emb @ vec
+                stems = {t.norm for t in toks if is_content(t)}
+                ranked = lexical_rank(index, stems, LEXICAL_TOP)
+                claims.append((span, toks, ranked))
+                needed.append(span.text)
+                needed.extend(index.units[u].span.text for u in ranked)
+            plans.append((index, claims))
+        if needed:
+            self._encode_all(needed)  # one batched pass; later lookups hit the memo
+        out = []
+        for item, (index, claims) in zip(items, plans):
+            judged = []
+            for span, toks, ranked in claims:
+                vec = self.encoder.encode([span.text])[0]
+                if ranked:
+                    uvecs = self.encoder.encode([index.units[u].span.text for u in ranked])
+                    cands: list[tuple[int, ...]] = [(u,) for u in ranked]
+                    vecs = [v for v in uvecs]
+                    chosen = {u: k for k, u in enumerate(ranked)}
+                    for u in sorted(ranked):
+                        if u + 1 in chosen:
+                            a, b = uvecs[chosen[u]], uvecs[chosen[u + 1]]
+                            na, nb = len(index.units[u].tokens) or 1, len(index.units[u + 1].tokens) or 1
+                            v = a * na + b * nb
+                            vecs.append(v / (np.linalg.norm(v) or 1.0))
+                            cands.append((u, u + 1))
+                    sims = np.stack(vecs) @ vec
                     order = np.argsort(-sims, kind="stable")
-                    best = int(order[0])
-                    sim = float(sims[best])
-                    single = [i for i, c in enumerate(cands) if len(c) == 1]
-                    sim_sent = float(sims[single].max())
-                    top_units = sorted({u for j in order[:o.evidence_top_k] for u in cands[int(j)]})
-                    ev_tokens = [t for u in top_units for t in units[u].tokens]
-                    evidence = join_span(item.source, units, cands[best])
+                    sim = float(sims[order[0]])
+                    sim_sent = float(sims[:len(ranked)].max())
+                    top_units = []
+                    for j in order[:o.evidence_top_k]:
+                        for u in cands[int(j)]:
+                            if u not in top_units:
+                                top_units.append(u)
+                    ev_units = [list(index.units[u].tokens) for u in top_units]
+                    ev_tokens = [t for u in ev_units for t in u]
+                    best = cands[int(order[0])]
+                    best_tokens = [t for u in best for t in index.units[u].tokens]
+                    ctx = {t.norm for u in top_units for v in (u - 1, u + 1) if 0 <= v < len(index.units)
+                           for t in index.units[v].tokens}
+                    a, b = index.units[best[0]].span.start, index.units[best[-1]].span.end
+                    evidence = Span(item.source[a:b], a, b)
                 else:
                     sim = sim_sent = 0.0
-                    ev_tokens = []
-                    evidence = None
-                chk = check_claim(span.text, span.start, toks, ev_tokens, src_tokens, max(sim, 0.0),
-                                  max(sim_sent, 0.0), self._paraphrased)
+                    ev_units, ev_tokens, evidence, best_tokens, ctx = [], [], None, [], set()
+
+                def paraphrased(claim_words, _evidence, _best=best_tokens):
+                    # word-level paraphrase judged against the best evidence only (cost control)
+                    return self._paraphrased(claim_words, _best)
+
+                chk = check_claim(span.text, span.start, toks, ev_tokens, index.tokens, max(sim, 0.0),
+                                  max(sim_sent, 0.0), paraphrased, evidence_units=ev_units,
+                                  source_bigrams=index.bigrams, source_names=index.names, context_stems=ctx)
+                judged.append((span, chk, evidence))
+            out.append(judged)
+        return out
+
+    def judge(self, items: Sequence[ScoreItem]) -> list[list[Claim]]:
+        o = self.options
+        out: list[list[Claim]] = []
+        for item, judged in zip(items, self.analyse(items)):
+            claims = []
+            for span, chk, evidence in judged:
                 score = self.combiner.score(chk.vector())
                 supported = score >= o.threshold
-                if supported:
-                    spans = ()
-                else:
-                    spans = merge_spans(item.summary, chk.blamed) or (span,)
-                judged.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,
+                spans = () if supported else (merge_spans(item.summary, chk.blamed) or (span,))
+                claims.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,
                                     score=round(score, 6), evidence=evidence, unsupported_spans=spans,
                                     verdict=verdict(supported), reasons=tuple(chk.reasons) if not supported else ()))
-            out.append(judged)
+            out.append(claims)
         return out

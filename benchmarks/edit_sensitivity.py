@@ -1,0 +1,290 @@
+"""Edit-sensitivity set for the ``support`` detector (a benchmark, not a test).
+
+From the sources of ../shared/bench/dev/*.jsonl it takes faithful sentences (copied
+from the source, so fully supported) and makes minimally edited versions of them:
+
+  entity_swap     a name replaced by another name from the same article
+  number_change   a number replaced by a different one
+  date_change     a month, weekday or year replaced by another
+  negation        "not" added after an auxiliary verb ("was" -> "was not")
+  antonym         a word replaced by its opposite ("rose" -> "fell")
+  role_reversal   two names swapped with each other ("A beat B" -> "B beat A")
+  insertion       an unsupported word or phrase slipped in ("the world powers' talks")
+  paraphrase      CONTROL: meaning kept (synonyms, dropped filler adverbs)
+
+Each (faithful, edited) pair is scored by the detector with the whole article as
+the source. An edit is caught when the edited sentence's ``support.score`` is below
+the faithful one's; a paraphrase is fine when its score is within --margin of the
+faithful one's. Nothing is written into the repo; the pairs are generated at run
+time, deterministically (seeded).
+
+    python benchmarks/edit_sensitivity.py [--per-kind 90] [--margin 0.1] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEV = ROOT.parent / "shared" / "bench" / "dev"
+
+KINDS = ("entity_swap", "number_change", "date_change", "negation", "antonym", "role_reversal", "insertion")
+CONTROL = "paraphrase"
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+AUX = ["is", "was", "are", "were", "has", "have", "had", "will", "would", "can", "could", "should"]
+ANTONYMS = {
+    "increased": "decreased", "decreased": "increased", "rose": "fell", "fell": "rose", "won": "lost",
+    "lost": "won", "more": "less", "less": "more", "higher": "lower", "lower": "higher", "first": "last",
+    "last": "first", "before": "after", "after": "before", "largest": "smallest", "biggest": "smallest",
+    "best": "worst", "worst": "best", "early": "late", "late": "early", "earlier": "later", "later": "earlier",
+    "new": "old", "old": "new", "young": "old", "older": "younger", "younger": "older", "open": "closed",
+    "opened": "closed", "closed": "opened", "approved": "rejected", "rejected": "approved", "accepted": "rejected",
+    "allowed": "banned", "banned": "allowed", "support": "oppose", "supported": "opposed", "opposed": "supported",
+    "rising": "falling", "falling": "rising", "increase": "decrease", "decrease": "increase", "gained": "lost",
+    "strong": "weak", "weak": "strong", "high": "low", "low": "high", "long": "short", "short": "long",
+    "above": "below", "below": "above", "top": "bottom", "male": "female", "female": "male", "men": "women",
+    "women": "men", "man": "woman", "woman": "man", "boy": "girl", "girl": "boy", "son": "daughter",
+    "daughter": "son", "husband": "wife", "wife": "husband", "father": "mother", "mother": "father",
+    "alive": "dead", "dead": "alive", "arrived": "left", "public": "private", "private": "public",
+    "legal": "illegal", "illegal": "legal", "guilty": "innocent", "bought": "sold", "sold": "bought",
+    "north": "south", "south": "north", "east": "west", "west": "east", "started": "ended", "began": "ended",
+    "majority": "minority", "minimum": "maximum", "maximum": "minimum", "positive": "negative",
+    "negative": "positive", "rich": "poor", "poor": "rich", "hired": "fired", "fired": "hired",
+}
+INSERTIONS = ["controversial", "secret", "world powers'", "long-awaited", "bizarre", "record-breaking", "historic",
+              "illegal", "emergency", "billion-dollar", "foreign-backed", "failed"]
+SYNONYMS = {
+    "said": "stated", "says": "states", "told": "informed", "about": "around", "buy": "purchase",
+    "bought": "purchased", "big": "large", "began": "started", "begin": "start", "children": "kids",
+    "help": "assist", "helped": "assisted", "show": "reveal", "showed": "revealed", "shows": "reveals",
+    "died": "passed away", "needed": "required", "need": "require", "try": "attempt", "tried": "attempted",
+    "enough": "sufficient", "car": "vehicle", "home": "house", "job": "position", "quickly": "rapidly",
+    "important": "significant", "main": "primary", "whole": "entire", "almost": "nearly", "mostly": "largely",
+    "got": "received", "get": "receive", "gave": "provided", "asked": "requested", "wanted": "wished",
+    "believed": "thought", "began to": "started to", "announced": "declared", "people": "individuals",
+}
+FILLER = ["also", "very", "just", "really", "still", "now", "currently", "already"]
+
+_ENT = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)*)\b")
+_NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,.]\d)")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-2]\d)\b")
+
+
+@dataclass(frozen=True)
+class Pair:
+    kind: str
+    source: str
+    faithful: str
+    edited: str
+
+
+def _entities(sentence: str) -> list[re.Match]:
+    """Maximal runs of capitalised words; at the start of the sentence only runs of
+    two or more words count (a single capitalised first word is just a sentence start)."""
+    out = []
+    for m in _ENT.finditer(sentence):
+        if m.start() == 0 and " " not in m.group(1):
+            continue
+        if set(m.group(1).split()) & set(MONTHS + DAYS):
+            continue
+        out.append(m)
+    return out
+
+
+def _sub_word(sentence: str, table: dict, rng: random.Random) -> str | None:
+    hits = [m for m in re.finditer(r"\b[a-z]+(?: to)?\b", sentence) if m.group(0) in table]
+    if not hits:
+        return None
+    m = rng.choice(hits)
+    return sentence[:m.start()] + table[m.group(0)] + sentence[m.end():]
+
+
+def edit(kind: str, sentence: str, source: str, rng: random.Random) -> str | None:
+    """The edited sentence, or None when this kind of edit does not apply."""
+    if kind == "entity_swap":
+        ents = _entities(sentence)
+        if not ents:
+            return None
+        m = rng.choice(ents)
+        others = sorted({e.group(1) for e in _entities(source)} - {e.group(1) for e in ents}
+                        - {w for e in ents for w in e.group(1).split()})
+        others = [o for o in others if o not in sentence and len(o) > 2]
+        if not others:
+            return None
+        return sentence[:m.start()] + rng.choice(others) + sentence[m.end():]
+    if kind == "number_change":
+        nums = [m for m in _NUM.finditer(sentence) if not _YEAR.fullmatch(m.group(0))]
+        if not nums:
+            return None
+        m = rng.choice(nums)
+        raw = m.group(0).replace(",", "")
+        val = float(raw)
+        new = val + rng.choice([1, 2, 3, 5]) if val < 10 else val * rng.choice([0.5, 1.5, 2, 3])
+        text = f"{int(new):,}" if "," in m.group(0) else (f"{new:g}" if "." in raw else str(int(new)))
+        if text == m.group(0):
+            return None
+        return sentence[:m.start()] + text + sentence[m.end():]
+    if kind == "date_change":
+        for pool in (MONTHS, DAYS):
+            hits = [m for m in re.finditer(r"\b(" + "|".join(pool) + r")\b", sentence)]
+            if hits:
+                m = rng.choice(hits)
+                new = rng.choice([x for x in pool if x != m.group(0)])
+                return sentence[:m.start()] + new + sentence[m.end():]
+        years = list(_YEAR.finditer(sentence))
+        if years:
+            m = rng.choice(years)
+            new = str(int(m.group(0)) + rng.choice([-3, -2, -1, 1, 2, 3]))
+            return sentence[:m.start()] + new + sentence[m.end():]
+        return None
+    if kind == "negation":
+        hits = [m for m in re.finditer(r"\b(" + "|".join(AUX) + r")\b(?! not\b| never\b| no\b)", sentence)]
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        return sentence[:m.end()] + " not" + sentence[m.end():]
+    if kind == "antonym":
+        return _sub_word(sentence, ANTONYMS, rng)
+    if kind == "role_reversal":
+        ents = _entities(sentence)
+        names = []
+        for e in ents:
+            if all(e.group(1) != n.group(1) and e.group(1) not in n.group(1) and n.group(1) not in e.group(1)
+                   for n in names):
+                names.append(e)
+        if len(names) < 2:
+            return None
+        a, b = names[0], names[1]
+        return (sentence[:a.start()] + b.group(1) + sentence[a.end():b.start()] + a.group(1) + sentence[b.end():])
+    if kind == "insertion":
+        hits = [m for m in re.finditer(r"\bthe (?=[a-z]{4,})", sentence)]
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        return sentence[:m.end()] + rng.choice(INSERTIONS) + " " + sentence[m.end():]
+    if kind == CONTROL:
+        out = _sub_word(sentence, SYNONYMS, rng)
+        base = out or sentence
+        fill = [m for m in re.finditer(r"\b(" + "|".join(FILLER) + r") ", base)]
+        if fill:
+            m = rng.choice(fill)
+            base = base[:m.start()] + base[m.end():]
+        return base if base != sentence else None
+    raise ValueError(kind)
+
+
+def faithful_sentences(source: str) -> list[str]:
+    from evalharness.text import split_sentences
+    out = []
+    for s in split_sentences(source):
+        words = s.text.split()
+        if 8 <= len(words) <= 40 and s.text[-1:] in ".!?\"'" and s.text[:1].isupper() and "\"" not in s.text[:1]:
+            out.append(s.text)
+    return out
+
+
+def make_pairs(dev: Path = DEV, per_kind: int = 90, seed: int = 13) -> list[Pair]:
+    """Deterministic: sources in file order, sentences and edits drawn with ``seed``."""
+    rng = random.Random(seed)
+    sources = []
+    seen = set()
+    for f in sorted(dev.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                src = json.loads(line)["source"]
+                if src not in seen:
+                    seen.add(src)
+                    sources.append(src)
+    rng.shuffle(sources)
+    pairs: list[Pair] = []
+    counts = {k: 0 for k in KINDS + (CONTROL,)}
+    used: set[tuple[str, str]] = set()
+    for src in sources:
+        sents = faithful_sentences(src)
+        rng.shuffle(sents)
+        for kind in KINDS + (CONTROL,):
+            if counts[kind] >= per_kind:
+                continue
+            for s in sents[:6]:
+                if (kind, s) in used:
+                    continue
+                e = edit(kind, s, src, rng)
+                if e and e != s:
+                    pairs.append(Pair(kind, src, s, e))
+                    used.add((kind, s))
+                    counts[kind] += 1
+                    break
+        if all(c >= per_kind for c in counts.values()):
+            break
+    return pairs
+
+
+def measure(pairs: list[Pair], margin: float, scorer=None) -> dict:
+    from evalharness.results import ScoreItem
+    from evalharness.scorers.support import SupportScorer
+
+    scorer = scorer or SupportScorer()
+    items = []
+    for p in pairs:
+        items.append(ScoreItem("f", "faithful", p.source, p.faithful))
+        items.append(ScoreItem("e", p.kind, p.source, p.edited))
+    scores = []
+    for b in range(0, len(items), 64):
+        for r in scorer.score_batch(items[b:b + 64]):
+            scores.append(r.scores.get("score", 1.0))
+    per: dict[str, list[bool]] = {}
+    examples: dict[str, list] = {}
+    for k, p in enumerate(pairs):
+        f, e = scores[2 * k], scores[2 * k + 1]
+        ok = (abs(e - f) <= margin) if p.kind == CONTROL else (e < f)
+        per.setdefault(p.kind, []).append(ok)
+        if not ok and len(examples.setdefault(p.kind, [])) < 3:
+            examples[p.kind].append({"faithful": p.faithful, "edited": p.edited, "faithful_score": round(f, 4),
+                                     "edited_score": round(e, 4)})
+    edits = [ok for k, v in per.items() if k != CONTROL for ok in v]
+    return {"signature": scorer.signature(), "margin": margin,
+            "kinds": {k: {"n": len(v), "rate": sum(v) / len(v)} for k, v in per.items()},
+            "edits_overall": {"n": len(edits), "rate": sum(edits) / len(edits) if edits else float("nan")},
+            "misses": examples}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--dev", default=str(DEV))
+    ap.add_argument("--per-kind", type=int, default=90)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--margin", type=float, default=0.1)
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    pairs = make_pairs(Path(args.dev), args.per_kind, args.seed)
+    t0 = time.perf_counter()
+    res = measure(pairs, args.margin)
+    res["seconds"] = round(time.perf_counter() - t0, 1)
+    print(f"edit sensitivity of {res['signature']}")
+    print(f"{'kind':<16} {'pairs':>5} {'caught / kept':>14}")
+    for k in KINDS + (CONTROL,):
+        if k in res["kinds"]:
+            v = res["kinds"][k]
+            label = "kept within margin" if k == CONTROL else ""
+            print(f"{k:<16} {v['n']:>5} {100 * v['rate']:>13.1f}%  {label}")
+    o = res["edits_overall"]
+    print(f"{'all edits':<16} {o['n']:>5} {100 * o['rate']:>13.1f}%")
+    print(f"(edit caught = edited score < faithful score; paraphrase kept = |difference| <= {args.margin:g}; "
+          f"{res['seconds']}s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

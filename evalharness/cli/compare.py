@@ -1,0 +1,52 @@
+"""``evalharness compare BASE.json NEW.json``: paired deltas, claim changes, regression gate."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from ._outputs import add_junit, exit_code, load_compare_config, write_junit
+
+ORDER = 25
+
+
+def add_parser(sub) -> None:
+    from ..render import FORMATS
+    p = sub.add_parser("compare", help="compare a run with a baseline run: deltas, significance, claim changes")
+    p.add_argument("base", metavar="BASE.json", help="the baseline report")
+    p.add_argument("new", metavar="NEW.json", help="the new report")
+    p.add_argument("--config", metavar="FILE", default=None,
+                   help="take 'compare' (alpha, rules) from this config (default: the one recorded in NEW.json)")
+    p.add_argument("--format", default="text", choices=FORMATS,
+                   help="text, markdown (PR comment), json (the comparison), html (one self-contained page)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the rendering to FILE instead of stdout")
+    add_junit(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..compare import compare_reports, dumps_comparison
+    from ..render import render
+    from ..render.compare import render_comparison_text
+    from ..report import atomic_write, read_report
+
+    base = read_report(args.base)
+    new = read_report(args.new)
+    config = load_compare_config(args.config, new)
+    comp = compare_reports(base, new, config, base_label=args.base, new_label=args.new)
+    # The verdict of ``compare`` is the regression gate (plus the new run's scorer errors).
+    shown = dataclasses.replace(new, gate=comp.gate)
+    if args.format == "json":
+        text = dumps_comparison(comp)
+    elif args.format == "text":
+        text = render_comparison_text(comp)
+    else:
+        text = render(shown, args.format, comparison=comp, baseline=base)
+    if args.output:
+        atomic_write(Path(args.output), text)
+        print(f"{args.format}: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    write_junit(shown, args.junit)
+    return exit_code(comp.gate)

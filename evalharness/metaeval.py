@@ -1,0 +1,184 @@
+"""Meta-evaluation arithmetic: how well a detector's scores agree with human labels.
+
+Pure functions over numpy arrays (no model, no I/O). Conventions:
+
+* ``label`` 1 = consistent, 0 = not; a *higher* score means "more consistent".
+* A row is predicted consistent when ``score >= threshold`` (the ``support``
+  scorer flags a claim when its score is below ``threshold``, and a summary's
+  ``support.score`` is its lowest claim score, so "nothing flagged" is exactly
+  ``support.score >= threshold``).
+* Balanced accuracy is measured only on rows that did not choose the threshold:
+  rows whose split is ``test`` are measured with a threshold tuned on all other
+  rows; without splits, two-fold cross-fitting by row order (tune on even rows,
+  measure odd rows, then the reverse) and the mean of the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+
+def roc_auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Area under the ROC curve (Mann-Whitney U, ties count one half).
+    NaN when only one class is present."""
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    pos, neg = s[y == 1], s[y == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    order = np.argsort(s, kind="mergesort")
+    ranks = np.empty(len(s), dtype=float)
+    sorted_s = s[order]
+    i = 0
+    while i < len(s):  # average ranks over ties
+        j = i
+        while j + 1 < len(s) and sorted_s[j + 1] == sorted_s[i]:
+            j += 1
+        ranks[order[i:j + 1]] = (i + j) / 2.0 + 1.0
+        i = j + 1
+    u = ranks[y == 1].sum() - len(pos) * (len(pos) + 1) / 2.0
+    return float(u / (len(pos) * len(neg)))
+
+
+def balanced_accuracy(scores: Sequence[float], labels: Sequence[int], threshold: float) -> float:
+    """Mean of the recall on consistent rows and the recall on inconsistent rows,
+    predicting consistent when ``score >= threshold``. With one class present,
+    its recall alone."""
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    pred = s >= threshold
+    recalls = []
+    if (y == 1).any():
+        recalls.append(float(pred[y == 1].mean()))
+    if (y == 0).any():
+        recalls.append(float((~pred[y == 0]).mean()))
+    if not recalls:
+        return float("nan")
+    return float(np.mean(recalls))
+
+
+def candidate_thresholds(scores: Sequence[float]) -> np.ndarray:
+    """Midpoints between consecutive distinct scores, plus one below the lowest
+    and one above the highest: every distinct way to cut the rows."""
+    u = np.unique(np.asarray(scores, dtype=float))
+    if len(u) == 0:
+        return np.array([0.5])
+    mids = (u[:-1] + u[1:]) / 2.0
+    return np.concatenate([[u[0] - 1e-6], mids, [u[-1] + 1e-6]])
+
+
+def best_threshold(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """The threshold with the highest balanced accuracy on these rows. Among
+    equally good thresholds, the middle one of the best run (a stable choice)."""
+    cands = candidate_thresholds(scores)
+    ba = np.array([balanced_accuracy(scores, labels, t) for t in cands])
+    best = np.flatnonzero(ba >= ba.max() - 1e-12)
+    return float(cands[best[len(best) // 2]])
+
+
+def best_shared_threshold(groups: Sequence[tuple[Sequence[float], Sequence[int]]]) -> float:
+    """One threshold for several datasets: highest unweighted mean balanced accuracy."""
+    all_scores = np.concatenate([np.asarray(s, dtype=float) for s, _ in groups]) if groups else np.array([])
+    cands = candidate_thresholds(all_scores)
+    mean_ba = np.array([np.nanmean([balanced_accuracy(s, y, t) for s, y in groups]) for t in cands])
+    best = np.flatnonzero(mean_ba >= np.nanmax(mean_ba) - 1e-12)
+    return float(cands[best[len(best) // 2]])
+
+
+@dataclass(frozen=True)
+class Fold:
+    tune: tuple[int, ...]     # row indices that chose the threshold
+    measure: tuple[int, ...]  # row indices it was measured on
+    threshold: float
+    balanced_accuracy: float
+
+
+@dataclass(frozen=True)
+class DatasetResult:
+    name: str
+    n: int
+    n_consistent: int
+    auc: float
+    balanced_accuracy: float
+    threshold: float           # best on all rows of this dataset: the one to deploy
+    protocol: str              # "split" or "2-fold"
+    folds: tuple[Fold, ...]
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "n_consistent": self.n_consistent, "auc": _num(self.auc),
+                "balanced_accuracy": _num(self.balanced_accuracy), "threshold": _num(self.threshold),
+                "protocol": self.protocol,
+                "folds": [{"n_tune": len(f.tune), "n_measure": len(f.measure), "threshold": _num(f.threshold),
+                           "balanced_accuracy": _num(f.balanced_accuracy)} for f in self.folds]}
+
+
+def _num(x: float):
+    return None if x is None or not np.isfinite(x) else round(float(x), 6)
+
+
+def folds_for(splits: Sequence[str | None]) -> tuple[str, list[tuple[list[int], list[int]]]]:
+    """Which rows tune and which are measured. With any ``test`` split: test rows
+    are measured, all others tune. Otherwise two folds by row order."""
+    n = len(splits)
+    if any(s == "test" for s in splits):
+        test = [i for i, s in enumerate(splits) if s == "test"]
+        tune = [i for i, s in enumerate(splits) if s != "test"]
+        return "split", [(tune, test)]
+    even = list(range(0, n, 2))
+    odd = list(range(1, n, 2))
+    return "2-fold", [(even, odd), (odd, even)]
+
+
+def evaluate_dataset(name: str, scores: Sequence[float], labels: Sequence[int],
+                     splits: Sequence[str | None] | None = None) -> DatasetResult:
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    splits = list(splits) if splits is not None else [None] * len(s)
+    protocol, plan = folds_for(splits)
+    folds = []
+    for tune, measure in plan:
+        if not tune or not measure:
+            continue
+        t = best_threshold(s[tune], y[tune])
+        folds.append(Fold(tuple(tune), tuple(measure), t, balanced_accuracy(s[measure], y[measure], t)))
+    ba = float(np.mean([f.balanced_accuracy for f in folds])) if folds else float("nan")
+    return DatasetResult(name=name, n=len(s), n_consistent=int((y == 1).sum()), auc=roc_auc(s, y),
+                         balanced_accuracy=ba, threshold=best_threshold(s, y) if len(s) else float("nan"),
+                         protocol=protocol, folds=tuple(folds))
+
+
+@dataclass(frozen=True)
+class MetaEvalResult:
+    scorer: str                # the scorer's signature
+    metric: str                # which per-summary metric was thresholded
+    datasets: Mapping[str, DatasetResult]
+    mean_auc: float
+    mean_balanced_accuracy: float
+    recommended_threshold: float
+
+    def to_json(self) -> dict:
+        return {"scorer": self.scorer, "metric": self.metric,
+                "datasets": {k: v.to_json() for k, v in self.datasets.items()},
+                "mean": {"auc": _num(self.mean_auc), "balanced_accuracy": _num(self.mean_balanced_accuracy)},
+                "recommended_threshold": _num(self.recommended_threshold)}
+
+
+def meta_evaluate(scorer: str, metric: str, rows: Sequence[tuple[str, float, int, str | None]]) -> MetaEvalResult:
+    """``rows``: (dataset, score, label, split) in file order. Datasets keep first-seen order."""
+    by: dict[str, list] = {}
+    for ds, score, label, split in rows:
+        by.setdefault(ds, []).append((score, label, split))
+    results = {}
+    for ds, items in by.items():
+        results[ds] = evaluate_dataset(ds, [r[0] for r in items], [r[1] for r in items], [r[2] for r in items])
+    aucs = [r.auc for r in results.values() if np.isfinite(r.auc)]
+    bas = [r.balanced_accuracy for r in results.values() if np.isfinite(r.balanced_accuracy)]
+    groups = [([r[0] for r in items], [r[1] for r in items]) for items in by.values()]
+    rec = best_shared_threshold(groups) if groups else float("nan")
+    return MetaEvalResult(scorer=scorer, metric=metric, datasets=results,
+                          mean_auc=float(np.mean(aucs)) if aucs else float("nan"),
+                          mean_balanced_accuracy=float(np.mean(bas)) if bas else float("nan"),
+                          recommended_threshold=rec)

@@ -1,0 +1,202 @@
+"""Meta-eval plumbing: read labelled rows, score them (with a small on-disk cache
+of per-row scores), and hand the numbers to :mod:`evalharness.metaeval`.
+
+Rows are ``{"id", "dataset", "source", "summary", "label", "split"?}`` per JSONL
+line; other keys are provenance and are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import CaseError, ScorerError
+from .results import ScoreItem
+
+REQUIRED = ("id", "dataset", "source", "summary", "label")
+
+
+@dataclass(frozen=True)
+class LabelledRow:
+    id: str
+    dataset: str
+    source: str
+    summary: str
+    label: int
+    split: str | None
+    file: str
+    line: int
+
+
+def _tname(v) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def load_labelled(path: Path | str) -> list[LabelledRow]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CaseError("labelled data file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseError(f"cannot read labelled data file: {exc}", file=str(path)) from None
+    rows: list[LabelledRow] = []
+    seen: dict[str, int] = {}
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = {"file": str(path), "line": lineno}
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaseError(f"invalid JSON: {exc.msg}", **where) from None
+        if not isinstance(row, dict):
+            raise CaseError(f"each line must be a JSON object, got {_tname(row)}", **where)
+        for key in REQUIRED:
+            if key not in row:
+                raise CaseError("missing required field", field=key, **where)
+        for key in ("id", "dataset"):
+            v = row[key]
+            if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip():
+                raise CaseError(f"must be non-empty text, got {_tname(v)}", field=key, **where)
+        for key in ("source", "summary"):
+            v = row[key]
+            if not isinstance(v, str):
+                raise CaseError(f"must be text, got {_tname(v)}", field=key, **where)
+            if not v.strip():
+                raise CaseError("must not be empty", field=key, **where)
+        label = row["label"]
+        if isinstance(label, bool):
+            label = int(label)
+        if label not in (0, 1) or isinstance(label, float) and not float(label).is_integer():
+            raise CaseError(f"must be 0 (inconsistent) or 1 (consistent), got {json.dumps(label)}",
+                            field="label", **where)
+        split = row.get("split")
+        if split is not None and not isinstance(split, str):
+            raise CaseError(f"must be text, got {_tname(split)}", field="split", **where)
+        rid = str(row["id"])
+        if rid in seen:
+            raise CaseError(f"duplicate id '{rid}' (first on line {seen[rid]})", field="id", **where)
+        seen[rid] = lineno
+        rows.append(LabelledRow(rid, str(row["dataset"]), row["source"], row["summary"], int(label), split,
+                                str(path), lineno))
+    if not rows:
+        raise CaseError("labelled data file holds no rows", file=str(path))
+    return rows
+
+
+def row_key(signature: str, source: str, summary: str) -> str:
+    h = hashlib.sha256()
+    for part in (signature, source, summary):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class RowScoreCache:
+    """Per-row scores on disk, one JSONL file per scorer signature. Appends only,
+    so an interrupted run keeps what it finished. Swappable: anything with
+    ``get(key)`` and ``put(dict)`` works."""
+
+    def __init__(self, folder: Path | str, signature: str) -> None:
+        self.folder = Path(folder)
+        name = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:16]
+        self.path = self.folder / f"metaeval-{name}.jsonl"
+        self._data: dict[str, float] = {}
+        if self.path.is_file():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    rec = json.loads(line)
+                    self._data[rec["k"]] = float(rec["v"])
+                except (ValueError, KeyError, TypeError):
+                    continue  # a torn last line from an interrupted run
+
+    def get(self, key: str) -> float | None:
+        return self._data.get(key)
+
+    def put(self, values: dict[str, float]) -> None:
+        if not values:
+            return
+        self._data.update(values)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            for k, v in values.items():
+                fh.write(json.dumps({"k": k, "v": v}) + "\n")
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "evalharness"
+
+
+def pick_metric(scorer) -> str:
+    if "score" in scorer.higher_is_better:
+        return "score"
+    if scorer.default_metrics:
+        return scorer.default_metrics[0]
+    return next(iter(scorer.higher_is_better))
+
+
+def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, batch_size: int = 64,
+               progress: Callable[[int, int], None] | None = None) -> list[float]:
+    """One score per row (higher = more consistent). Rows sharing a source are
+    batched together, so each source is cut and encoded once per batch."""
+    signature = scorer.signature()
+    keys = [row_key(signature, r.source, r.summary) for r in rows]
+    out: list[float | None] = [cache.get(k) if cache is not None else None for k in keys]
+    todo = [i for i, v in enumerate(out) if v is None]
+    # group by source, keeping first-seen order of sources
+    first: dict[str, int] = {}
+    for i in todo:
+        first.setdefault(rows[i].source, i)
+    todo.sort(key=lambda i: (first[rows[i].source], i))
+    done = len(rows) - len(todo)
+    if progress:
+        progress(done, len(rows))
+    higher = scorer.higher_is_better.get(metric, True)
+    for b in range(0, len(todo), batch_size):
+        idx = todo[b:b + batch_size]
+        items = [ScoreItem(rows[i].id, "summary", rows[i].source, rows[i].summary) for i in idx]
+        try:
+            results = scorer.score_batch(items)
+        except ScorerError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - surfaced as exit 3
+            raise ScorerError(f"{type(exc).__name__}: {exc}", scorer=scorer.name) from exc
+        fresh = {}
+        for i, res in zip(idx, results):
+            if metric in res.scores:
+                v = float(res.scores[metric])
+            elif metric in res.not_applicable:
+                # e.g. a summary with no claim: nothing in it can be unsupported
+                v = 1.0 if higher else 0.0
+            else:
+                raise ScorerError(f"gave no '{metric}' for row '{rows[i].id}'", scorer=scorer.name)
+            v = v if higher else -v
+            out[i] = v
+            fresh[keys[i]] = v
+        if cache is not None:
+            cache.put(fresh)
+        done += len(idx)
+        if progress:
+            progress(done, len(rows))
+    return [float(v) for v in out]
+
+
+def load_all(paths: Iterable[Path | str]) -> list[LabelledRow]:
+    rows: list[LabelledRow] = []
+    for p in paths:
+        rows.extend(load_labelled(p))
+    seen: dict[tuple[str, str], LabelledRow] = {}
+    for r in rows:
+        k = (r.dataset, r.id)
+        if k in seen and seen[k].file != r.file:
+            raise CaseError(f"duplicate id '{r.id}' in dataset '{r.dataset}' (also in {seen[k].file}:"
+                            f"{seen[k].line})", file=r.file, line=r.line, field="id")
+        seen[k] = r
+    return rows

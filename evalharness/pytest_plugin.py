@@ -1,0 +1,258 @@
+"""pytest plugin: ``pytest cases/`` runs the YAML cases as test items.
+
+One item per (case, system). An item passes when the case's ``expect`` entries and
+the config's per-case gate rules (``on: every``) hold for that system and no
+scorer failed on it; rules on a whole system (a mean, an interval end) become one
+``evalharness-gate[<system>]`` item each. A failing item reports the gate failures
+and the unsupported claims with their evidence, not a stack trace.
+
+Registered through the ``pytest11`` entry point ``evalharness``. It only collects
+YAML files from paths given explicitly on the command line (never from
+``testpaths`` defaults, never inside the ``testpaths`` folders unless the file
+itself is named), so a project's ordinary ``pytest`` run is unaffected. Importing
+it imports nothing of evalharness; the harness loads on the first case file.
+Uses only the public API (``evalharness.load_cases``, ``load_config``, ``evaluate``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SUFFIXES = (".yaml", ".yml")
+_STATE = pytest.StashKey["_HarnessState"]() if hasattr(pytest, "StashKey") else None
+
+
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("evalharness", "evalharness: YAML summarisation cases as tests")
+    group.addoption("--evalharness-config", metavar="FILE", default=None,
+                    help="evalharness config for collected cases (default: ini evalharness_config, "
+                         "else configs/default.yaml under the rootdir)")
+    group.addoption("--no-evalharness", action="store_true", default=False,
+                    help="do not collect YAML cases")
+    parser.addini("evalharness_config", "evalharness config for collected YAML cases", default=None)
+
+
+class _HarnessState:
+    def __init__(self, config) -> None:
+        self.pytest_config = config
+        self._hconfig = None
+        self.cases: dict[str, object] = {}          # case id -> Case
+        self.items: list = []
+        self.report = None
+        self.error: BaseException | None = None
+
+    def harness_config(self):
+        if self._hconfig is None:
+            import evalharness
+            cfg = self.pytest_config
+            path = cfg.getoption("--evalharness-config") or cfg.getini("evalharness_config")
+            path = Path(path) if path else Path(cfg.rootpath) / "configs" / "default.yaml"
+            if not path.is_absolute() and not path.exists():
+                path = Path(cfg.rootpath) / path
+            try:
+                self._hconfig = evalharness.load_config(path)
+            except evalharness.EvalHarnessError as exc:
+                raise CaseFile.CollectError(f"evalharness: {exc}") from None
+        return self._hconfig
+
+    def cases_in(self, file: Path) -> list:
+        """The cases of one file (its folder is the tree ``source_file`` may read from)."""
+        import evalharness
+        cases = evalharness.load_cases([file])
+        for case in cases:
+            other = self.cases.get(case.id)
+            if other is not None:
+                raise CaseFile.CollectError(f"evalharness: {case.file}:{case.line}: field 'id': duplicate case id "
+                                            f"'{case.id}' (first defined at {other.file}:{other.line})")
+        return cases
+
+    def run(self):
+        """Score every collected case once, on the first item that needs it."""
+        if self.report is None and self.error is None:
+            import evalharness
+            cases = list(self.cases.values())
+            try:
+                self.report = evalharness.evaluate(cases, self.harness_config())
+            except evalharness.EvalHarnessError as exc:
+                self.error = exc
+        if self.error is not None:
+            raise HarnessFailure(f"evalharness could not score the cases: {self.error}")
+        return self.report
+
+
+def _state(config) -> _HarnessState:
+    st = config.stash.get(_STATE, None)
+    if st is None:
+        st = _HarnessState(config)
+        config.stash[_STATE] = st
+    return st
+
+
+def _explicit_roots(config) -> list[Path]:
+    """The paths named on the command line, or none when pytest fell back to testpaths."""
+    source = getattr(config, "args_source", None)
+    if source is None or source != pytest.Config.ArgsSource.ARGS:
+        return []
+    roots = []
+    for arg in config.args:
+        p = Path(str(arg).split("::")[0])
+        if not p.is_absolute():
+            p = Path(config.invocation_params.dir) / p
+        roots.append(p.resolve())
+    return roots
+
+
+def _looks_like_case_file(path: Path) -> bool:
+    """A cheap text check before any YAML parsing: an ``id`` key and a source."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:200_000]
+    except OSError:
+        return False
+    import re
+    return bool(re.search(r"^[ -]*id\s*:", head, re.M)) and bool(re.search(r"^\s*(source|source_file)\s*:", head,
+                                                                            re.M))
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if file_path.suffix not in SUFFIXES:
+        return None
+    config = parent.config
+    if config.getoption("--no-evalharness"):
+        return None
+    file_path = Path(file_path).resolve()
+    roots = _explicit_roots(config)
+    named = [r for r in roots if r == file_path or r in file_path.parents]
+    if not named:
+        return None
+    if file_path not in roots:
+        testpaths = [(Path(config.rootpath) / t).resolve() for t in (config.getini("testpaths") or ())]
+        if any(t == file_path or t in file_path.parents for t in testpaths):
+            return None  # YAML fixtures inside the test folders are not cases, unless named explicitly
+    if not _looks_like_case_file(file_path):
+        return None
+    return CaseFile.from_parent(parent, path=file_path)
+
+
+class CaseFile(pytest.File):
+    def collect(self):
+        import evalharness
+        st = _state(self.config)
+        try:
+            st.harness_config()
+            cases = st.cases_in(Path(self.path))
+        except evalharness.EvalHarnessError as exc:
+            raise self.CollectError(f"evalharness: {exc}") from None
+        for case in cases:
+            st.cases[case.id] = case
+            if not case.candidates:
+                raise self.CollectError(f"evalharness: {case.file}:{case.line}: case '{case.id}' has no "
+                                        "candidate summaries")
+            for system in case.candidates:
+                item = CaseItem.from_parent(self, name=f"{case.id}[{system}]", case=case, system=system)
+                st.items.append(item)
+                yield item
+
+    class CollectError(Exception):
+        pass
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, (self.CollectError, pytest.UsageError)):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class HarnessFailure(Exception):
+    """A failed item: the message is the whole report (no traceback)."""
+
+
+def _fmt_claims(cand) -> list[str]:
+    out = []
+    for c in cand.flagged:
+        out.append(f"  ✗ unsupported (score {c.score:.2f}): \"{c.text}\"")
+        if c.unsupported_spans:
+            out.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+        if c.evidence:
+            ev = textwrap.shorten(c.evidence.text, 300, placeholder=" …")
+            out.append(f"      closest evidence [{c.evidence.start}:{c.evidence.end}]: \"{ev}\"")
+        else:
+            out.append("      closest evidence: none")
+        for r in c.reasons:
+            out.append(f"      why: {r}")
+    return out
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case, system: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.system = system
+
+    def runtest(self) -> None:
+        report = _state(self.config).run()
+        result = next((c for c in report.cases if c.id == self.case.id), None)
+        cand = result.candidate(self.system) if result is not None else None
+        if cand is None:
+            raise HarnessFailure(f"{self.case.id} / {self.system}: no result in the report")
+        failures = [f for f in report.gate.failures
+                    if f.case_id == self.case.id and f.system == self.system]
+        if not failures:
+            return
+        lines = [f"{self.case.id} / {self.system}: {len(failures)} gate failure(s)"]
+        lines.extend(f"  [{f.kind}] {f.message}" for f in failures)
+        if cand.flagged:
+            lines.append(f"unsupported claims in: \"{textwrap.shorten(cand.summary, 300, placeholder=' …')}\"")
+            lines.extend(_fmt_claims(cand))
+        scores = ", ".join(f"{m}={v:.3f}" for m, v in cand.scores.items() if m in report.headline)
+        if scores:
+            lines.append(f"scores: {scores}")
+        raise HarnessFailure("\n".join(lines))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, HarnessFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, (self.case.line or 1) - 1, f"evalharness case {self.case.id} [{self.system}]"
+
+
+class SystemGateItem(pytest.Item):
+    """The config's rules on a whole system (mean or interval), over every collected case."""
+
+    def __init__(self, *, system: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.system = system
+
+    def runtest(self) -> None:
+        report = _state(self.config).run()
+        failures = [f for f in report.gate.failures
+                    if f.kind == "rule" and f.case_id is None and f.system == self.system]
+        if failures:
+            raise HarnessFailure(f"{self.system}: {len(failures)} gate rule(s) failed\n" +
+                                 "\n".join(f"  [{f.kind}] {f.message}" for f in failures))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, HarnessFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, f"evalharness gate [{self.system}]"
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    st = config.stash.get(_STATE, None)
+    if st is None or not st.items:
+        return
+    rules = st.harness_config().gate
+    systems = []
+    for item in st.items:
+        if item.system not in systems:
+            systems.append(item.system)
+    last_file = st.items[-1].parent
+    for system in systems:
+        if any(r.on != "every" and (r.systems is None or system in r.systems) for r in rules):
+            items.append(SystemGateItem.from_parent(last_file, name=f"evalharness-gate[{system}]", system=system))

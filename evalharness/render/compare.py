@@ -1,0 +1,75 @@
+"""Plain-text rendering of a baseline comparison (``evalharness compare``)."""
+
+from __future__ import annotations
+
+from . import fmt_value
+from .text import _table
+
+
+def fmt_delta(d) -> str:
+    s = d.stats
+    star = " *" if d.significant else ""
+    return f"{s.delta:+.3f} [{s.ci_low:+.3f}, {s.ci_high:+.3f}] p={s.p_value:.3g}{star}"
+
+
+def coverage_lines(comp) -> list[str]:
+    out = [f"{len(comp.shared_cases)} shared case(s), {len(comp.shared_systems)} shared system(s)"]
+    if comp.missing_cases:
+        out.append(f"cases only in the baseline ({len(comp.missing_cases)}): {', '.join(comp.missing_cases)}")
+    if comp.extra_cases:
+        out.append(f"cases only in the new run ({len(comp.extra_cases)}): {', '.join(comp.extra_cases)}")
+    if comp.missing_systems:
+        out.append(f"systems only in the baseline: {', '.join(comp.missing_systems)}")
+    if comp.extra_systems:
+        out.append(f"systems only in the new run: {', '.join(comp.extra_systems)}")
+    for cid, system in comp.missing_candidates:
+        out.append(f"case {cid}: system {system} has a summary on one side only; not paired")
+    out.extend(f"note: {n}" for n in comp.notes)
+    return out
+
+
+def delta_rows(comp, metrics=None) -> list[list[str]]:
+    metrics = metrics or comp.headline
+    rows = [["system", "metric", "base", "new", "delta [CI] p"]]
+    for d in comp.deltas:
+        if d.metric not in metrics:
+            continue
+        arrow = "↑" if d.higher_is_better else "↓"
+        rows.append([d.system, f"{d.metric} {arrow}", fmt_value(d.stats.base_mean), fmt_value(d.stats.new_mean),
+                     fmt_delta(d)])
+    return rows
+
+
+def render_comparison_text(comp) -> str:
+    lines = [f"evalharness compare: {comp.base_label} -> {comp.new_label}", ""]
+    lines.extend(coverage_lines(comp))
+    lines.append("")
+    rows = delta_rows(comp)
+    lines.extend(_table(rows) if len(rows) > 1 else ["(no paired values)"])
+    lines.append(f"paired bootstrap CI of the delta at {1 - comp.alpha:.0%}; sign-flip permutation p; "
+                 f"* = p < {comp.alpha:g}")
+    lines.append("")
+    for ch in comp.changes:
+        if not ch.newly_flagged and not ch.no_longer_flagged:
+            continue
+        lines.append(f"case {ch.case_id} / {ch.system}")
+        for c in ch.newly_flagged:
+            lines.append(f"  + newly flagged: \"{c.text}\"")
+            if c.unsupported_spans:
+                lines.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+            if c.evidence:
+                lines.append(f"      closest evidence: \"{c.evidence.text[:220]}\"")
+        for c in ch.no_longer_flagged:
+            lines.append(f"  - no longer flagged: \"{c.text}\"")
+    lines.append("")
+    lines.append(comparison_gate_text(comp))
+    return "\n".join(lines) + "\n"
+
+
+def comparison_gate_text(comp) -> str:
+    g = comp.gate
+    if g.passed:
+        return f"REGRESSION GATE PASSED ({len(g.checks)} check(s))"
+    out = [f"REGRESSION GATE FAILED ({len(g.failures)} failure(s))"]
+    out.extend(f"  [{f.kind}] {f.message}" for f in g.failures)
+    return "\n".join(out)

@@ -1,0 +1,120 @@
+"""JUnit XML: one test case per (case, system, gate rule).
+
+Gate failures are ``<failure>``; a scorer (or summariser) that failed at run time
+is an ``<error>``, so CI dashboards keep "the model got worse" apart from "the
+harness could not score it". Rules that judge a whole system (a mean, an end of
+the interval, a regression against the baseline) have no single case: their test
+case is named for the system, under the class ``evalharness.<kind>``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _BAD_XML.sub("\ufffd", str(text))
+
+
+def _every_rules(report) -> list[tuple[str, str, tuple | None]]:
+    """(name, metric, systems) of the config's per-case (``on: every``) rules."""
+    from ..config import GateRule
+    out = []
+    for r in (report.config or {}).get("gate", ()):
+        if r.get("on") != "every":
+            continue
+        systems = tuple(r["systems"]) if r.get("systems") is not None else None
+        rule = GateRule(metric=r["metric"], min=r.get("min"), max=r.get("max"), systems=systems, on="every")
+        out.append((rule.describe(), rule.metric, systems))
+    return out
+
+
+def _claims_text(cand) -> str:
+    lines = []
+    for c in cand.flagged:
+        lines.append(f"unsupported: \"{c.text}\"")
+        if c.unsupported_spans:
+            lines.append("  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+        if c.evidence:
+            lines.append(f"  closest evidence: \"{c.evidence.text}\"")
+    return "\n".join(lines)
+
+
+def render_junit(report, suite: str = "evalharness") -> str:
+    cases_el: list[ET.Element] = []
+    counts = {"failures": 0, "errors": 0}
+
+    def add(classname: str, name: str, *, failure: str | None = None, error: str | None = None,
+            detail: str = "") -> None:
+        tc = ET.Element("testcase", classname=_clean(classname), name=_clean(name), time="0")
+        if error is not None:
+            el = ET.SubElement(tc, "error", message=_clean(error), type="ScorerError")
+            el.text = _clean(detail or error)
+            counts["errors"] += 1
+        elif failure is not None:
+            el = ET.SubElement(tc, "failure", message=_clean(failure), type="GateFailure")
+            el.text = _clean(detail or failure)
+            counts["failures"] += 1
+        cases_el.append(tc)
+
+    g = report.gate
+    every = _every_rules(report)
+    every_names = {name for name, _, _ in every}
+    rule_fail = {}
+    for f in g.failures:
+        if f.kind == "rule" and f.case_id is not None:
+            rule_fail.setdefault((f.rule, f.system, f.case_id), []).append(f.message)
+    expect_checks = {(c.case_id, c.system): c for c in g.checks if c.kind == "expect"}
+
+    for case in report.cases:
+        for cand in case.candidates:
+            cls = f"evalharness.case.{case.id}"
+            if cand.errors:
+                msg = "; ".join(f"{s}: {m}" for s, m in cand.errors.items())
+                add(cls, f"{cand.system} :: scored", error=msg)
+            else:
+                add(cls, f"{cand.system} :: scored")
+            check = expect_checks.get((case.id, cand.system))
+            if check is not None:
+                if check.passed:
+                    add(cls, f"{cand.system} :: {check.name}")
+                else:
+                    detail = check.message + ("\n" + _claims_text(cand) if cand.flagged else "")
+                    add(cls, f"{cand.system} :: {check.name}", failure=check.message, detail=detail)
+            for name, metric, systems in every:
+                if systems is not None and cand.system not in systems:
+                    continue
+                if metric not in cand.scores:
+                    continue
+                msgs = rule_fail.get((name, cand.system, case.id))
+                if msgs:
+                    add(cls, f"{cand.system} :: {name}", failure="; ".join(msgs),
+                        detail="; ".join(msgs) + ("\n" + _claims_text(cand) if cand.flagged else ""))
+                else:
+                    add(cls, f"{cand.system} :: {name}")
+
+    for check in g.checks:
+        if check.kind == "expect":
+            continue
+        if check.kind == "rule" and check.name in every_names:
+            failed_cases = [k for k in rule_fail if k[0] == check.name and k[1] == check.system]
+            if check.passed or failed_cases:
+                continue  # covered by the per-case test cases above
+        cls = f"evalharness.{check.kind}"
+        name = f"{check.system} :: {check.name}" if check.system else check.name
+        if check.passed:
+            add(cls, name)
+        else:
+            add(cls, name, failure=check.message)
+
+    suite_el = ET.Element("testsuite", name=suite, tests=str(len(cases_el)), failures=str(counts["failures"]),
+                          errors=str(counts["errors"]), skipped="0", time="0")
+    suite_el.extend(cases_el)
+    root = ET.Element("testsuites", name=suite, tests=str(len(cases_el)), failures=str(counts["failures"]),
+                      errors=str(counts["errors"]))
+    root.append(suite_el)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,285 @@
+"""Summarise on the fly: a system given as a command or a Python callable.
+
+``NAME=cmd:COMMAND`` runs COMMAND once per case with the source on stdin and takes
+its stdout as the summary; ``NAME=py:MODULE:FUNC`` calls ``FUNC(source) -> str``.
+Calls run concurrently, each under a time limit; a failed call is an error for that
+(case, system) only, reported like a scorer error (exit 3). With a user-given version
+string, outputs are cached by (system name, version, source hash); without one they
+are never cached, since nothing says the summariser is unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from .errors import InputError
+
+KINDS = ("cmd", "py")
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    name: str
+    kind: str                    # "cmd" or "py"
+    target: str                  # the command line, or "module:func"
+    version: str | None = None
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class Summarised:
+    """One call's outcome: a summary, or an error message."""
+
+    case_id: str
+    system: str
+    summary: str | None
+    error: str | None = None
+    cached: bool = False
+    seconds: float = 0.0
+
+
+def parse_system_specs(specs: Sequence[str], versions: Sequence[str] = (), *,
+                       timeout: float = 120.0) -> list[SystemSpec]:
+    if timeout <= 0:
+        raise InputError(f"must be positive, got {timeout:g}", field="--system-timeout")
+    out: dict[str, SystemSpec] = {}
+    for spec in specs:
+        name, sep, rest = spec.partition("=")
+        name = name.strip()
+        kind, sep2, target = rest.partition(":")
+        if not sep or not name or not sep2 or not target.strip():
+            raise InputError(f"expected NAME=cmd:COMMAND or NAME=py:MODULE:FUNC, got '{spec}'", field="--system")
+        if kind not in KINDS:
+            from .errors import did_you_mean
+            raise InputError(f"unknown kind '{kind}' in '{spec}'; use cmd: or py:{did_you_mean(kind, KINDS)}",
+                             field="--system")
+        if name in out:
+            raise InputError(f"system '{name}' given twice", field="--system")
+        target = target.strip()
+        if kind == "cmd":
+            try:
+                argv = shlex.split(target)
+            except ValueError as exc:
+                raise InputError(f"cannot parse command '{target}': {exc}", field="--system") from None
+            if not argv or shutil.which(argv[0]) is None:
+                raise InputError(f"command not found: '{argv[0] if argv else target}'", field="--system")
+        else:
+            load_callable(target)
+        out[name] = SystemSpec(name=name, kind=kind, target=target, timeout=timeout)
+    for v in versions:
+        name, sep, version = v.partition("=")
+        name = name.strip()
+        if not sep or not name or not version.strip():
+            raise InputError(f"expected NAME=VERSION, got '{v}'", field="--system-version")
+        if name not in out:
+            from .errors import did_you_mean
+            raise InputError(f"no --system named '{name}'{did_you_mean(name, out)}", field="--system-version")
+        out[name] = dataclasses.replace(out[name], version=version.strip())
+    return list(out.values())
+
+
+def load_callable(target: str) -> Callable[[str], str]:
+    module, sep, func = target.rpartition(":")
+    if not sep or not module or not func:
+        raise InputError(f"expected py:MODULE:FUNC, got 'py:{target}'", field="--system")
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())  # like `python -m`: modules of the current folder import
+    try:
+        mod = importlib.import_module(module)
+    except Exception as exc:  # noqa: BLE001 - the user's module; any failure is bad input
+        raise InputError(f"cannot import '{module}': {type(exc).__name__}: {exc}", field="--system") from None
+    fn = getattr(mod, func, None)
+    if fn is None or not callable(fn):
+        raise InputError(f"'{module}' has no callable '{func}'", field="--system")
+    return fn
+
+
+def source_hash(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def cache_key(spec: SystemSpec, source: str) -> str:
+    raw = json.dumps([spec.name, spec.version, source_hash(source)], ensure_ascii=True)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _tail(text: str, n: int = 300) -> str:
+    text = " ".join((text or "").strip().splitlines()[-3:])
+    return text[-n:]
+
+
+def _run_cmd(spec: SystemSpec, source: str) -> str:
+    argv = shlex.split(spec.target)
+    try:
+        r = subprocess.run(argv, input=source, capture_output=True, text=True, timeout=spec.timeout,
+                           encoding="utf-8", errors="replace")
+    except subprocess.TimeoutExpired:
+        raise _CallError(f"timed out after {spec.timeout:g}s") from None
+    except OSError as exc:
+        raise _CallError(f"could not start '{argv[0]}': {exc}") from None
+    if r.returncode != 0:
+        err = _tail(r.stderr)
+        raise _CallError(f"exited with code {r.returncode}" + (f": {err}" if err else ""))
+    return r.stdout
+
+
+def _run_py(fn: Callable[[str], str], spec: SystemSpec, source: str) -> str:
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn(source)
+        except BaseException as exc:  # noqa: BLE001 - reported per case
+            box["error"] = exc
+
+    t = threading.Thread(target=target, daemon=True, name=f"summarise-{spec.name}")
+    t.start()
+    t.join(spec.timeout)
+    if t.is_alive():
+        raise _CallError(f"timed out after {spec.timeout:g}s")  # the thread is abandoned (daemon)
+    if "error" in box:
+        exc = box["error"]
+        raise _CallError(f"raised {type(exc).__name__}: {exc}")
+    value = box.get("value")
+    if not isinstance(value, str):
+        raise _CallError(f"returned {type(value).__name__}, not a string")
+    return value
+
+
+class _CallError(Exception):
+    pass
+
+
+def summarise_cases(specs: Sequence[SystemSpec], cases: Sequence, *, workers: int = 4,
+                    cache_dir: Path | None = None, use_cache: bool = True,
+                    progress=None) -> dict[str, dict[str, Summarised]]:
+    """Summarise every case with every spec: system -> case id -> outcome."""
+    if workers < 1:
+        raise InputError(f"must be at least 1, got {workers}", field="--system-workers")
+    out: dict[str, dict[str, Summarised]] = {}
+    for spec in specs:
+        fn = load_callable(spec.target) if spec.kind == "py" else None
+        results: dict[str, Summarised] = {}
+        todo = []
+        for case in cases:
+            hit = _cache_get(cache_dir, spec, case.source) if (use_cache and spec.version and cache_dir) else None
+            if hit is not None:
+                results[case.id] = Summarised(case.id, spec.name, hit, cached=True)
+            else:
+                todo.append(case)
+        stage = f"summarise {spec.name}"
+        total = len(cases)
+        done = len(results)
+        if progress:
+            progress(stage, done, total)
+
+        def call(case) -> Summarised:
+            t0 = time.perf_counter()
+            try:
+                text = _run_cmd(spec, case.source) if spec.kind == "cmd" else _run_py(fn, spec, case.source)
+                text = text.strip()
+                if not text:
+                    raise _CallError("wrote an empty summary" if spec.kind == "cmd" else "returned an empty summary")
+            except _CallError as exc:
+                return Summarised(case.id, spec.name, None, error=f"{spec.kind}:{spec.target}: {exc}",
+                                  seconds=round(time.perf_counter() - t0, 3))
+            return Summarised(case.id, spec.name, text, seconds=round(time.perf_counter() - t0, 3))
+
+        with ThreadPoolExecutor(max_workers=min(workers, max(1, len(todo)))) as pool:
+            for res in pool.map(call, todo):
+                results[res.case_id] = res
+                if res.error is None and use_cache and spec.version and cache_dir:
+                    _cache_put(cache_dir, spec, next(c.source for c in todo if c.id == res.case_id), res.summary)
+                done += 1
+                if progress:
+                    progress(stage, done, total)
+        out[spec.name] = {c.id: results[c.id] for c in cases}
+    return out
+
+
+def _cache_get(cache_dir: Path, spec: SystemSpec, source: str) -> str | None:
+    path = Path(cache_dir) / f"{cache_key(spec, source)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (data.get("system"), data.get("version"), data.get("source_sha256")) != (spec.name, spec.version,
+                                                                               source_hash(source)):
+        return None
+    summary = data.get("summary")
+    return summary if isinstance(summary, str) and summary.strip() else None
+
+
+def _cache_put(cache_dir: Path, spec: SystemSpec, source: str, summary: str) -> None:
+    from .report import atomic_write
+    try:
+        atomic_write(Path(cache_dir) / f"{cache_key(spec, source)}.json",
+                     json.dumps({"system": spec.name, "version": spec.version, "source_sha256": source_hash(source),
+                                 "summary": summary}, ensure_ascii=False))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def with_summaries(cases: Sequence, results: Mapping[str, Mapping[str, Summarised]]) -> list:
+    from .cases import with_runs
+    runs = {system: {cid: r.summary for cid, r in by_case.items() if r.summary is not None}
+            for system, by_case in results.items()}
+    return with_runs(list(cases), runs)
+
+
+def add_summarise_errors(report, results: Mapping[str, Mapping[str, Summarised]]):
+    """Put each failed call into the report as an error of its (case, system): exit 3, never a pass."""
+    from .report import CandidateResult, GateFailure
+
+    failed = {(r.case_id, r.system): r for by_case in results.values() for r in by_case.values()
+              if r.error is not None}
+    if not failed:
+        return report
+    new_cases = []
+    failures = []
+    for case in report.cases:
+        extra = []
+        for (cid, system), r in failed.items():
+            if cid == case.id and case.candidate(system) is None:
+                extra.append(CandidateResult(system=system, summary="", scores={}, errors={"summarise": r.error}))
+                failures.append(GateFailure("error", f"summarise failed on case '{cid}', system '{system}': "
+                                                     f"{r.error}", system=system, case_id=cid, metric="summarise"))
+        new_cases.append(dataclasses.replace(case, candidates=case.candidates + tuple(extra)) if extra else case)
+    gate = dataclasses.replace(report.gate, passed=False, failures=tuple(failures) + report.gate.failures)
+    return dataclasses.replace(report, cases=tuple(new_cases), gate=gate)
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def write_runs(results: Mapping[str, Mapping[str, Summarised]], folder: Path) -> list[Path]:
+    """The summaries that were scored, one runs JSONL per system (readable by ``--candidates``)."""
+    from .report import atomic_write
+    paths = []
+    for system, by_case in results.items():
+        lines = []
+        for r in by_case.values():
+            if r.summary is None:
+                continue
+            lines.append(json.dumps({"case_id": r.case_id, "summary": r.summary,
+                                     "meta": {"system": system, "cached": r.cached, "seconds": r.seconds}},
+                                    ensure_ascii=False))
+        path = Path(folder) / f"{_SAFE.sub('_', system) or 'system'}.jsonl"
+        atomic_write(path, "\n".join(lines) + ("\n" if lines else ""))
+        paths.append(path)
+    return paths

@@ -1,0 +1,112 @@
+"""`evalharness meta-eval`: bad rows (exit 2, file:line), and an end-to-end run."""
+
+import json
+
+import pytest
+
+GOOD = {"id": "t-0", "dataset": "tiny", "source": "The cat sat on the mat.", "summary": "The cat sat.", "label": 1}
+
+
+def _write(tmp_path, rows, name="data.jsonl"):
+    p = tmp_path / name
+    p.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("{not json", "line 2: invalid JSON: Expecting property name enclosed in double quotes"),
+    ("[1, 2]", "line 2: each line must be a JSON object, got a list"),
+    ({"id": "t-1", "dataset": "tiny", "source": "x", "summary": "y"}, "line 2: field 'label': missing required field"),
+    ({"id": "t-1", "dataset": "tiny", "source": "x", "summary": "y", "label": 2},
+     "line 2: field 'label': must be 0 (inconsistent) or 1 (consistent), got 2"),
+    ({"id": "t-1", "dataset": "tiny", "source": "x", "summary": 5, "label": 1},
+     "line 2: field 'summary': must be text, got a number"),
+    ({"id": "t-1", "dataset": "tiny", "source": "  ", "summary": "y", "label": 1},
+     "line 2: field 'source': must not be empty"),
+    ({"id": "t-0", "dataset": "tiny", "source": "x", "summary": "y", "label": 0},
+     "line 2: field 'id': duplicate id 't-0' (first on line 1)"),
+    ({"id": "t-1", "dataset": "tiny", "source": "x", "summary": "y", "label": 1, "split": 3},
+     "line 2: field 'split': must be text, got a number"),
+])
+def test_bad_row_names_file_and_line(cli, tmp_path, bad, message):
+    p = _write(tmp_path, [GOOD, bad])
+    r = cli("meta-eval", str(p), "--no-cache")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == f"evalharness: error: {p}:{message.replace('line 2', '2', 1)}\n"
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_file_is_exit_2(cli, tmp_path):
+    r = cli("meta-eval", str(tmp_path / "nope.jsonl"))
+    assert r.returncode == 2
+    assert r.stderr == f"evalharness: error: {tmp_path / 'nope.jsonl'}: labelled data file not found\n"
+
+
+def test_unknown_scorer_did_you_mean(cli, tmp_path):
+    p = _write(tmp_path, [GOOD])
+    r = cli("meta-eval", str(p), "--scorer", "suport")
+    assert r.returncode == 2
+    assert "did you mean 'support'" in r.stderr
+
+
+TINY_SOURCE = ("Northfield Rovers beat Eastmoor United 2-1 on Saturday. Marco Ilic scored the winner in the 78th "
+               "minute. The club's manager Claire Dunn praised her players.")
+TINY = [
+    ("Northfield Rovers beat Eastmoor United 2-1 on Saturday.", 1),
+    ("Northfield Rovers beat Eastmoor United 5-0 on Saturday.", 0),
+    ("Marco Ilic scored the winner in the 78th minute.", 1),
+    ("Marco Ilic scored the winner in the 12th minute.", 0),
+    ("Claire Dunn praised her players.", 1),
+    ("Claire Dunn resigned after a row with the Chinese government.", 0),
+]
+
+
+@pytest.mark.slow
+def test_end_to_end_table_json_and_cache(cli, tmp_path):
+    rows = [{"id": f"t-{i}", "dataset": "tiny", "source": TINY_SOURCE, "summary": s, "label": y}
+            for i, (s, y) in enumerate(TINY)]
+    p = _write(tmp_path, rows)
+    out = tmp_path / "me.json"
+    cache = tmp_path / "cache"
+    r = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache))
+    assert r.returncode == 0, r.stderr
+    assert "tiny" in r.stdout and "mean (unweighted)" in r.stdout
+    assert "threshold:" in r.stdout  # the config line for the recommended threshold
+    data = json.loads(out.read_text())
+    assert data["scorer"].startswith("support|")
+    d = data["datasets"]["tiny"]
+    assert d["n"] == 6 and d["protocol"] == "2-fold"
+    # every faithful sentence outscores every edited one
+    assert d["auc"] == 1.0
+    assert data["mean"]["auc"] == 1.0
+    rec = data["recommended_threshold"]
+    assert 0.0 <= rec <= 1.0
+    assert len(list(cache.iterdir())) == 1
+    # the rerun reads every row from the cache and gives the same numbers
+    r2 = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache))
+    assert r2.returncode == 0, r2.stderr
+    assert json.loads(out.read_text())["datasets"] == data["datasets"]
+
+
+@pytest.mark.slow
+def test_recommended_threshold_plugs_into_config(cli, tmp_path):
+    """The recommended number is a valid support.threshold, and applying it
+    flags exactly the rows meta-eval predicts inconsistent."""
+    from evalharness.config import load_config
+    rows = [{"id": f"t-{i}", "dataset": "tiny", "source": TINY_SOURCE, "summary": s, "label": y}
+            for i, (s, y) in enumerate(TINY)]
+    p = _write(tmp_path, rows)
+    out = tmp_path / "me.json"
+    r = cli("meta-eval", str(p), "--json", str(out), "--no-cache")
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(out.read_text())["recommended_threshold"]
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(f"scorers:\n  support:\n    threshold: {rec}\n", encoding="utf-8")
+    config = load_config(cfg)
+    opts = config.scorer("support").options
+    assert opts.threshold == rec
+    from evalharness.results import ScoreItem
+    from evalharness.scorers.support import SupportScorer
+    res = SupportScorer(opts).score_batch([ScoreItem(f"t-{i}", "s", TINY_SOURCE, s) for i, (s, _) in enumerate(TINY)])
+    flagged = [r.scores["unsupported_claims"] > 0 for r in res]
+    assert flagged == [y == 0 for _, y in TINY]

@@ -1,0 +1,188 @@
+"""compare: pairing, hand-computed deltas and p-values, claim changes, regression rules, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evalharness.compare import Comparison, compare_reports, merge_gate
+from evalharness.config import CompareConfig, RegressionRule
+from evalharness.report import write_report
+from report_factory import case, cand, claim, make_report
+
+SRC = "The council approved a 12 million pound repair on Tuesday. Work starts in May."
+
+
+def _pair():
+    s_base = "The council approved a repair. Work starts in May."
+    s_new = "The council approved a 21 million pound repair. Work starts in June."
+    base = make_report([
+        case("c1", SRC, cand("A", s_base, {"rouge.rouge1": 0.5, "support.unsupported_claims": 0.0},
+                             [claim(s_base, "The council approved a repair.", True, SRC, "The council approved")])),
+        case("c2", SRC, cand("A", "Work starts in May.", {"rouge.rouge1": 0.6, "support.unsupported_claims": 1.0},
+                             [claim("Work starts in May.", "Work starts in May.", False)])),
+        case("c3", SRC, cand("A", "x", {"rouge.rouge1": 0.7, "support.unsupported_claims": 0.0})),
+        case("gone", SRC, cand("A", "x", {"rouge.rouge1": 0.9})),
+    ])
+    new = make_report([
+        case("c1", SRC, cand("A", s_new, {"rouge.rouge1": 0.4, "support.unsupported_claims": 2.0},
+                             [claim(s_new, "The council approved a 21 million pound repair.", False, SRC,
+                                    "The council approved", ("21",)),
+                              claim(s_new, "Work starts in June.", False)])),
+        case("c2", SRC, cand("A", "Work starts in May.", {"rouge.rouge1": 0.5, "support.unsupported_claims": 0.0},
+                             [claim("Work starts in May.", "Work starts in May.", True)])),
+        case("c3", SRC, cand("A", "x", {"rouge.rouge1": 0.6, "support.unsupported_claims": 0.0})),
+        case("added", SRC, cand("A", "x", {"rouge.rouge1": 0.1})),
+    ])
+    return base, new
+
+
+def test_deltas_and_exact_p_value_are_hand_computed():
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(alpha=0.3))
+    d = comp.delta("A", "rouge.rouge1")
+    # shared cases c1..c3: 0.5,0.6,0.7 -> 0.4,0.5,0.6; every difference is -0.1
+    assert d.stats.n == 3
+    assert d.stats.base_mean == pytest.approx(0.6)
+    assert d.stats.new_mean == pytest.approx(0.5)
+    assert d.stats.delta == pytest.approx(-0.1)
+    # sign flips of three equal differences: only the two all-same-sign arrangements reach |sum| = 0.3 -> 2/8
+    assert d.stats.p_value == pytest.approx(0.25)
+    assert d.significant  # 0.25 < alpha 0.3
+    assert d.stats.ci_low == pytest.approx(-0.1) and d.stats.ci_high == pytest.approx(-0.1)
+    assert d.drop == pytest.approx(0.1)
+    u = comp.delta("A", "support.unsupported_claims")
+    assert u.stats.delta == pytest.approx(1 / 3)  # (2-0) + (0-1) + 0 over 3
+    assert u.drop == pytest.approx(1 / 3)          # lower is better: a rise is a drop
+
+
+def test_missing_and_extra_cases_are_listed_not_dropped():
+    base, new = _pair()
+    comp = compare_reports(base, new)
+    assert comp.shared_cases == ("c1", "c2", "c3")
+    assert comp.missing_cases == ("gone",)
+    assert comp.extra_cases == ("added",)
+
+
+def test_claims_newly_flagged_and_no_longer_flagged():
+    base, new = _pair()
+    comp = compare_reports(base, new)
+    c1 = comp.change("c1", "A")
+    assert [c.text for c in c1.newly_flagged] == ["The council approved a 21 million pound repair.",
+                                                  "Work starts in June."]
+    assert c1.no_longer_flagged == () and c1.summary_changed and c1.regressed
+    c2 = comp.change("c2", "A")
+    assert c2.newly_flagged == ()
+    assert [c.text for c in c2.no_longer_flagged] == ["Work starts in May."]
+    # c1: two new flags; c2 and c3 both lost 0.1 of rouge1 (c2's fewer unsupported claims do not offset it)
+    assert [w.case_id for w in comp.worst()] == ["c1", "c2", "c3"]
+
+
+@pytest.mark.parametrize("rule, alpha, passed", [
+    (RegressionRule("rouge.rouge1", max_drop=0.05, significant=False), 0.05, False),  # drop 0.1 > 0.05
+    (RegressionRule("rouge.rouge1", max_drop=0.05, significant=True), 0.05, True),    # p=0.25: not significant
+    (RegressionRule("rouge.rouge1", max_drop=0.05, significant=True), 0.3, False),    # p=0.25 < 0.3
+    (RegressionRule("rouge.rouge1", max_drop=0.15, significant=False), 0.05, True),   # within the allowed drop
+    (RegressionRule("support.unsupported_claims", max_drop=0.3, significant=False), 0.05, False),  # rose 1/3
+    (RegressionRule("rouge.rouge1", systems=("B",), significant=False), 0.05, False),  # no such system
+])
+def test_regression_rules(rule, alpha, passed):
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(alpha=alpha, rules=(rule,)))
+    assert comp.gate.passed is passed
+    assert all(f.kind == "regression" for f in comp.gate.failures)
+    assert len(comp.gate.checks) == 1
+
+
+def test_scorer_errors_in_the_new_run_fail_the_comparison_as_errors():
+    base, new = _pair()
+    broken = make_report([case("c1", SRC, cand("A", "x", {}, errors={"support": "boom"}))])
+    comp = compare_reports(base, broken)
+    assert comp.gate.has_errors and not comp.gate.passed
+    assert comp.missing_candidates == ()
+    assert comp.delta("A", "rouge.rouge1") is None
+
+
+def test_merge_gate_adds_regressions_to_the_run_gate():
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
+    merged = merge_gate(new, comp)
+    assert not merged.gate.passed
+    assert [f.kind for f in merged.gate.failures] == ["regression"]
+
+
+def test_comparison_json_round_trips():
+    base, new = _pair()
+    comp = compare_reports(base, new)
+    assert Comparison.from_json(json.loads(json.dumps(comp.to_json()))) == comp
+
+
+def test_rules_come_from_the_new_reports_recorded_config():
+    base, new = _pair()
+    import dataclasses
+    new = dataclasses.replace(new, config={"compare": {"alpha": 0.05, "resamples": 200, "seed": 1, "rules": [
+        {"metric": "rouge.rouge1", "max_drop": 0.0, "significant": False, "systems": None}]}})
+    comp = compare_reports(base, new)
+    assert not comp.gate.passed and comp.gate.failures[0].metric == "rouge.rouge1"
+
+
+# ---- CLI ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def reports(tmp_path):
+    base, new = _pair()
+    write_report(base, tmp_path / "base.json")
+    write_report(new, tmp_path / "new.json")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("scorers: [rouge]\ncompare:\n  rules:\n    - metric: rouge.rouge1\n      max_drop: 0.05\n"
+                   "      significant: false\n")
+    return tmp_path
+
+
+def test_cli_compare_passes_without_rules(cli, reports):
+    r = cli("compare", str(reports / "base.json"), str(reports / "new.json"))
+    assert r.returncode == 0, r.stderr
+    assert "cases only in the baseline (1): gone" in r.stdout
+    assert "cases only in the new run (1): added" in r.stdout
+    assert "+ newly flagged: \"Work starts in June.\"" in r.stdout
+    assert "- no longer flagged: \"Work starts in May.\"" in r.stdout
+
+
+def test_cli_compare_fails_on_regression_with_junit(cli, reports):
+    junit = reports / "j.xml"
+    r = cli("compare", str(reports / "base.json"), str(reports / "new.json"), "--config", str(reports / "cfg.yaml"),
+            "--format", "markdown", "--junit", str(junit))
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.startswith("## evalharness: ❌ gate failed (1 failure(s))")
+    assert r"| A | rouge\.rouge1 ↑ | 0.600 | 0.500 | -0.100 [-0.100, -0.100] | 0.25 |" in r.stdout
+    assert 'failures="1"' in junit.read_text()
+
+
+def test_cli_compare_json(cli, reports):
+    r = cli("compare", str(reports / "base.json"), str(reports / "new.json"), "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["cases"] == {"shared": ["c1", "c2", "c3"], "missing": ["gone"], "extra": ["added"]}
+
+
+def test_cli_compare_bad_input_is_exit_2(cli, reports):
+    (reports / "bad.json").write_text("{not json")
+    r = cli("compare", str(reports / "base.json"), str(reports / "bad.json"))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"evalharness: error: {reports / 'bad.json'}:1: not a JSON report")
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_compare_scorer_errors_exit_3(cli, reports, tmp_path):
+    broken = make_report([case("c1", SRC, cand("A", "x", {}, errors={"support": "boom"}))])
+    write_report(broken, tmp_path / "broken.json")
+    r = cli("compare", str(reports / "base.json"), str(tmp_path / "broken.json"))
+    assert r.returncode == 3
+
+
+def test_merging_twice_keeps_one_copy_of_the_regressions():
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
+    once = merge_gate(new, comp)
+    twice = merge_gate(once, comp)
+    assert twice.gate == once.gate

@@ -1,0 +1,103 @@
+"""Meta-eval arithmetic on hand-computed examples, and the threshold protocol."""
+
+import math
+
+import pytest
+
+from evalharness.metaeval import (balanced_accuracy, best_shared_threshold, best_threshold, evaluate_dataset,
+                                  folds_for, meta_evaluate, roc_auc)
+
+
+def test_auc_perfect_and_reversed():
+    assert roc_auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]) == 1.0
+    assert roc_auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]) == 0.0
+
+
+def test_auc_hand_computed_with_tie():
+    # positives 0.8, 0.4; negatives 0.6, 0.4, 0.2.
+    # pairs: (0.8 vs 0.6,0.4,0.2) = 3 wins; (0.4 vs 0.6) loss, (0.4 vs 0.4) half, (0.4 vs 0.2) win -> 1.5
+    # AUC = 4.5 / 6 = 0.75
+    assert roc_auc([0.8, 0.4, 0.6, 0.4, 0.2], [1, 1, 0, 0, 0]) == pytest.approx(0.75)
+
+
+def test_auc_one_class_is_nan():
+    assert math.isnan(roc_auc([0.1, 0.2], [1, 1]))
+
+
+def test_balanced_accuracy_hand_computed():
+    # threshold 0.5: positives 0.9, 0.6, 0.3 -> 2/3 recalled; negatives 0.4, 0.7 -> 1/2 recalled
+    assert balanced_accuracy([0.9, 0.6, 0.3, 0.4, 0.7], [1, 1, 1, 0, 0], 0.5) == pytest.approx((2 / 3 + 1 / 2) / 2)
+    # score equal to the threshold counts as consistent (support flags only below it)
+    assert balanced_accuracy([0.5, 0.2], [1, 0], 0.5) == 1.0
+
+
+def test_best_threshold_separates_and_picks_middle_of_plateau():
+    # any cut in (0.3, 0.7) is perfect; candidates there: midpoint 0.5
+    assert best_threshold([0.1, 0.3, 0.7, 0.9], [0, 0, 1, 1]) == pytest.approx(0.5)
+
+
+def test_folds_without_split_are_even_odd():
+    protocol, plan = folds_for([None] * 5)
+    assert protocol == "2-fold"
+    assert plan == [([0, 2, 4], [1, 3]), ([1, 3], [0, 2, 4])]
+
+
+def test_folds_with_split_measure_only_test_rows():
+    protocol, plan = folds_for(["train", "test", None, "test"])
+    assert protocol == "split"
+    assert plan == [([0, 2], [1, 3])]
+
+
+def test_threshold_is_tuned_on_other_rows_not_measured_rows():
+    # Tuning rows (not 'test') are cleanly cut at 0.5 (tuned threshold: midpoint 0.5).
+    # Test rows are perfectly separated by 0.85 but NOT by 0.5: measured with the
+    # tuned threshold they score 0.5; with their own best threshold it would be 1.0.
+    scores = [0.2, 0.4, 0.6, 0.8, 0.7, 0.8, 0.9, 0.95]
+    labels = [0, 0, 1, 1, 0, 0, 1, 1]
+    splits = ["dev", "dev", "dev", "dev", "test", "test", "test", "test"]
+    r = evaluate_dataset("d", scores, labels, splits)
+    assert r.protocol == "split"
+    assert r.folds[0].threshold == pytest.approx(0.5)
+    # test rows at 0.5: positives 0.9, 0.95 -> 1; negatives 0.7, 0.8 both >= 0.5 -> 0 -> BA 0.5
+    assert r.balanced_accuracy == pytest.approx(0.5)
+    assert best_threshold(scores[4:], labels[4:]) == pytest.approx(0.85)
+
+
+def test_two_fold_cross_fitting_hand_computed():
+    # even rows (0,2,4,6): scores .1 .2 .8 .9 labels 0 0 1 1 -> tuned threshold 0.5
+    # odd rows (1,3,5,7):  scores .6 .7 .3 .4 labels 0 0 1 1 -> tuned threshold on odd: best cut is
+    #   below .3 or above .7 (BA .5), all cuts give <=.5 ... measured on the other fold.
+    scores = [0.1, 0.6, 0.2, 0.7, 0.8, 0.3, 0.9, 0.4]
+    labels = [0, 0, 0, 0, 1, 1, 1, 1]
+    r = evaluate_dataset("d", scores, labels)
+    assert r.protocol == "2-fold"
+    assert len(r.folds) == 2
+    assert r.folds[0].tune == (0, 2, 4, 6) and r.folds[0].measure == (1, 3, 5, 7)
+    # fold 1: threshold .5 on odd rows: positives .3,.4 -> 0 recalled; negatives .6,.7 -> 0 -> BA 0
+    assert r.folds[0].threshold == pytest.approx(0.5)
+    assert r.folds[0].balanced_accuracy == pytest.approx(0.0)
+    # reported value is the mean of both folds
+    assert r.balanced_accuracy == pytest.approx((r.folds[0].balanced_accuracy + r.folds[1].balanced_accuracy) / 2)
+    # measured rows never tuned the threshold that measured them
+    for f in r.folds:
+        assert not set(f.tune) & set(f.measure)
+
+
+def test_meta_evaluate_means_are_unweighted():
+    rows = [("a", 0.9, 1, None), ("a", 0.1, 0, None), ("a", 0.8, 1, None), ("a", 0.2, 0, None),
+            ("b", 0.9, 0, None), ("b", 0.1, 1, None)]
+    r = meta_evaluate("sig", "score", rows)
+    assert list(r.datasets) == ["a", "b"]
+    assert r.datasets["a"].auc == 1.0 and r.datasets["b"].auc == 0.0
+    assert r.mean_auc == pytest.approx(0.5)
+    j = r.to_json()
+    assert j["scorer"] == "sig"
+    assert set(j["datasets"]["a"]) >= {"n", "auc", "balanced_accuracy", "threshold"}
+    assert j["mean"]["auc"] == pytest.approx(0.5)
+
+
+def test_best_shared_threshold_maximises_mean_balanced_accuracy():
+    a = ([0.1, 0.5, 0.6, 0.9], [0, 0, 1, 1])  # perfect at 0.55
+    b = ([0.2, 0.3, 0.7, 0.8], [0, 0, 1, 1])  # perfect anywhere in (0.3, 0.7)
+    t = best_shared_threshold([a, b])
+    assert 0.5 < t < 0.6

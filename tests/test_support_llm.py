@@ -380,3 +380,38 @@ def test_instructions_can_go_in_the_user_turn_for_chat_formats_without_a_system_
     assert messages[0]["content"].startswith("You check whether each claim") and "SOURCE:\n<<<\n" in messages[0]["content"]
     assert isinstance(res, ItemScore)
     assert "instructions:user" in make(srv.base_url, instructions_in="user").signature()
+
+
+# -- meta-eval with the llm backend (the local fake server) ------------------------
+def _rows(tmp_path):
+    rows = [{"id": f"r{i}", "dataset": "toy", "source": SOURCE, "summary": s, "label": lab}
+            for i, (s, lab) in enumerate([
+                ("The council approved the new bridge on Monday.", 1),
+                ("Construction will cost 40 million euros.", 1),
+                ("The mayor said work starts in May.", 1),
+                ("Construction will cost 90 million euros.", 0),
+                ("The council rejected the new tunnel.", 0),
+                ("The mayor said work starts in June.", 0)])]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_meta_eval_with_the_llm_backend(cli, tmp_path):
+    rows = _rows(tmp_path)
+    with FakeChatServer() as srv:
+        r = cli("meta-eval", str(rows), "--config", _config(tmp_path, srv.base_url), "--json", str(tmp_path / "m.json"))
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "m.json").read_text())
+    assert "backend:llm" in data["scorer"]
+    # the word-matching fake judge gets all six right: AUC 1
+    assert data["datasets"]["toy"]["n"] == 6 and data["datasets"]["toy"]["auc"] == 1.0
+
+
+def test_meta_eval_exits_3_when_the_llm_backend_fails(cli, tmp_path):
+    rows = _rows(tmp_path)
+    with FakeChatServer(lambda req, n: ("json", 500, {"error": "down"})) as srv:
+        r = cli("meta-eval", str(rows), "--config", _config(tmp_path, srv.base_url, retries=0))
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert "backend 'llm'" in r.stderr and "case 'r0'" in r.stderr and "HTTP 500" in r.stderr

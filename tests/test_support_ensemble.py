@@ -22,7 +22,8 @@ def entail_model(tmp_path_factory):
 
 
 def make(model: str, url: str, combine: str) -> SupportScorer:
-    raw = {"backend": "ensemble", "device": "cpu", "ensemble": {"members": ["nli", "llm"], "combine": combine},
+    raw = {"backend": "ensemble", "device": "cpu", "threshold": 0.5,
+           "ensemble": {"members": ["nli", "llm"], "combine": combine},
            "nli": {"model": model},
            "llm": {"base_url": url, "model": "fake-judge", "cache": False, "backoff_s": 0.01, "retries": 0}}
     return SupportScorer(build_dataclass(SupportOptions, raw, "scorers.support"))

@@ -361,7 +361,7 @@ def test_signature_names_model_endpoint_prompt_and_sampling_but_no_credentials()
     sc = make("http://user:hunter2@127.0.0.1:8080/v1?key=abc", samples=3, temperature=0.7)
     assert sc.signature() == ("support|backend:llm|llm:fake-judge|endpoint:http://127.0.0.1:8080/v1"
                               "|prompt:claims-json-v1|temp:0.7|samples:3|maxtok:1024|structured:auto"
-                              f"|threshold:0.5|v:{__version__}")
+                              f"|threshold:{SupportOptions().threshold:g}|v:{__version__}")
 
 
 def test_an_item_error_keeps_its_claims_through_pickling():
@@ -380,3 +380,64 @@ def test_instructions_can_go_in_the_user_turn_for_chat_formats_without_a_system_
     assert messages[0]["content"].startswith("You check whether each claim") and "SOURCE:\n<<<\n" in messages[0]["content"]
     assert isinstance(res, ItemScore)
     assert "instructions:user" in make(srv.base_url, instructions_in="user").signature()
+
+
+# -- meta-eval with the llm backend (the local fake server) ------------------------
+def _rows(tmp_path):
+    rows = [{"id": f"r{i}", "dataset": "toy", "source": SOURCE, "summary": s, "label": lab}
+            for i, (s, lab) in enumerate([
+                ("The council approved the new bridge on Monday.", 1),
+                ("Construction will cost 40 million euros.", 1),
+                ("The mayor said work starts in May.", 1),
+                ("Construction will cost 90 million euros.", 0),
+                ("The council rejected the new tunnel.", 0),
+                ("The mayor said work starts in June.", 0)])]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_meta_eval_with_the_llm_backend(cli, tmp_path):
+    rows = _rows(tmp_path)
+    with FakeChatServer() as srv:
+        r = cli("meta-eval", str(rows), "--config", _config(tmp_path, srv.base_url), "--json", str(tmp_path / "m.json"))
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "m.json").read_text())
+    assert "backend:llm" in data["scorer"]
+    # the word-matching fake judge gets all six right: AUC 1
+    assert data["datasets"]["toy"]["n"] == 6 and data["datasets"]["toy"]["auc"] == 1.0
+
+
+def test_meta_eval_exits_3_when_the_llm_backend_fails(cli, tmp_path):
+    rows = _rows(tmp_path)
+    with FakeChatServer(lambda req, n: ("json", 500, {"error": "down"})) as srv:
+        r = cli("meta-eval", str(rows), "--config", _config(tmp_path, srv.base_url, retries=0))
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert "backend 'llm'" in r.stderr and "case 'r0'" in r.stderr and "HTTP 500" in r.stderr
+
+
+def test_a_500_that_names_response_format_steps_down_like_llama_cpp_python():
+    # llama-cpp-python answers an unknown response_format type with HTTP 500 and a validation message
+    refusal = {"error": {"message": "1 validation error: ('body', 'response_format', 'type') Input should be "
+                                    "'text' or 'json_object'", "type": "internal_server_error"}}
+
+    def respond(req, n):
+        fmt = req.get("response_format")
+        return ("json", 500, refusal) if fmt and fmt["type"] == "json_schema" else ("reply", GOOD)
+
+    with FakeChatServer(respond) as srv:
+        [res] = make(srv.base_url, retries=0).score_batch([ITEM])
+    assert isinstance(res, ItemScore)
+    types = [(json.loads(r["body"]).get("response_format") or {}).get("type") for r in srv.requests]
+    assert types == ["json_schema", "json_object"]
+
+
+def test_a_reply_copying_the_format_placeholders_is_never_supported():
+    # what Gemma 3 270M did under a JSON grammar: the template's placeholders as the quote and the words
+    copied = answer((1, "supported", "<quote copied exactly from the source, or empty>", ""),
+                    (2, "unsupported", "", "<words copied exactly from the claim that the source does not support>"))
+    with FakeChatServer(lambda req, n: ("reply", copied)) as srv:
+        [res] = make(srv.base_url, retries=1).score_batch([ITEM])
+    assert isinstance(res, ScorerError) and [c.verdict for c in res.claims] == ["error", "error"]
+    assert len(srv.requests) == 2

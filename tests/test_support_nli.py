@@ -252,3 +252,34 @@ def test_validate_does_not_load_the_model(cli, tmp_path, root):
     assert r.returncode == 2
     assert r.stderr.strip() == (f"evalharness: error: {cfg}:5: field 'scorers.support.nli.model': model folder "
                                 "'/no/such/model' does not exist")
+
+
+@pytest.mark.slow
+def test_meta_eval_with_the_nli_backend(cli, tmp_path, models):
+    rows = [{"id": f"r{i}", "dataset": "toy", "source": SOURCE, "summary": s, "label": i % 2}
+            for i, s in enumerate([SUMMARY, "The mayor said work starts in May.", "The cat sat on the mat.",
+                                   "The dog ran to the river bank.", "The council approved money.",
+                                   "It was not the bridge."])]
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = tmp_path / "nli.yaml"
+    cfg.write_text(json.dumps({"scorers": {"support": {"backend": "nli", "nli": {"model": models["nli3"]}}}}))
+    r = cli("meta-eval", str(path), "--config", str(cfg), "--json", str(tmp_path / "m.json"))
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "m.json").read_text())
+    assert "backend:nli" in data["scorer"] and data["datasets"]["toy"]["n"] == 6
+    auc = data["datasets"]["toy"]["auc"]
+    assert 0.0 <= auc <= 1.0
+
+
+@pytest.mark.slow
+def test_meta_eval_exits_3_when_the_nli_labels_cannot_be_resolved(cli, tmp_path, models):
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"id": "r0", "dataset": "toy", "source": SOURCE, "summary": SUMMARY, "label": 1})
+                    + "\n")
+    cfg = tmp_path / "nli.yaml"
+    cfg.write_text(json.dumps({"scorers": {"support": {"backend": "nli", "nli": {"model": models["generic2"]}}}}))
+    r = cli("meta-eval", str(path), "--config", str(cfg))
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert "backend 'nli': cannot resolve the label mapping" in r.stderr and "case 'r0'" in r.stderr

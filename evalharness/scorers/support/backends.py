@@ -161,8 +161,9 @@ def score_items(get_backend, o, items: Sequence[ScoreItem]) -> list:
         bad = [c for c in j.claims if c.verdict == ERROR]
         if bad:
             first = next((r for c in bad for r in c.reasons), "no valid verdict")
+            seen = f"; {j.notes[0]}"[:600] if j.notes else ""
             out.append(ItemError(f"backend '{o.backend}': {len(bad)} of {len(j.claims)} claim(s) without a valid "
-                                 f"verdict ({first})", case_id=item.case_id, claims=j.claims))
+                                 f"verdict ({first}){seen}", case_id=item.case_id, claims=j.claims))
             continue
         out.append(summarise(j, o))
     return out

@@ -417,8 +417,9 @@ class LlmBackend:
                 problems = {cid: p for cid, p in checked.problems.items() if cid not in best}
             if not problems:
                 break
+            began = " ".join((content or "").split())[:100]
             notes.append("rejected reply: " + (checked.reply_problem or "; ".join(
-                f"claim {c}: {p}" for c, p in sorted(checked.problems.items()))))
+                f"claim {c}: {p}" for c, p in sorted(checked.problems.items()))) + f" (reply began: {began!r})")
             if budget[0] <= 0:
                 break
             messages = messages[:first_turn] + [{"role": "assistant", "content": (content or "")[:4000]},
@@ -516,14 +517,15 @@ class LlmBackend:
                 judged_claims.append(Claim(
                     text=span.text, start=span.start, end=span.end, supported=False, score=0.0, evidence=None,
                     unsupported_spans=(span,), verdict="error",
-                    reasons=tuple(f"llm: no valid verdict: {w}" for w in dict.fromkeys(why) if w)
-                    or (f"llm: no majority among {n} samples ({', '.join(votes)})",)))
+                    reasons=(tuple(f"llm: no valid verdict: {w}" for w in dict.fromkeys(why) if w)
+                             + ((f"llm: sample verdicts: {', '.join(votes)}",) if n > 1 else ()))
+                    if any(why) else (f"llm: no majority among {n} samples ({', '.join(votes)})",)))
                 continue
             j = next(s.judged[cid] for s in samples if cid in s.judged and s.judged[cid].verdict == top)
             supported = top == "supported"
             reasons: tuple[str, ...] = ()
             if n > 1:
-                reasons = (f"llm: {votes.count(top)} of {n} samples say {top}",)
+                reasons = (f"llm: {votes.count(top)} of {n} samples say {top} ({', '.join(votes)})",)
             if not supported:
                 reasons = (f"llm: {top}",) + reasons + ((f"llm: {j.note}",) if j.note else ())
             judged_claims.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,

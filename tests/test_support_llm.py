@@ -47,7 +47,8 @@ def test_good_answer_maps_quotes_and_spans_to_offsets():
     [span] = c2.unsupported_spans
     assert (span.text, span.start, span.end) == ("90 million", 60, 70)
     assert SUMMARY[span.start:span.end] == "90 million"
-    assert res.scores == {"supported_rate": 0.5, "unsupported_claims": 1.0, "score": 0.0, "contradicted_claims": 1.0}
+    assert res.scores == {"supported_rate": 0.5, "unsupported_claims": 1.0, "score": 0.0, "contradicted_claims": 1.0,
+                          "consistent": 0.0}
     req = json.loads(srv.requests[0]["body"])
     assert srv.requests[0]["path"] == "/v1/chat/completions"
     assert (req["model"], req["temperature"]) == ("fake-judge", 0.0)
@@ -360,8 +361,9 @@ def test_signature_names_model_endpoint_prompt_and_sampling_but_no_credentials()
     from evalharness import __version__
     sc = make("http://user:hunter2@127.0.0.1:8080/v1?key=abc", samples=3, temperature=0.7)
     assert sc.signature() == ("support|backend:llm|llm:fake-judge|endpoint:http://127.0.0.1:8080/v1"
-                              "|prompt:claims-json-v1|temp:0.7|samples:3|maxtok:1024|structured:auto"
-                              f"|threshold:{SupportOptions().threshold:g}|v:{__version__}")
+                              "|prompt:claims-json-v2|temp:0.7|samples:3|maxtok:1024|structured:auto"
+                              f"|threshold:{SupportOptions().threshold:g}|v:{__version__}"
+                              f"|consistent:>={SupportOptions().threshold:g}")
 
 
 def test_an_item_error_keeps_its_claims_through_pickling():
@@ -441,3 +443,14 @@ def test_a_reply_copying_the_format_placeholders_is_never_supported():
         [res] = make(srv.base_url, retries=1).score_batch([ITEM])
     assert isinstance(res, ScorerError) and [c.verdict for c in res.claims] == ["error", "error"]
     assert len(srv.requests) == 2
+
+
+def test_schema_limits_claim_ids_to_the_claims_of_the_request():
+    from evalharness.scorers.support.llm import SCHEMA, response_format
+    fmt = response_format("json_schema", 3)
+    claims = fmt["json_schema"]["schema"]["properties"]["claims"]
+    assert claims["items"]["properties"]["id"] == {"type": "integer", "enum": [1, 2, 3]}
+    assert claims["minItems"] == claims["maxItems"] == 3
+    assert SCHEMA["properties"]["claims"]["items"]["properties"]["id"] == {"type": "integer"}  # shared schema untouched
+    assert response_format("json_object", 2)["schema"]["properties"]["claims"]["maxItems"] == 2
+    assert response_format("off", 2) is None

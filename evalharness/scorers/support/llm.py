@@ -75,11 +75,23 @@ def build_messages(source: str, claims: Sequence[Span], instructions_in: str = "
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user_prompt(source, claims)}]
 
 
-def response_format(mode: str) -> dict | None:
+def schema_for(n_claims: int | None) -> dict:
+    """SCHEMA narrowed to one request: claim ids limited to 1..n and exactly n entries,
+    so a grammar-constrained server cannot invent claim numbers (a real small model did)."""
+    if not n_claims:
+        return SCHEMA
+    item = dict(SCHEMA["properties"]["claims"]["items"])
+    item["properties"] = {**item["properties"], "id": {"type": "integer", "enum": list(range(1, n_claims + 1))}}
+    claims = {"type": "array", "items": item, "minItems": n_claims, "maxItems": n_claims}
+    return {**SCHEMA, "properties": {"claims": claims}}
+
+
+def response_format(mode: str, n_claims: int | None = None) -> dict | None:
+    schema = schema_for(n_claims)
     if mode == "json_schema":
-        return {"type": "json_schema", "json_schema": {"name": "claim_verdicts", "strict": True, "schema": SCHEMA}}
+        return {"type": "json_schema", "json_schema": {"name": "claim_verdicts", "strict": True, "schema": schema}}
     if mode == "json_object":
-        return {"type": "json_object", "schema": SCHEMA}
+        return {"type": "json_object", "schema": schema}
     return None
 
 
@@ -334,7 +346,8 @@ class LlmBackend:
         return text.replace(self._key, "***") if self._key else text
 
     # -- one HTTP exchange, with retries on transport errors and 429/5xx --------
-    def _complete(self, messages: list[dict], sample: int, budget: list[int]) -> tuple[str | None, str | None]:
+    def _complete(self, messages: list[dict], sample: int, budget: list[int],
+                  n_claims: int | None = None) -> tuple[str | None, str | None]:
         o = self.o
         delay = o.backoff_s
         last, transport = "no attempt made", False
@@ -350,7 +363,7 @@ class LlmBackend:
                        "max_tokens": o.max_tokens, "stream": False}
             if o.temperature > 0:
                 payload["seed"] = sample
-            fmt = response_format(mode)
+            fmt = response_format(mode, n_claims)
             if fmt:
                 payload["response_format"] = fmt
             headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
@@ -406,7 +419,7 @@ class LlmBackend:
         problems: dict[int, str] = {}
         notes: list[str] = []
         while True:
-            content, finish = self._complete(messages, sample, budget)
+            content, finish = self._complete(messages, sample, budget, len(claims))
             checked = check_reply(content, finish, item.source, item.summary, claims)
             notes.extend(checked.drift)
             for cid, j in checked.judged.items():

@@ -9,7 +9,7 @@ from evalharness.scorers.support.vectorcache import VectorCache
 from evalharness.text import tokenize
 
 
-def no_paraphrase(tokens, evidence):
+def no_paraphrase(tokens, evidence, threshold=None):
     return set()
 
 

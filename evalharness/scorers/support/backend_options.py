@@ -70,7 +70,7 @@ def check_label_mapping(labels: dict) -> str | None:
     return None
 
 
-PROMPT_VERSION = "claims-json-v2"
+PROMPT_VERSION = "claims-json-v3"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

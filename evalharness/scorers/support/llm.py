@@ -55,12 +55,12 @@ outside knowledge. For each claim decide:
 - supported: the source states it or directly implies it;
 - contradicted: the source states something incompatible with it;
 - unsupported: the source does not say it (added details, opinions, wrong names or numbers not in the source).
-Reply with one JSON object and nothing else, of this form:
-{"claims": [{"id": <claim number>, "verdict": "<supported|unsupported|contradicted>", "evidence": "<quote copied \
-exactly from the source, or empty>", "offending": "<words copied exactly from the claim that the source does not \
-support, or empty>"}]}
-Give one entry per claim, in order. Copy evidence character for character from the source; a supported claim needs \
-evidence."""
+Reply with one JSON object and nothing else. It has a list "claims" with one entry per claim, in order; each \
+entry has "id" (the claim's number), "verdict" (supported, unsupported or contradicted), "evidence" (a passage \
+copied character for character from the source, or "") and "offending" (words copied exactly from the claim that \
+the source does not support, or ""). A supported claim needs evidence. Shape, for two claims:
+{"claims": [{"id": 1, "verdict": "...", "evidence": "...", "offending": "..."}, {"id": 2, "verdict": "...", \
+"evidence": "...", "offending": "..."}]}"""
 
 
 def user_prompt(source: str, claims: Sequence[Span]) -> str:

@@ -169,19 +169,8 @@ class HarnessFailure(Exception):
 
 
 def _fmt_claims(cand) -> list[str]:
-    out = []
-    for c in cand.flagged:
-        out.append(f"  ✗ unsupported (score {c.score:.2f}): \"{c.text}\"")
-        if c.unsupported_spans:
-            out.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-        if c.evidence:
-            ev = textwrap.shorten(c.evidence.text, 300, placeholder=" …")
-            out.append(f"      closest evidence [{c.evidence.start}:{c.evidence.end}]: \"{ev}\"")
-        else:
-            out.append("      closest evidence: none")
-        for r in c.reasons:
-            out.append(f"      why: {r}")
-    return out
+    from evalharness.render.text import flagged_claim_lines
+    return flagged_claim_lines(cand, indent="  ", width=300)
 
 
 class CaseItem(pytest.Item):

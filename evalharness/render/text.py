@@ -32,6 +32,22 @@ def system_table(report) -> list[str]:
     return _table(rows)
 
 
+def flagged_claim_lines(cand, indent: str = "  ", width: int = 220) -> list[str]:
+    """Each flagged claim of a candidate: its text, offending words, closest evidence, reasons."""
+    out = []
+    for c in cand.flagged:
+        out.append(f"{indent}✗ {c.verdict} (score {c.score:.2f}): \"{c.text}\"")
+        if c.unsupported_spans:
+            out.append(f"{indent}  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+        if c.evidence:
+            ev = textwrap.shorten(c.evidence.text, width, placeholder=" …")
+            out.append(f"{indent}  closest evidence [{c.evidence.start}:{c.evidence.end}]: \"{ev}\"")
+        else:
+            out.append(f"{indent}  closest evidence: none")
+        out.extend(f"{indent}  why: {r}" for r in c.reasons)
+    return out
+
+
 def render_text(report) -> str:
     lines = ["evalharness report", "=" * 18, ""]
     n_cases = len(report.cases)
@@ -51,17 +67,7 @@ def render_text(report) -> str:
                 lines.append(f"    ERROR {scorer}: {msg}")
             for note in cand.notes:
                 lines.append(f"    note: {note}")
-            for c in cand.flagged:
-                lines.append(f"    ✗ unsupported (score {c.score:.2f}): \"{c.text}\"")
-                if c.unsupported_spans:
-                    lines.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-                if c.evidence:
-                    ev = textwrap.shorten(c.evidence.text, 220, placeholder=" …")
-                    lines.append(f"      closest evidence [{c.evidence.start}:{c.evidence.end}]: \"{ev}\"")
-                else:
-                    lines.append("      closest evidence: none")
-                for r in c.reasons:
-                    lines.append(f"      why: {r}")
+            lines.extend(flagged_claim_lines(cand, indent="    "))
         lines.append("")
     lines.append(gate_text(report))
     from ..errors import terminal_safe  # summaries may hold terminal escapes; show them, never run them

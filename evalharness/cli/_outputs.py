@@ -18,6 +18,17 @@ def add_baseline(p) -> None:
                         "join the gate")
 
 
+def emit(text: str, output: str | None, label: str) -> None:
+    """Write a rendering to ``output`` atomically (and say where), or to stdout."""
+    import sys
+    if output:
+        from ..report import atomic_write
+        atomic_write(Path(output), text)
+        print(f"{label}: {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
 def write_junit(report, path: str | None) -> None:
     if not path:
         return

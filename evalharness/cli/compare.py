@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-from pathlib import Path
 
-from ._outputs import add_junit, exit_code, load_compare_config, write_junit
+from ._outputs import add_junit, emit, exit_code, load_compare_config, write_junit
 
 ORDER = 25
 
@@ -29,7 +27,7 @@ def run(args) -> int:
     from ..compare import compare_reports, dumps_comparison
     from ..render import render
     from ..render.compare import render_comparison_text
-    from ..report import atomic_write, read_report
+    from ..report import read_report
 
     base = read_report(args.base)
     new = read_report(args.new)
@@ -43,10 +41,6 @@ def run(args) -> int:
         text = render_comparison_text(comp)
     else:
         text = render(shown, args.format, comparison=comp, baseline=base)
-    if args.output:
-        atomic_write(Path(args.output), text)
-        print(f"{args.format}: {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output, args.format)
     write_junit(shown, args.junit)
     return exit_code(comp.gate)

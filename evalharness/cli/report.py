@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
-from ._outputs import add_baseline, add_junit, write_junit
+from ._outputs import add_baseline, add_junit, emit, write_junit
 
 ORDER = 30
 
@@ -23,7 +21,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..render import render
-    from ..report import atomic_write, read_report
+    from ..report import read_report
     report = read_report(args.report)
     comparison = base = None
     if args.baseline:
@@ -32,10 +30,6 @@ def run(args) -> int:
         comparison = compare_reports(base, report, base_label=args.baseline, new_label=args.report)
         report = merge_gate(report, comparison)
     text = render(report, args.format, comparison=comparison, baseline=base)
-    if args.output:
-        atomic_write(Path(args.output), text)
-        print(f"{args.format}: {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output, args.format)
     write_junit(report, args.junit)
     return 0

@@ -34,6 +34,20 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def collect(name: str, batches, total: int, progress: Progress | None = None,
+            on_batch: OnBatch | None = None) -> list:
+    """Gather ``(start, results)`` batches, in order, into one list: the common tail of
+    every executor (``on_batch`` as each batch completes, then progress)."""
+    out: list = []
+    for start, res in batches:
+        out.extend(res)
+        if on_batch:
+            on_batch(start, res)
+        if progress:
+            progress(name, len(out), total)
+    return out
+
+
 def score_or_error(scorer, batch: Sequence[ScoreItem]) -> list:
     """One batch through a scorer; on failure, the exception once per item."""
     try:
@@ -89,16 +103,11 @@ def run_in_processes(scorer, items: Sequence[ScoreItem], *, batch_size: int, wor
     from concurrent.futures import ProcessPoolExecutor
 
     ranges = chunks(len(items), batch_size, workers)
-    out: list = []
     with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=_mp_context(),
                              initializer=_init_worker, initargs=(scorer,)) as pool:
-        for (start, end), res in zip(ranges, pool.map(_work, [items[a:b] for a, b in ranges])):
-            out.extend(res)
-            if on_batch:
-                on_batch(start, res)
-            if progress:
-                progress(scorer.name, len(out), len(items))
-    return out
+        results = pool.map(_work, [items[a:b] for a, b in ranges])
+        return collect(scorer.name, ((a, res) for (a, _), res in zip(ranges, results)), len(items), progress,
+                       on_batch)
 
 
 # --- Ray ---------------------------------------------------------------------
@@ -172,9 +181,8 @@ class RayExecutor:
             actors = [actor_cls.remote(type(scorer), scorer.options) for _ in range(n)]
             submit = lambda i, batch: actors[i % len(actors)].score.remote(batch)  # noqa: E731
             window = 2 * len(actors)
-        out: list = []
-        inflight: list = []
-        try:
+        def batches():  # streamed: at most ``window`` batches in flight, results in order
+            inflight: list = []
             nxt = 0
             while nxt < len(ranges) or inflight:
                 while nxt < len(ranges) and len(inflight) < window:
@@ -186,15 +194,13 @@ class RayExecutor:
                     res = ray.get(ref)
                 except Exception as exc:  # noqa: BLE001 - a crashed task or actor fails its batch
                     res = [ScorerError(f"Ray task failed: {type(exc).__name__}: {exc}", scorer=scorer.name)] * (b - a)
-                out.extend(res)
-                if on_batch:
-                    on_batch(a, res)
-                if progress:
-                    progress(scorer.name, len(out), len(items))
+                yield a, res
+
+        try:
+            return collect(scorer.name, batches(), len(items), progress, on_batch)
         finally:
             for actor in actors:
                 ray.kill(actor)
-        return out
 
     def close(self) -> None:
         if self._started:

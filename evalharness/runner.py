@@ -52,20 +52,14 @@ class LocalExecutor:
 
     def run(self, scorer, items: Sequence[ScoreItem], progress: Progress | None = None,
             on_batch: Callable[[int, list], None] | None = None) -> list:
-        from .executor import MIN_CHUNK, run_in_processes, score_or_error
+        from .executor import MIN_CHUNK, collect, run_in_processes, score_or_error
 
         if getattr(scorer, "cpu_bound", False) and self.workers > 1 and len(items) >= 2 * MIN_CHUNK:
             return run_in_processes(scorer, items, batch_size=self.batch_size, workers=self.workers,
                                     progress=progress, on_batch=on_batch)
-        out: list = []
-        for start in range(0, len(items), self.batch_size):
-            res = score_or_error(scorer, items[start:start + self.batch_size])
-            out.extend(res)
-            if on_batch:
-                on_batch(start, res)
-            if progress:
-                progress(scorer.name, len(out), len(items))
-        return out
+        batches = ((start, score_or_error(scorer, items[start:start + self.batch_size]))
+                   for start in range(0, len(items), self.batch_size))
+        return collect(scorer.name, batches, len(items), progress, on_batch)
 
 
 def run_cached(scorer, items: Sequence[ScoreItem], executor, cache, progress: Progress | None = None) -> list:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -127,11 +126,6 @@ class RowScoreCache:
         with open(self.path, "a", encoding="utf-8") as fh:
             for k, v in values.items():
                 fh.write(json.dumps({"k": k, "v": v}) + "\n")
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "evalharness"
 
 
 def pick_metric(scorer) -> str:

@@ -49,7 +49,8 @@ def run(args) -> int:
     from .. import registry
     from ..config import load_config
     from ..metaeval import meta_evaluate
-    from ..metaeval_run import RowScoreCache, default_cache_dir, load_all, pick_metric, score_rows
+    from ..cache import default_cache_dir
+    from ..metaeval_run import RowScoreCache, load_all, pick_metric, score_rows
 
     cls = registry.get_scorer_class(args.scorer)
     options = None

@@ -375,7 +375,3 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
                               line=doc.line(*path, "max_drop"), field=f"{where}.max_drop")
         rules.append(rule)
     return dataclasses.replace(base, rules=tuple(rules))
-
-
-def default_config_path() -> Path:
-    return Path("configs/default.yaml")

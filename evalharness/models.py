@@ -8,7 +8,6 @@ when a model is actually needed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import threading
@@ -172,7 +171,3 @@ def get_encoder(model: str = BUNDLED, device: str = "auto") -> Encoder:
         if enc is None:
             enc = _ENCODERS[key] = Encoder(path, device)
         return enc
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

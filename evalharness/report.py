@@ -146,10 +146,6 @@ class Report:
     headline: tuple[str, ...] = ()                           # metrics shown first by renderers
     schema_version: int = SCHEMA_VERSION
 
-    @property
-    def system_names(self) -> tuple[str, ...]:
-        return tuple(self.systems)
-
     def to_json(self) -> dict:
         return {
             "schema_version": self.schema_version,

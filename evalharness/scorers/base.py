@@ -35,10 +35,6 @@ class Scorer:
     def __init__(self, options: Any | None = None) -> None:
         self.options = options if options is not None else self.Options()
 
-    @classmethod
-    def metric_names(cls) -> tuple[str, ...]:
-        return tuple(cls.higher_is_better)
-
     def signature(self) -> str:
         raise NotImplementedError
 

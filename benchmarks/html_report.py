@@ -25,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 from evalharness.aggregate import bootstrap_mean, derive_seed  # noqa: E402
 from evalharness.report import CandidateResult, CaseResult, GateResult, Report, dumps, read_report  # noqa: E402
@@ -161,7 +160,7 @@ def main() -> int:
     print(f"build:  render_html {t_html * 1000:.0f} ms (median of {args.repeat}); json.dumps of the same report "
           f"{t_json * 1000:.0f} ms; ratio {t_html / t_json:.2f}x")
 
-    from cdp import Browser, find_chromium
+    from tests.helpers.cdp import Browser, find_chromium
     if find_chromium() is None:
         print("load:   skipped (no chromium)")
         return 0

@@ -4,6 +4,9 @@ exit codes and stderr are exactly what a user sees."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
+import importlib.util
 import os
 import subprocess
 import sys
@@ -15,6 +18,26 @@ pytest_plugins = ["pytester"]  # for the pytest plugin's tests
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DEV = ROOT.parent / "shared" / "bench" / "dev"
+
+#: helpers that moved from tests/ to tests/helpers/: ``from fake_chat_server import X``
+#: (the old top-level name) still works and gives the very module
+#: ``tests.helpers.fake_chat_server``, so old and new imports share one module.
+MOVED_HELPERS = ("fake_chat_server", "cdp", "html_fixture", "report_factory")
+
+
+class _MovedHelper(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path=None, target=None):
+        return importlib.util.spec_from_loader(name, self) if name in MOVED_HELPERS else None
+
+    def create_module(self, spec):
+        return importlib.import_module(f"tests.helpers.{spec.name}")
+
+    def exec_module(self, module):
+        pass  # already executed under its real name
+
+
+if not any(isinstance(f, _MovedHelper) for f in sys.meta_path):
+    sys.meta_path.append(_MovedHelper())
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600,

@@ -9,7 +9,7 @@ import pytest
 from evalharness.compare import Comparison, compare_reports, merge_gate
 from evalharness.config import CompareConfig, RegressionRule
 from evalharness.report import write_report
-from report_factory import case, cand, claim, make_report
+from tests.helpers.report_factory import case, cand, claim, make_report
 
 SRC = "The council approved a 12 million pound repair on Tuesday. Work starts in May."
 

@@ -1,16 +1,9 @@
 """The edit-sensitivity generator (benchmarks/edit_sensitivity.py): each edit kind
 makes the intended change, deterministically. (The measurement itself is a benchmark.)"""
 
-import importlib.util
 import random
-import sys
 
-spec = importlib.util.spec_from_file_location("edit_sensitivity",
-                                              __import__("pathlib").Path(__file__).parent.parent / "benchmarks" /
-                                              "edit_sensitivity.py")
-es = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = es
-spec.loader.exec_module(es)
+from benchmarks import edit_sensitivity as es
 
 SOURCE = ("Northfield Rovers beat Eastmoor United 2-1 on Saturday in front of 8,000 fans. "
           "The winner came in March 2019, when Marco Ilic scored. Claire Dunn said the team was strong.")

@@ -185,7 +185,7 @@ def test_html_report_runs_no_injected_payload_in_a_browser(tmp_path):
     """The HTML report (issue 5) with every payload of the corpus in every field, opened in
     headless chromium: no payload ran, no element came from a payload, and each payload
     is on the page as text."""
-    from cdp import Browser, find_chromium
+    from tests.helpers.cdp import Browser, find_chromium
     from evalharness.render.html import render_html
 
     if find_chromium() is None:

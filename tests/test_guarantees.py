@@ -379,7 +379,7 @@ def test_llm_backend_uses_the_key_only_in_its_request_and_reaches_only_loopback(
     other connection refused and the sentinel key in the named variable: the key goes
     in the Authorization header and nowhere else (report, renderings, stdout, stderr,
     both caches); a server that echoes the key in a 401 error does not leak it either."""
-    from fake_chat_server import FakeChatServer
+    from tests.helpers.fake_chat_server import FakeChatServer
 
     env, log = guarded_env(tmp_path)
     env["EVALHARNESS_CACHE_DIR"] = str(tmp_path / "score-cache")

@@ -6,7 +6,7 @@ import json
 import re
 
 from evalharness.render.html import json_for_script, page_data, render_html
-from html_fixture import BAD_SYSTEM, PAYLOAD, build
+from tests.helpers.html_fixture import BAD_SYSTEM, PAYLOAD, build
 
 
 def _data_script(page: str) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cdp import Browser, find_chromium
+from tests.helpers.cdp import Browser, find_chromium
 from evalharness.render.html import render_html
-from html_fixture import EVIDENCE, PAYLOAD, build
+from tests.helpers.html_fixture import EVIDENCE, PAYLOAD, build
 
 ARTIFACTS = Path(os.environ.get("EVALHARNESS_ARTIFACTS", Path(__file__).parent / "artifacts"))
 

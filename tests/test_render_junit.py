@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from evalharness.render.junit import render_junit
 from evalharness.report import GateCheck, GateFailure, GateResult
-from report_factory import case, cand, claim, make_report
+from tests.helpers.report_factory import case, cand, claim, make_report
 
 SRC = "The bridge repair costs 12 million pounds."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from evalharness.compare import compare_reports
 from evalharness.config import CompareConfig, RegressionRule
 from evalharness.render.markdown import render_markdown
-from report_factory import case, cand, claim, make_report
+from tests.helpers.report_factory import case, cand, claim, make_report
 
 SRC = "The bridge repair costs 12 million pounds."
 

@@ -9,7 +9,7 @@ from evalharness.config import build_dataclass
 from evalharness.errors import ScorerError
 from evalharness.results import ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
-from fake_chat_server import FakeChatServer
+from tests.helpers.fake_chat_server import FakeChatServer
 from test_support_nli import NLI3, build_model
 
 SOURCE = "The council approved the new bridge on Monday. Construction will cost 40 million euros."

@@ -13,7 +13,7 @@ from evalharness.errors import ScorerError
 from evalharness.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.llm import check_reply, extract_json
-from fake_chat_server import FakeChatServer, honest_answer, parse_prompt
+from tests.helpers.fake_chat_server import FakeChatServer, honest_answer, parse_prompt
 
 SOURCE = ("The council approved the new bridge on Monday. Construction will cost 40 million euros. "
           "The mayor said work starts in May.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evalharness.compare import compare_reports
 from evalharness.config import CompareConfig, RegressionRule
-from report_factory import case, cand, claim, make_report
+from .report_factory import case, cand, claim, make_report
 
 PAYLOAD = ("<script>window.__pwned='script'</script><img src=x onerror=\"window.__pwned='img'\">"
            "<a href=\"javascript:window.__pwned='js'\">link</a></textarea></script>"

@@ -1,0 +1,219 @@
+"""The README is a quickstart and the docs stay true to the code: the README starts
+with the two set-up commands and stays short, every relative link (and #anchor) in
+README.md and docs/*.md resolves, every `evalharness ...` command line in them uses
+flags the CLI has, and docs/config.md lists exactly the options the code accepts."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+PAGES = [README, *DOCS]
+SETUP = [
+    "pip install torch==2.13.0 && pip install -e . && evalharness run cases/ --config configs/default.yaml",
+    'pip install torch==2.13.0 && pip install -e ".[test]" && python -m pytest',
+]
+MAX_README_LINES = 200
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_readme_is_short():
+    n = len(README.read_text(encoding="utf-8").splitlines())
+    assert n <= MAX_README_LINES, f"README.md has {n} lines; move topics to docs/"
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# ")
+    assert lines[1:6] == ["", "```bash", *SETUP, "```"]
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    text = re.sub(r"[`*]", "", heading.strip()).lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))
+    return {slug(m.group(1)) for m in re.finditer(r"^#{1,6}\s+(.+?)\s*#*$", text, re.M)}
+
+
+def links(path: Path) -> list[str]:
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))
+    text = re.sub(r"`[^`\n]*`", "", text)  # inline code is not a link
+    return LINK.findall(text)
+
+
+def test_slug_follows_github():
+    assert slug("This project's own CI") == "this-projects-own-ci"
+    assert slug("How `support.score` is made") == "how-supportscore-is-made"
+    assert slug("support.nli (`NliOptions`, evalharness/scorers/support/backend_options.py)") == \
+        "supportnli-nlioptions-evalharnessscorerssupportbackend_optionspy"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_rel)
+def test_relative_links_resolve(page):
+    broken = []
+    for target in links(page):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):  # http:, https:, mailto:
+            continue
+        file, _, anchor = target.partition("#")
+        dest = (page.parent / file).resolve() if file else page
+        if not dest.exists():
+            broken.append(f"{target}: no file {dest}")
+        elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
+            broken.append(f"{target}: no heading with anchor #{anchor} in {_rel(dest)}")
+    assert broken == [], f"{_rel(page)}: broken links"
+
+
+def test_the_link_check_sees_a_broken_link(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\nSee [a](missing.md), [b](#title), [c](https://example.com), `[d](x.md)`.\n"
+                    "```\n[e](fenced.md)\n```\n", encoding="utf-8")
+    assert links(page) == ["missing.md", "#title", "https://example.com"]
+    assert anchors(page) == {"title"}
+
+
+# --- command lines in the docs use flags the CLI has -------------------------------
+
+def _cli_options() -> dict[str, set[str]]:
+    from evalharness.cli import build_parser
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return {name: set(p._option_string_actions) for name, p in sub.choices.items()}
+
+
+def command_lines(text: str) -> list[str]:
+    """`evalharness <command> ...` lines from code blocks (with their continuation
+    lines) and from inline code."""
+    out = []
+    for block in FENCE.findall(text):
+        joined = block.replace("\\\n", " ")
+        out += [line.strip() for line in joined.splitlines() if re.match(r"\s*(python -m )?evalharness \w", line)]
+    out += [m.group(1) for m in re.finditer(r"`((?:python -m )?evalharness [^`]+)`", FENCE.sub("", text))]
+    return out
+
+
+def wrong_flags(text: str, options: dict[str, set[str]]) -> list[str]:
+    wrong = []
+    for line in command_lines(text):
+        line = re.sub(r"\$\([^)]*\)", "", line.split(" #", 1)[0]).strip()  # drop comments and $(...)
+        command = line.replace("python -m ", "", 1).split()[1]
+        if command not in options:
+            wrong.append(f"unknown command in `{line}`")
+            continue
+        wrong += [f"`{command}` has no option {flag} (in `{line}`)"
+                  for flag in re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", line) if flag not in options[command]]
+    return wrong
+
+
+def test_documented_command_lines_use_real_flags():
+    options = _cli_options()
+    found = {_rel(p): command_lines(p.read_text(encoding="utf-8")) for p in PAGES}
+    assert sum(map(len, found.values())) >= 20  # the scan does see the docs' commands
+    wrong = [f"{_rel(p)}: {w}" for p in PAGES for w in wrong_flags(p.read_text(encoding="utf-8"), options)]
+    assert wrong == []
+
+
+def test_the_flag_check_sees_a_wrong_flag():
+    options = _cli_options()
+    text = "```bash\nevalharness run cases/ --no-cash   # typo\nevalharness rnu cases/\n```\n"
+    assert wrong_flags(text, options) == ["`run` has no option --no-cash (in `evalharness run cases/ --no-cash`)",
+                                          "unknown command in `evalharness rnu cases/`"]
+
+
+def test_command_lines_are_found_in_blocks_and_inline():
+    text = "Run `evalharness cache stats`.\n```bash\nevalharness run cases/ --baseline b.json \\\n    --junit j\n```\n"
+    assert command_lines(text) == ["evalharness run cases/ --baseline b.json      --junit j", "evalharness cache stats"]
+
+
+# --- docs/config.md lists exactly the options the code accepts ------------------------
+
+def option_classes() -> list[type]:
+    """The config's own sections and every scorer's Options, with their nested sections."""
+    from evalharness import config, registry
+    out = [config.GateRule, config.BootstrapConfig, config.RunConfig, config.CompareConfig, config.RegressionRule]
+    todo = [registry.get_scorer_class(name).Options for name in registry.names()]
+    while todo:
+        cls = todo.pop(0)
+        if cls not in out:
+            out.append(cls)
+            todo += [t for t in typing.get_type_hints(cls).values()
+                     if isinstance(t, type) and dataclasses.is_dataclass(t)]
+    return [c for c in out if dataclasses.fields(c)]
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value == ():
+        return "empty"
+    return str(value)
+
+
+def check_config_reference(text: str) -> list[str]:
+    """What docs/config.md (given as text) gets wrong about the option classes: each
+    class is named (`ClassName`) in exactly one section, whose table rows are exactly
+    its fields, and a default shown as a plain literal is the field's default."""
+    parts = re.split(r"^(?=#{2,6} )", FENCE.sub("", text), flags=re.M)
+    classes = option_classes()
+    problems = []
+    for cls in classes:
+        mine = [p for p in parts if f"`{cls.__name__}`" in p]
+        if len(mine) != 1:
+            problems.append(f"{cls.__name__}: named in {len(mine)} sections of docs/config.md (want 1)")
+            continue
+        section = mine[0]
+        rows = dict(re.findall(r"^\| `(\w+)` \|[^|\n]*\| ([^|\n]*) \|", section, re.M))
+        allowed = {f.name for c in classes if f"`{c.__name__}`" in section for f in dataclasses.fields(c)}
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        missing = sorted(set(fields) - set(rows))
+        extra = sorted(set(rows) - allowed)
+        if missing:
+            problems.append(f"{cls.__name__}: options missing from docs/config.md: {', '.join(missing)}")
+        if extra:
+            problems.append(f"{cls.__name__}: docs/config.md documents options the code lacks: {', '.join(extra)}")
+        for name, f in fields.items():
+            literal = re.fullmatch(r"`?([\w.:-]+)`?", rows.get(name, "").strip())
+            if not literal or f.default is dataclasses.MISSING:
+                continue  # required, a factory, or described in words
+            token, value = literal.group(1), f.default
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ok = re.fullmatch(r"-?\d+(\.\d+)?", token) is not None and float(token) == value
+            else:
+                ok = token == _shown(value)
+            if not ok:
+                problems.append(f"{cls.__name__}.{name}: docs/config.md says {token}, the code {value!r}")
+    return problems
+
+
+def test_config_reference_lists_every_option_with_its_default():
+    assert check_config_reference((ROOT / "docs" / "config.md").read_text(encoding="utf-8")) == []
+
+
+def test_the_config_check_sees_a_missing_option_and_a_wrong_default():
+    text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| `use_stemmer` \|.*\n", text, re.M).group()
+    bad = text.replace(row, "").replace("| 0.45 |", "| 0.5 |").replace("| `cache_dir` | text or null |",
+                                                                      "| `cache_folder` | text or null |", 1)
+    problems = check_config_reference(bad)
+    assert "RougeOptions: options missing from docs/config.md: use_stemmer" in problems
+    assert "SupportOptions.threshold: docs/config.md says 0.5, the code 0.45" in problems
+    assert "LlmOptions: docs/config.md documents options the code lacks: cache_folder" in problems

@@ -1,7 +1,7 @@
 """The run-level guarantees: deterministic reports, recorded provenance, no network
 on a default run, and API keys that never leak.
 
-Extension points (see README "Guarantees"):
+Extension points (see docs/guarantees.md):
 - EXECUTOR_VARIANTS: ways to run one job (workers, cache on/off, cold/warm) that
   must give the same report bytes; add ("ray", ["--executor", "ray"]) where Ray runs.
 - SECRET_ENV: every environment variable that gets the sentinel key; a new backend's

@@ -10,6 +10,10 @@ from the source, so fully supported) and makes minimally edited versions of them
   antonym         a word replaced by its opposite ("rose" -> "fell")
   role_reversal   two names swapped with each other ("A beat B" -> "B beat A")
   insertion       an unsupported word or phrase slipped in ("the world powers' talks")
+  number_swap     two numbers of one sentence swapped (a figure given to the wrong thing)
+  quantifier      a partial quantifier made universal ("some" / "a third of" -> "all")
+  modality        a planned or possible event stated as done ("will open" -> "opened")
+  exclusion       an exclusion reported as an inclusion ("not including" / "excluding" -> "including")
   paraphrase      CONTROL: meaning kept (synonyms, dropped filler adverbs)
 
 Each (faithful, edited) pair is scored by the detector with the whole article as
@@ -36,7 +40,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV = ROOT.parent / "shared" / "bench" / "dev"
 
-KINDS = ("entity_swap", "number_change", "date_change", "negation", "antonym", "role_reversal", "insertion")
+KINDS = ("entity_swap", "number_change", "date_change", "negation", "antonym", "role_reversal", "insertion",
+         "number_swap", "quantifier", "modality", "exclusion")
+PARTIAL = r"(?:some|many|several|most|a few|few|half of|a third of|a quarter of|about a third of|part of)"
+MODAL_VERB = re.compile(r"\b(?:will|would|may|might|could|plans? to|intends? to|is expected to|are expected to|"
+                        r"is due to|are due to|is set to|are set to|hopes? to|aims? to)\s+(?:be\s+)?([a-z]{3,})\b")
+IRREGULAR_PAST = {"be": "was", "have": "had", "go": "went", "make": "made", "take": "took", "give": "gave",
+                  "get": "got", "meet": "met", "pay": "paid", "buy": "bought", "sell": "sold", "build": "built",
+                  "win": "won", "lose": "lost", "begin": "began", "run": "ran", "hold": "held", "leave": "left",
+                  "bring": "brought", "send": "sent", "spend": "spent", "find": "found", "tell": "told",
+                  "say": "said", "see": "saw", "come": "came", "become": "became", "keep": "kept",
+                  "grow": "grew", "rise": "rose", "fall": "fell", "choose": "chose", "set": "set", "cut": "cut",
+                  "put": "put", "hit": "hit", "shut": "shut", "cost": "cost", "face": "faced", "seek": "sought"}
+
+
+def past_tense(verb: str) -> str:
+    if verb in IRREGULAR_PAST:
+        return IRREGULAR_PAST[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
 CONTROL = "paraphrase"
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -173,6 +198,40 @@ def edit(kind: str, sentence: str, source: str, rng: random.Random) -> str | Non
             return None
         m = rng.choice(hits)
         return sentence[:m.end()] + rng.choice(INSERTIONS) + " " + sentence[m.end():]
+    if kind == "number_swap":
+        nums = [m for m in _NUM.finditer(sentence) if not _YEAR.fullmatch(m.group(0))
+                and not re.match(r"[\w:.]", sentence[m.end():m.end() + 1]) and not re.search(r"[\w:.]$", sentence[:m.start()])]
+        pairs = [(a, b) for i, a in enumerate(nums) for b in nums[i + 1:] if a.group(0) != b.group(0)]
+        if not pairs:
+            return None
+        a, b = rng.choice(pairs)
+        return sentence[:a.start()] + b.group(0) + sentence[a.end():b.start()] + a.group(0) + sentence[b.end():]
+    if kind == "quantifier":
+        hits = list(re.finditer(r"\b" + PARTIAL + r"\b", sentence, flags=re.IGNORECASE))
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        new = "All" if m.start() == 0 or sentence[:m.start()].rstrip().endswith(".") else "all"
+        if m.group(0)[:1].isupper():
+            new = "All"
+        if not m.group(0).lower().endswith(" of") and "of" not in sentence[m.end():m.end() + 4]:
+            pass
+        return sentence[:m.start()] + new + sentence[m.end():]
+    if kind == "modality":
+        hits = [m for m in MODAL_VERB.finditer(sentence) if not m.group(1).endswith("ly") and m.group(1) not in (
+            "not", "never", "also", "have", "now", "still", "then", "soon", "only", "just", "even", "the", "be",
+            "need", "want", "like", "able", "about", "more", "less", "take", "continue")]
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        return sentence[:m.start()] + past_tense(m.group(1)) + sentence[m.end():]
+    if kind == "exclusion":
+        hits = list(re.finditer(r"\b(?:not including|excluding|except for|except|other than|without)\b", sentence))
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        new = "with" if m.group(0) == "without" else "including"
+        return sentence[:m.start()] + new + sentence[m.end():]
     if kind == CONTROL:
         out = _sub_word(sentence, SYNONYMS, rng)
         base = out or sentence

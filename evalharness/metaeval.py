@@ -89,6 +89,97 @@ def best_shared_threshold(groups: Sequence[tuple[Sequence[float], Sequence[int]]
 
 
 @dataclass(frozen=True)
+class FlagRates:
+    """At one claim threshold: the share of consistent and of inconsistent summaries that
+    carry at least one flag (score below the threshold), and the balanced accuracy."""
+
+    threshold: float
+    consistent: float      # NaN without consistent rows
+    inconsistent: float    # NaN without inconsistent rows
+
+    @property
+    def balanced_accuracy(self) -> float:
+        if self.consistent != self.consistent or self.inconsistent != self.inconsistent:
+            return float("nan")
+        return ((1.0 - self.consistent) + self.inconsistent) / 2.0
+
+
+def flag_rates(scores: Sequence[float], labels: Sequence[int], threshold: float) -> FlagRates:
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    flagged = s < threshold
+    cons = float(flagged[y == 1].mean()) if (y == 1).any() else float("nan")
+    inc = float(flagged[y == 0].mean()) if (y == 0).any() else float("nan")
+    return FlagRates(float(threshold), cons, inc)
+
+
+def precision_first_threshold(groups: Sequence[tuple[Sequence[float], Sequence[int]]],
+                              max_rate: float = 0.2) -> float:
+    """Precision first: the highest threshold at which at most ``max_rate`` of the
+    consistent summaries of every dataset carry a flag (so as many errors as possible are
+    flagged within that budget). NaN when no dataset has consistent rows."""
+    limits = []
+    for s, y in groups:
+        cons = np.sort(np.asarray(s, dtype=float)[np.asarray(y, dtype=int) == 1])
+        if len(cons) == 0:
+            continue
+        k = int(np.floor(max_rate * len(cons)))  # at most k consistent rows may fall below
+        # flagged = score < t, so t may rise up to the (k+1)-th lowest consistent score
+        limits.append(float(cons[k]) if k < len(cons) else float(cons[-1]) + 1e-6)
+    if not limits:
+        return float("nan")
+    return float(min(limits))
+
+
+@dataclass(frozen=True)
+class SpanResult:
+    """Span-level agreement on one dataset's annotated rows.
+
+    ``hit_rate``: of the erroneous summaries with annotated spans, the share whose flagged
+    spans overlap an annotated span; ``span_precision``: of the spans flagged on those
+    summaries, the share that overlap one; ``clean_flag_rate``: of the consistent summaries,
+    the share with any flag. NaN where the denominator is empty."""
+
+    n_annotated: int
+    n_consistent: int
+    hit_rate: float
+    span_precision: float
+    clean_flag_rate: float
+    n_flagged_spans: int
+
+    def to_json(self) -> dict:
+        return {"n_annotated": self.n_annotated, "n_consistent": self.n_consistent,
+                "hit_rate": _num(self.hit_rate), "span_precision": _num(self.span_precision),
+                "clean_flag_rate": _num(self.clean_flag_rate), "n_flagged_spans": self.n_flagged_spans}
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def span_agreement(rows: Sequence[tuple[int, Sequence[tuple[int, int]], Sequence[tuple[int, int]]]]) -> SpanResult:
+    """``rows``: (label, flagged spans, annotated error spans) per summary, spans as
+    (start, end) character offsets into the summary."""
+    hits = annotated = flagged_total = flagged_hit = consistent = clean_flagged = 0
+    for label, flagged, errors in rows:
+        if label == 1:
+            consistent += 1
+            clean_flagged += bool(flagged)
+            continue
+        if not errors:
+            continue
+        annotated += 1
+        over = [f for f in flagged if any(_overlaps(f, e) for e in errors)]
+        hits += bool(over)
+        flagged_total += len(flagged)
+        flagged_hit += len(over)
+    nan = float("nan")
+    return SpanResult(annotated, consistent, hits / annotated if annotated else nan,
+                      flagged_hit / flagged_total if flagged_total else nan,
+                      clean_flagged / consistent if consistent else nan, flagged_total)
+
+
+@dataclass(frozen=True)
 class Fold:
     tune: tuple[int, ...]     # row indices that chose the threshold
     measure: tuple[int, ...]  # row indices it was measured on

@@ -29,6 +29,8 @@ class LabelledRow:
     split: str | None
     file: str
     line: int
+    #: substrings of the summary that annotators marked wrong (optional; span-level meta-eval)
+    error_spans: tuple[str, ...] = ()
 
 
 def _tname(v) -> str:
@@ -78,12 +80,23 @@ def load_labelled(path: Path | str) -> list[LabelledRow]:
         split = row.get("split")
         if split is not None and not isinstance(split, str):
             raise CaseError(f"must be text, got {_tname(split)}", field="split", **where)
+        spans = row.get("error_spans", [])
+        if spans is None:
+            spans = []
+        if not isinstance(spans, list) or not all(isinstance(x, str) and x.strip() for x in spans):
+            raise CaseError("must be a list of non-empty texts (substrings of the summary)", field="error_spans",
+                            **where)
+        for x in spans:
+            if x not in row["summary"]:
+                raise CaseError(f"'{x[:60]}' does not occur in the summary", field="error_spans", **where)
+        if spans and int(label) == 1:
+            raise CaseError("a consistent row (label 1) cannot carry error spans", field="error_spans", **where)
         rid = str(row["id"])
         if rid in seen:
             raise CaseError(f"duplicate id '{rid}' (first on line {seen[rid]})", field="id", **where)
         seen[rid] = lineno
         rows.append(LabelledRow(rid, str(row["dataset"]), row["source"], row["summary"], int(label), split,
-                                str(path), lineno))
+                                str(path), lineno, tuple(spans)))
     if not rows:
         raise CaseError("labelled data file holds no rows", file=str(path))
     return rows
@@ -98,34 +111,47 @@ def row_key(signature: str, source: str, summary: str) -> str:
 
 
 class RowScoreCache:
-    """Per-row scores on disk, one JSONL file per scorer signature. Appends only,
-    so an interrupted run keeps what it finished. Swappable: anything with
-    ``get(key)`` and ``put(dict)`` works."""
+    """Per-row results on disk (score and flagged spans), one JSONL file per scorer
+    signature. Appends only, so an interrupted run keeps what it finished. Swappable:
+    anything with ``get(key)`` and ``put(dict)`` works."""
 
     def __init__(self, folder: Path | str, signature: str) -> None:
         self.folder = Path(folder)
         name = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:16]
         self.path = self.folder / f"metaeval-{name}.jsonl"
-        self._data: dict[str, float] = {}
+        self._data: dict[str, RowScore] = {}
         if self.path.is_file():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
+            for line in self.path.read_text(encoding="utf-8").split("\n"):
                 try:
                     rec = json.loads(line)
-                    self._data[rec["k"]] = float(rec["v"])
+                    v = float(rec["v"])
+                    flags = tuple((int(a), int(b)) for a, b in rec["f"]) if rec.get("f") is not None else None
+                    if v == v:
+                        self._data[rec["k"]] = RowScore(v, flags)
                 except (ValueError, KeyError, TypeError):
                     continue  # a torn last line from an interrupted run
 
-    def get(self, key: str) -> float | None:
+    def get(self, key: str) -> "RowScore | None":
         return self._data.get(key)
 
-    def put(self, values: dict[str, float]) -> None:
+    def put(self, values: "dict[str, RowScore]") -> None:
         if not values:
             return
         self._data.update(values)
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as fh:
             for k, v in values.items():
-                fh.write(json.dumps({"k": k, "v": v}) + "\n")
+                fh.write(json.dumps({"k": k, "v": v.score,
+                                     "f": [list(x) for x in v.flags] if v.flags is not None else None}) + "\n")
+
+
+@dataclass(frozen=True)
+class RowScore:
+    """One row's score (higher = more consistent) and the character spans of the summary
+    its flagged claims blame (None when the scorer flags no claims at all, e.g. rouge)."""
+
+    score: float
+    flags: tuple[tuple[int, int], ...] | None = None
 
 
 def pick_metric(scorer) -> str:
@@ -137,12 +163,12 @@ def pick_metric(scorer) -> str:
 
 
 def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, batch_size: int = 64,
-               progress: Callable[[int, int], None] | None = None) -> list[float]:
-    """One score per row (higher = more consistent). Rows sharing a source are
-    batched together, so each source is cut and encoded once per batch."""
+               progress: Callable[[int, int], None] | None = None) -> list[RowScore]:
+    """One score per row (higher = more consistent) with its flagged spans. Rows sharing a
+    source are batched together, so each source is cut and encoded once per batch."""
     signature = scorer.signature()
     keys = [row_key(signature, r.source, r.summary) for r in rows]
-    out: list[float | None] = [cache.get(k) if cache is not None else None for k in keys]
+    out: list[RowScore | None] = [cache.get(k) if cache is not None else None for k in keys]
     todo = [i for i, v in enumerate(out) if v is None]
     # group by source, keeping first-seen order of sources
     first: dict[str, int] = {}
@@ -175,14 +201,28 @@ def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, 
             else:
                 raise ScorerError(f"gave no '{metric}' for row '{rows[i].id}'", scorer=scorer.name)
             v = v if higher else -v
-            out[i] = v
-            fresh[keys[i]] = v
+            flags = None
+            if res.claims:
+                flags = tuple((sp.start, sp.end) for c in res.claims if not c.supported
+                              for sp in (c.unsupported_spans or (c,)))
+            out[i] = fresh[keys[i]] = RowScore(v, flags)
         if cache is not None:
             cache.put(fresh)
         done += len(idx)
         if progress:
             progress(done, len(rows))
-    return [float(v) for v in out]
+    return [v for v in out if v is not None]
+
+
+def error_offsets(row: LabelledRow) -> tuple[tuple[int, int], ...]:
+    """Every occurrence of each annotated error span in the row's summary."""
+    out = []
+    for x in row.error_spans:
+        i = row.summary.find(x)
+        while i >= 0:
+            out.append((i, i + len(x)))
+            i = row.summary.find(x, i + 1)
+    return tuple(out)
 
 
 def load_all(paths: Iterable[Path | str]) -> list[LabelledRow]:

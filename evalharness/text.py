@@ -22,7 +22,8 @@ _ABBREV = {
 
 # Sentence ends: terminal punctuation (Latin, CJK, Devanagari, Arabic), optional closing quotes/brackets.
 _END = re.compile(r"[.!?\u3002\uff01\uff1f\u0964\u061f\u06d4]+[\"'\u201d\u2019)\]]*(?=\s|$)|(?<=[\u3002\uff01\uff1f])")
-_WORD = re.compile(r"\w+(?:[-'\u2019.]\w+)*", re.UNICODE)
+# a number with thousands separators is one word ("48,000"), then words with inner - ' . ("Oslo-based")
+_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\w+(?:[-'\u2019.]\w+)*", re.UNICODE)
 
 
 def _strip_span(text: str, start: int, end: int) -> Span | None:
@@ -59,9 +60,11 @@ def split_sentences(text: str) -> list[Span]:
             end = m.end()
             if _is_abbrev(chunk, m.start() + 1) and m.group(0) == ".":
                 continue
-            # Do not split before a lowercase continuation ("e.g. this")
+            # Do not split before a lowercase continuation ("e.g. this"), unless the stop
+            # stands apart as in tokenised or lower-cased text ("the velodrome . the winner")
             rest = chunk[end:].lstrip()
-            if rest and rest[0].islower() and m.group(0).startswith("."):
+            if rest and rest[0].islower() and m.group(0).startswith(".") and not (
+                    m.start() > 0 and chunk[m.start() - 1] == " "):
                 continue
             span = _strip_span(text, p_start + last, p_start + end)
             if span:

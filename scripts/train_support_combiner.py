@@ -1,20 +1,22 @@
-"""Train the ``support`` scorer's combiner (evalharness/scorers/support/weights.json).
+"""Train the ``support`` scorer's claim combiner (evalharness/scorers/support/weights.json).
 
 Two steps, so the slow one runs once:
 
   python scripts/train_support_combiner.py extract --out /tmp/support-features.jsonl
       Runs the support backend's checks (not its combiner) on every row of
-      ../shared/bench/dev/*.jsonl and writes one line per row: id, dataset,
-      label, and the feature vector of each claim. Embeddings are memoised in
-      --memo (a pickle outside the repo) so a rerun after a feature change is fast.
+      ../shared/bench/dev/*.jsonl (or --data FILE...) and writes one line per row: id,
+      dataset, label, and per claim its feature vector, its span and the spans its checks
+      blame. Embeddings are memoised in --memo (a pickle outside the repo) so a rerun after
+      a check changes is fast.
 
   python scripts/train_support_combiner.py train --features /tmp/support-features.jsonl
-      Fits a logistic model over the claim features where a summary's score is
-      the soft minimum over its claims (a summary is only as good as its worst
-      claim, which is how the scorer uses it). Reports leave-one-dataset-out
-      estimates (each dataset scored by weights fitted on the five others, with
-      meta-eval's own two-fold threshold protocol), then fits on all rows and
-      writes weights.json.
+      Fits a logistic model over the claim features where a summary's score is the soft
+      minimum over its claims (a summary is only as good as its worst claim, which is how
+      the scorer decides: inconsistent exactly when a claim is flagged). Weight signs and
+      floors come from the check registry (features.CHECKS). Chooses the claim threshold
+      precision first (at most --max-flag-rate of the consistent summaries of any dataset
+      flagged). Reports leave-one-dataset-out estimates (weights and threshold fitted on
+      the five other datasets) beside the in-sample fit, then writes weights.json.
 
 The dev data stays where it is (read-only); nothing from it is written into the repo
 except the fitted weights.
@@ -39,9 +41,9 @@ def extract(args) -> None:
     from evalharness.metaeval_run import load_all
     from evalharness.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
-    from evalharness.scorers.support.features import summary_vector
+    from evalharness.scorers.support import merge_spans
 
-    files = sorted(Path(args.dev).glob("*.jsonl"))
+    files = [Path(f) for f in args.data] if args.data else sorted(Path(args.dev).glob("*.jsonl"))
     rows = load_all(files)
     if args.limit:
         by = {}
@@ -49,7 +51,8 @@ def extract(args) -> None:
             by.setdefault(r.dataset, []).append(r)
         # evenly spaced rows of each dataset
         rows = [r for v in by.values() for r in v[::max(1, len(v) // args.limit)][:args.limit]]
-    scorer = SupportScorer()
+    from evalharness.scorers.support import SupportOptions
+    scorer = SupportScorer(SupportOptions(threshold=0.5))  # the threshold plays no part in the features
     backend = scorer.backend()
     memo_path = Path(args.memo)
     if memo_path.is_file():
@@ -69,10 +72,14 @@ def extract(args) -> None:
         items = [ScoreItem(rows[i].id, "s", rows[i].source, rows[i].summary) for i in idx]
         for i, judged in zip(idx, backend.analyse(items)):
             r = rows[i]
-            out.write(json.dumps({"id": r.id, "dataset": r.dataset, "label": r.label,
-                                  "claims": [[round(x, 5) for x in chk.vector()] for _, chk, _ in judged],
-                                  "summary": [round(x, 5) for x in summary_vector([c for _, c, _ in judged])]})
-                      + "\n")
+            out.write(json.dumps({
+                "id": r.id, "dataset": r.dataset, "label": r.label,
+                "claims": [[round(x, 5) for x in chk.vector()] for _, chk, _ in judged],
+                "spans": [[span.start, span.end] for span, _, _ in judged],
+                "blamed": [[[b.start, b.end] for b in merge_spans(r.summary, chk.blamed)] for _, chk, _ in judged],
+                "fired": [chk.fired for _, chk, _ in judged],
+                "error_spans": list(getattr(r, "error_spans", None) or []),
+                "summary_text": r.summary}) + "\n")
         out.flush()
         if (b // args.batch) % 10 == 9:
             memo_path.write_bytes(pickle.dumps(backend.encoder._memo))
@@ -88,6 +95,7 @@ def main() -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     e = sub.add_parser("extract")
     e.add_argument("--dev", default=str(DEV))
+    e.add_argument("--data", nargs="*", help="labelled JSONL files instead of --dev/*.jsonl")
     e.add_argument("--out", default="/tmp/support-features.jsonl")
     e.add_argument("--memo", default="/tmp/support-embedding-memo.pkl")
     e.add_argument("--batch", type=int, default=32)
@@ -99,7 +107,8 @@ def main() -> None:
     t.add_argument("--l2", type=float, default=1e-3, help="claim combiner penalty")
     t.add_argument("--claim-dataset-bias", action="store_true",
                    help="one intercept per dataset while fitting the claim combiner too")
-    t.add_argument("--summary-l2", type=float, default=1e-2, help="summary combiner penalty")
+    t.add_argument("--max-flag-rate", type=float, default=0.1,
+                   help="precision first: the most consistent summaries of any dataset that may carry a flag")
     t.add_argument("--dry-run", action="store_true", help="report the estimates, do not write weights")
     t.set_defaults(func=train)
     args = ap.parse_args()
@@ -111,39 +120,30 @@ def load_features(path):
     return [r for r in rows if r["claims"]]
 
 
-SIGNS = {"sim": 1.0, "sim_sent": 1.0, "coverage": 1.0, "source_coverage": 1.0, "bigram_coverage": 1.0,
-         "novel_number": -1.0, "novel_entity": -1.0, "misplaced_entity": -1.0, "misplaced_number": -1.0,
-         "negation_mismatch": -1.0, "antonym": -1.0, "role_swap": -1.0, "novel_words": -1.0}
-CHECKS = {"novel_number", "novel_entity", "misplaced_entity", "misplaced_number", "negation_mismatch", "antonym",
-          "role_swap"}
-CHECK_FLOOR = 1.0
+#: an explicit error check lowers the claim's logit by at least this much, enough to flag the
+#: claim on its own at any usual threshold: a check that found an error names its words and
+#: its reason, and its verdict does not depend on how well the rest of the claim paraphrases
+CHECK_FLOOR = 4.0
 
 
 def fit(rows, l2: float, tau: float = 0.3, steps: int = 300, dataset_bias: bool = False):
     """Logistic weights over claim features; summary logit = soft minimum over claims.
     Rows are weighted so that every dataset, and both labels within it, weigh the
-    same (the objective behind balanced accuracy averaged over datasets)."""
+    same (the objective behind balanced accuracy averaged over datasets). Signs and
+    floors come from the check registry, so every weight stays explainable."""
     import torch
+    from evalharness.scorers.support.features import CHECKS
 
     torch.manual_seed(0)
     n_feat = len(rows[0]["claims"][0])
     X = [torch.tensor(r["claims"], dtype=torch.float64) for r in rows]
     y = torch.tensor([float(r["label"]) for r in rows], dtype=torch.float64)
-    counts = {}
-    for r in rows:
-        counts[(r["dataset"], r["label"])] = counts.get((r["dataset"], r["label"]), 0) + 1
-    wts = torch.tensor([1.0 / counts[(r["dataset"], r["label"])] for r in rows], dtype=torch.float64)
-    wts = wts / wts.sum()
+    wts = torch.tensor(_group_weights(rows), dtype=torch.float64)
     lengths = torch.tensor([len(x) for x in X])
     flat = torch.cat(X)
     seg = torch.repeat_interleave(torch.arange(len(X)), lengths)
-    from evalharness.scorers.support.features import FEATURE_NAMES
-    # Direction constraints keep every weight explainable: evidence of support can only
-    # raise the score, and each explicit error check can only lower it, by at least
-    # CHECK_FLOOR logits (a prior: these checks fire rarely in the dev data, yet a
-    # changed number or a swapped name must never go unnoticed).
-    sign = torch.tensor([SIGNS.get(f, 0.0) for f in FEATURE_NAMES], dtype=torch.float64)
-    floor = torch.tensor([CHECK_FLOOR if f in CHECKS else 0.0 for f in FEATURE_NAMES], dtype=torch.float64)
+    sign = torch.tensor([c.sign for c in CHECKS], dtype=torch.float64)
+    floor = torch.tensor([CHECK_FLOOR if c.hard else 0.0 for c in CHECKS], dtype=torch.float64)
     u = torch.zeros(n_feat, dtype=torch.float64, requires_grad=True)
     datasets = sorted({r["dataset"] for r in rows}) if dataset_bias else [None]
     row_ds = torch.tensor([datasets.index(r["dataset"]) if dataset_bias else 0 for r in rows])
@@ -175,6 +175,7 @@ def fit(rows, l2: float, tau: float = 0.3, steps: int = 300, dataset_bias: bool 
 
 
 def summary_scores(rows, w, b):
+    """support.score of each row: its worst claim's probability."""
     import math
     out = []
     for r in rows:
@@ -192,101 +193,84 @@ def _group_weights(rows):
     return [v / total for v in w]
 
 
-def min_claim_logits(rows, w, b):
-    return [min(b + sum(wi * xi for wi, xi in zip(w, c)) for c in r["claims"]) for r in rows]
+def _groups(rows, scores):
+    by = {}
+    for r, s in zip(rows, scores):
+        by.setdefault(r["dataset"], ([], []))
+        by[r["dataset"]][0].append(s)
+        by[r["dataset"]][1].append(r["label"])
+    return by
 
 
-def fit_summary(rows, w, b, l2: float, iters: int = 60) -> dict:
-    """Second stage: logistic regression of the label on the worst claim's logit and
-    the summary-level aggregates, all standardised. Each dataset gets its own
-    (unpenalised) intercept while fitting, so the shared weights learn what separates
-    consistent from inconsistent summaries *within* a dataset (which is what
-    meta-eval measures, with its per-dataset threshold), not how the datasets differ
-    from each other; the shipped bias is the mean of those intercepts."""
-    import numpy as np
-    from evalharness.scorers.support.features import SUMMARY_FEATURE_NAMES
-
-    z = np.array(min_claim_logits(rows, w, b))[:, None]
-    X = np.hstack([z, np.array([r["summary"] for r in rows], dtype=float)])
-    mu, sd = X.mean(0), X.std(0) + 1e-9
-    Xs = (X - mu) / sd
-    datasets = sorted({r["dataset"] for r in rows})
-    D = np.array([[1.0 if r["dataset"] == d else 0.0 for d in datasets] for r in rows])
-    A = np.hstack([Xs, D])
-    y = np.array([float(r["label"]) for r in rows])
-    wt = np.array(_group_weights(rows))
-    k = Xs.shape[1]
-    R = np.zeros((A.shape[1], A.shape[1]))
-    R[:k, :k] = l2 * np.eye(k)
-    beta = np.zeros(A.shape[1])
-    for _ in range(iters):  # Newton steps (convex, small)
-        p = 1.0 / (1.0 + np.exp(-A @ beta))
-        g = A.T @ (wt * (p - y)) + R @ beta
-        H = (A * (wt * p * (1 - p))[:, None]).T @ A + R + 1e-10 * np.eye(A.shape[1])
-        beta -= np.linalg.solve(H, g)
-    coef, icpt = beta[:k], beta[k:]
-    # fold the claim logit's standardisation into its weight and the bias
-    claim_weight = coef[0] / sd[0]
-    bias = float(icpt.mean()) - coef[0] * mu[0] / sd[0]
-    return {"features": list(SUMMARY_FEATURE_NAMES), "mean": [round(float(v), 6) for v in mu[1:]],
-            "scale": [round(float(v), 6) for v in sd[1:]], "weights": [round(float(v), 4) for v in coef[1:]],
-            "claim_weight": round(float(claim_weight), 4), "bias": round(bias, 4)}
-
-
-def summary_model_scores(rows, w, b, sm: dict):
-    from evalharness.scorers.support.combiner import SummaryCombiner
-    c = SummaryCombiner(features=tuple(sm["features"]), mean=tuple(sm["mean"]), scale=tuple(sm["scale"]),
-                        weights=tuple(sm["weights"]), claim_weight=sm["claim_weight"], bias=sm["bias"])
-    return [c.score(z, r["summary"]) for z, r in zip(min_claim_logits(rows, w, b), rows)]
-
-
-def report(title, rows, scores):
-    from evalharness.metaeval import meta_evaluate
+def report(title, rows, scores, threshold):
+    """Per dataset: AUC, two-fold balanced accuracy (meta-eval's protocol), and at the
+    given claim threshold the balanced accuracy and the flag rates."""
+    from evalharness.metaeval import flag_rates, meta_evaluate
     res = meta_evaluate("train", "score", [(r["dataset"], s, r["label"], None) for r, s in zip(rows, scores)])
+    by = _groups(rows, scores)
     print(title)
+    print(f"  {'dataset':<22} {'n':>4}  {'AUC':>5} {'BAcc2f':>6} {'BAcc@t':>6} {'flag1':>6} {'flag0':>6}")
+    f1s, f0s, bats = [], [], []
     for name, d in sorted(res.datasets.items()):
-        print(f"  {name:<22} n={d.n:<4} AUC {100 * d.auc:5.1f}  BAcc {100 * d.balanced_accuracy:5.1f}  "
-              f"thr {d.threshold:.4f}")
-    print(f"  {'mean':<22}        AUC {100 * res.mean_auc:5.1f}  BAcc {100 * res.mean_balanced_accuracy:5.1f}  "
-          f"recommended thr {res.recommended_threshold:.4f}")
+        fr = flag_rates(by[name][0], by[name][1], threshold)
+        f1s.append(fr.consistent)
+        f0s.append(fr.inconsistent)
+        bats.append(fr.balanced_accuracy)
+        print(f"  {name:<22} {d.n:>4}  {100 * d.auc:5.1f} {100 * d.balanced_accuracy:6.1f} "
+              f"{100 * fr.balanced_accuracy:6.1f} {100 * fr.consistent:6.1f} {100 * fr.inconsistent:6.1f}")
+    mean = lambda v: sum(v) / len(v)  # noqa: E731
+    print(f"  {'mean':<22} {'':>4}  {100 * res.mean_auc:5.1f} {100 * res.mean_balanced_accuracy:6.1f} "
+          f"{100 * mean(bats):6.1f} {100 * mean(f1s):6.1f} {100 * mean(f0s):6.1f}   (threshold {threshold:.4f})")
     return res
+
+
+def choose_threshold(rows, scores, max_rate: float) -> float:
+    from evalharness.metaeval import precision_first_threshold
+    by = _groups(rows, scores)
+    return precision_first_threshold(list(by.values()), max_rate)
 
 
 def train(args) -> None:
     from evalharness.scorers.support.features import FEATURE_NAMES
     rows = load_features(args.features)
     datasets = sorted({r["dataset"] for r in rows})
-    # leave-one-dataset-out: each dataset scored by weights (both stages) fitted on the others
-    held, held_claim = {}, {}
+    # leave-one-dataset-out: each dataset scored by weights and a threshold fitted on the others
+    held, held_thr = {}, {}
     for ds in datasets:
         tr = [r for r in rows if r["dataset"] != ds]
         w, b = fit(tr, args.l2, dataset_bias=args.claim_dataset_bias)
-        sm = fit_summary(tr, w, b, args.summary_l2)
+        thr = choose_threshold(tr, summary_scores(tr, w, b), args.max_flag_rate)
         te = [r for r in rows if r["dataset"] == ds]
-        for r, s, c in zip(te, summary_model_scores(te, w, b, sm), summary_scores(te, w, b)):
-            held[r["id"]], held_claim[r["id"]] = s, c
-    report("leave-one-dataset-out, worst claim only (weights never saw the dataset they score):", rows,
-           [held_claim[r["id"]] for r in rows])
-    lodo = report("leave-one-dataset-out, summary combiner (support.score):", rows, [held[r["id"]] for r in rows])
+        for r, s in zip(te, summary_scores(te, w, b)):
+            held[r["id"]] = s
+        held_thr[ds] = thr
+    # each held-out dataset at the threshold chosen without it: shift its scores so that
+    # one report threshold (0.5) stands for each dataset's own held-out threshold
+    import math
+
+    def shift(r):
+        s, t = held[r["id"]], held_thr[r["dataset"]]
+        z = math.log(max(s, 1e-12) / max(1 - s, 1e-12)) - math.log(t / (1 - t))
+        return 1.0 / (1.0 + math.exp(-z))
+    lodo = report("leave-one-dataset-out (weights and threshold fitted on the five other datasets):", rows,
+                  [shift(r) for r in rows], 0.5)
+    print("  held-out thresholds: " + ", ".join(f"{d} {t:.4f}" for d, t in held_thr.items()))
     w, b = fit(rows, args.l2, dataset_bias=args.claim_dataset_bias)
-    sm = fit_summary(rows, w, b, args.summary_l2)
-    res = report("fitted on all dev rows (in-sample), summary combiner:", rows, summary_model_scores(rows, w, b, sm))
+    scores = summary_scores(rows, w, b)
+    thr = choose_threshold(rows, scores, args.max_flag_rate)
+    res = report("fitted on all dev rows (in-sample):", rows, scores, thr)
     for name, v in zip(FEATURE_NAMES, w):
         print(f"  {name:<20} {v:+.3f}")
     print(f"  {'bias':<20} {b:+.3f}")
-    print("  summary combiner:")
-    for name, v in zip(["min_claim_logit (raw)"] + sm["features"], [sm["claim_weight"]] + sm["weights"]):
-        print(f"  {name:<20} {v:+.3f}")
-    print(f"  {'bias':<20} {sm['bias']:+.3f}")
     if args.dry_run:
         return
     data = {"name": "dev-softmin-lr", "note": "Fitted by scripts/train_support_combiner.py on claim features of "
             "../shared/bench/dev (soft-minimum logistic regression, datasets and labels weighted equally, "
-            f"l2={args.l2:g}) for claim flags; summary score = logistic over the worst claim's logit and summary-level "
-            f"aggregates (dataset intercepts while fitting, l2={args.summary_l2:g}). In-sample mean balanced accuracy "
-            f"{100 * res.mean_balanced_accuracy:.1f}, leave-one-dataset-out {100 * lodo.mean_balanced_accuracy:.1f}; "
-            "see README.", "features": list(FEATURE_NAMES), "weights": [round(v, 4) for v in w],
-            "bias": round(b, 4), "summary": sm, "recommended_threshold": round(res.recommended_threshold, 4)}
+            f"l2={args.l2:g}, no per-dataset intercepts). support.score = the worst claim's probability; "
+            f"recommended_threshold: at most {100 * args.max_flag_rate:g}% of the consistent summaries of any dev "
+            f"dataset flagged. Mean AUC in-sample {100 * res.mean_auc:.1f}, leave-one-dataset-out "
+            f"{100 * lodo.mean_auc:.1f}; see docs/detector.md.", "features": list(FEATURE_NAMES),
+            "weights": [round(v, 4) for v in w], "bias": round(b, 4), "recommended_threshold": round(thr, 4)}
     Path(args.out).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

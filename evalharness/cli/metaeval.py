@@ -77,16 +77,24 @@ def run(args) -> int:
     if not args.no_cache:
         cache = RowScoreCache(Path(args.cache_dir or cache_dir or default_cache_dir()), signature)
     t0 = time.perf_counter()
-    scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
+    row_scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
     seconds = time.perf_counter() - t0
+    scores = [r.score for r in row_scores]
     result = meta_evaluate(signature, metric, [(r.dataset, s, r.label, r.split) for r, s in zip(rows, scores)])
-    sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows)))
+    detail = decision_detail(scorer, rows, row_scores, result)
+    sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows), detail))
     if args.json:
         data = result.to_json()
-        rec = recommended(result, cls)
-        if rec is not None:
-            data["recommended_threshold"] = round(rec, 6)
-            data["recommended_config"] = {"scorers": {args.scorer: {"summary_threshold": round(rec, 6)}}}
+        for name, d in data["datasets"].items():
+            fr = detail.flags.get(name)
+            if fr is not None:
+                d["flag_rate"] = {"threshold": fr.threshold, "consistent": _num(fr.consistent),
+                                  "inconsistent": _num(fr.inconsistent)}
+            if name in detail.spans:
+                d["spans"] = detail.spans[name].to_json()
+        if detail.recommended is not None:
+            data["recommended_threshold"] = round(detail.recommended, 6)
+            data["recommended_config"] = {"scorers": {args.scorer: {"threshold": round(detail.recommended, 6)}}}
         data["seconds"] = round(seconds, 3)
         data["summaries_per_second"] = round(len(rows) / seconds, 3) if seconds > 0 else None
         out = Path(args.json)
@@ -97,33 +105,85 @@ def run(args) -> int:
     return 0
 
 
-def recommended(result, cls) -> float | None:
-    """The cut-off to put in the config, when the scorer has a ``summary_threshold``
-    option in [0, 1] on the measured score (as ``support`` does: ``support.consistent``)."""
-    rec = result.recommended_threshold
-    has_threshold = "summary_threshold" in getattr(cls.Options, "__dataclass_fields__", {})
-    if rec != rec or not has_threshold or result.metric != "score":
-        return None
-    return min(1.0, max(0.0, rec))
+#: precision first: the recommended claim threshold flags at most this share of the
+#: consistent summaries of any dataset
+MAX_CONSISTENT_FLAG_RATE = 0.2
+
+
+class Detail:
+    """What meta-eval says about the scorer's own decision (flags at its claim threshold)."""
+
+    def __init__(self, threshold, flags, spans, recommended) -> None:
+        self.threshold = threshold      # the scorer's claim threshold, or None
+        self.flags = flags              # dataset -> FlagRates at that threshold
+        self.spans = spans              # dataset -> SpanResult (rows with error_spans only)
+        self.recommended = recommended  # precision-first claim threshold, or None
+
+
+def decision_detail(scorer, rows, row_scores, result) -> Detail:
+    """For a scorer that flags claims below a ``threshold`` and scores a summary by its worst
+    claim (``support``): the flag rates at its threshold, the span-level agreement where rows
+    carry ``error_spans``, and the precision-first threshold to recommend."""
+    from ..metaeval import flag_rates, precision_first_threshold, span_agreement
+    from ..metaeval_run import error_offsets
+
+    threshold = getattr(scorer.options, "threshold", None)
+    claims_flagged = result.metric == "score" and isinstance(threshold, float)
+    if not claims_flagged:
+        return Detail(None, {}, {}, None)
+    by: dict[str, list] = {}
+    for r, rs in zip(rows, row_scores):
+        by.setdefault(r.dataset, []).append((r, rs))
+    flags = {ds: flag_rates([rs.score for _, rs in v], [r.label for r, _ in v], threshold) for ds, v in by.items()}
+    spans = {}
+    for ds, v in by.items():
+        if any(r.error_spans for r, _ in v):
+            spans[ds] = span_agreement([(r.label, rs.flags or (), error_offsets(r)) for r, rs in v])
+    groups = [([rs.score for _, rs in v], [r.label for r, _ in v]) for v in by.values()]
+    rec = precision_first_threshold(groups, MAX_CONSISTENT_FLAG_RATE)
+    return Detail(threshold, flags, spans, None if rec != rec else min(1.0, max(0.0, rec)))
+
+
+def _num(x):
+    return None if x is None or x != x else round(float(x), 6)
 
 
 def _pct(x) -> str:
     return "   n/a" if x is None or x != x else f"{100 * x:6.1f}"
 
 
-def render(result, scorer_name: str, cls, seconds: float, n_rows: int) -> str:
+def render(result, scorer_name: str, cls, seconds: float, n_rows: int, detail: Detail | None = None) -> str:
+    detail = detail or Detail(None, {}, {}, None)
+    flagged = f"  flagged at {detail.threshold:.4f}: cons. / incons." if detail.threshold is not None else ""
     lines = [f"meta-eval of {result.scorer}", f"metric: {scorer_name}.{result.metric} (consistent when >= threshold)",
-             "", f"{'dataset':<24} {'n':>5} {'cons.':>5} {'AUC':>6} {'BAcc':>6} {'thresh':>7}  protocol"]
+             "", f"{'dataset':<24} {'n':>5} {'cons.':>5} {'AUC':>6} {'BAcc':>6} {'thresh':>7}  {'protocol':<8}"
+             f"{flagged}"]
     for name, d in result.datasets.items():
-        lines.append(f"{name:<24} {d.n:>5} {d.n_consistent:>5} {_pct(d.auc)} {_pct(d.balanced_accuracy)} "
-                     f"{d.threshold:>7.4f}  {d.protocol}")
+        line = (f"{name:<24} {d.n:>5} {d.n_consistent:>5} {_pct(d.auc)} {_pct(d.balanced_accuracy)} "
+                f"{d.threshold:>7.4f}  {d.protocol:<8}")
+        fr = detail.flags.get(name)
+        if fr is not None:
+            line += f"  {_pct(fr.consistent)}% / {_pct(fr.inconsistent)}%"
+        lines.append(line)
     lines.append(f"{'mean (unweighted)':<24} {'':>5} {'':>5} {_pct(result.mean_auc)} "
                  f"{_pct(result.mean_balanced_accuracy)}")
     lines.append("")
-    rec = recommended(result, cls)
-    if rec is not None:
-        lines.append(f"recommended threshold (best mean balanced accuracy over these datasets): {rec:.4f}")
-        lines.append(f"  config:  scorers: {{{scorer_name}: {{summary_threshold: {rec:.4f}}}}}")
+    if detail.spans:
+        lines.append("span level (rows with error_spans): errors hit = erroneous summaries whose flagged words "
+                     "overlap an annotated span;")
+        lines.append("  flagged spans on target = flagged spans that overlap one; clean flagged = consistent "
+                     "summaries with any flag")
+        lines.append(f"{'dataset':<24} {'annot.':>6} {'errors hit':>10} {'spans on target':>15} "
+                     f"{'clean flagged':>13}")
+        for name, sp in detail.spans.items():
+            lines.append(f"{name:<24} {sp.n_annotated:>6} {_pct(sp.hit_rate):>9}% {_pct(sp.span_precision):>14}% "
+                         f"{_pct(sp.clean_flag_rate):>12}%")
+        lines.append("")
+    if detail.recommended is not None:
+        lines.append(f"recommended claim threshold (precision first: at most "
+                     f"{100 * MAX_CONSISTENT_FLAG_RATE:g}% of the consistent summaries of any dataset flagged): "
+                     f"{detail.recommended:.4f}")
+        lines.append(f"  config:  scorers: {{{scorer_name}: {{threshold: {detail.recommended:.4f}}}}}")
     elif result.recommended_threshold == result.recommended_threshold:
         lines.append(f"best threshold on {scorer_name}.{result.metric}: {result.recommended_threshold:.4f}")
     rate = n_rows / seconds if seconds > 0 else float("inf")

@@ -22,8 +22,7 @@ BACKENDS = ("embedding", "nli", "llm", "ensemble")
 class SupportOptions:
     backend: Literal["embedding", "nli", "llm", "ensemble"] = "embedding"
     model: str = "bundled"
-    threshold: float = 0.45              # a claim scoring below it is flagged
-    summary_threshold: float | None = None  # support.consistent = support.score >= it; None: calibrated default
+    threshold: float | None = None       # a claim scoring below it is flagged; None: the calibrated default
     paraphrase_threshold: float = 0.75
     evidence_top_k: int = 2
     max_unit_words: int = 80
@@ -39,10 +38,8 @@ class SupportOptions:
         problem = check_backend_options(self)
         if problem:
             return problem
-        if not 0.0 <= self.threshold <= 1.0:
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             return "threshold", f"must be between 0 and 1, got {self.threshold:g}"
-        if self.summary_threshold is not None and not 0.0 <= self.summary_threshold <= 1.0:
-            return "summary_threshold", f"must be between 0 and 1, got {self.summary_threshold:g}"
         if not 0.0 <= self.paraphrase_threshold <= 1.0:
             return "paraphrase_threshold", f"must be between 0 and 1, got {self.paraphrase_threshold:g}"
         if self.evidence_top_k < 1:
@@ -63,6 +60,9 @@ class SupportScorer(Scorer):
 
     def __init__(self, options: SupportOptions | None = None) -> None:
         super().__init__(options)
+        if self.options.threshold is None:
+            import dataclasses
+            self.options = dataclasses.replace(self.options, threshold=default_threshold(self.options.backend))
         self._backend = None
 
         from .backends import extra_metrics
@@ -82,21 +82,8 @@ class SupportScorer(Scorer):
         if self._backend is not None and hasattr(self._backend, "close"):
             self._backend.close()
 
-    def summary_threshold(self) -> float:
-        """The cut-off on ``support.score`` behind ``support.consistent``: the configured
-        one, else the one meta-eval recommended for the shipped combiner (embedding
-        backend), else the claim threshold."""
-        if self.options.summary_threshold is not None:
-            return self.options.summary_threshold
-        if self.options.backend == "embedding":
-            from .combiner import load_combiner
-            rec = load_combiner().recommended_threshold
-            if rec is not None:
-                return rec
-        return self.options.threshold
-
     def signature(self) -> str:
-        return f"{self._signature()}|consistent:>={self.summary_threshold():g}"
+        return self._signature()
 
     def _signature(self) -> str:
         if self.options.backend != "embedding":
@@ -110,7 +97,7 @@ class SupportScorer(Scorer):
         return format_signature("support", {
             "backend": o.backend, "model": display, "combiner": load_combiner().version,
             "checks": CHECKS_VERSION,
-            "threshold": f"{o.threshold:g}", "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
+            "threshold": f"{o.threshold:g}", "decision": "consistent=no-flag", "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
             "window": f"lex-top2+pair,max{o.max_unit_words}w", "v": harness_version(),
         })
 
@@ -120,16 +107,32 @@ class SupportScorer(Scorer):
             results = score_items(self.backend, self.options, items)
         else:
             results = [summarise_claims(claims, score) for claims, score in self.backend().judge_items(items)]
-        cut = self.summary_threshold()
-        return [with_verdict(r, cut) if isinstance(r, ItemScore) else r for r in results]
+        return [with_verdict(r) if isinstance(r, ItemScore) else r for r in results]
 
 
-def with_verdict(result: ItemScore, cut: float) -> ItemScore:
-    """Add ``consistent``: 1.0 when the summary's support score reaches ``cut``, else 0.0
-    (its mean over a system is the share of summaries judged consistent)."""
+#: the claim threshold of a backend when the config sets none (nli and ensemble scores are
+#: entailment probabilities; the llm backend's verdicts are votes and ignore it)
+OTHER_BACKEND_THRESHOLD = 0.5
+
+
+def default_threshold(backend: str) -> float:
+    """The shipped claim threshold: for the embedding backend, the one recommended when its
+    weights were fitted (precision first, see docs/detector.md); else 0.5."""
+    if backend == "embedding":
+        from .combiner import load_combiner
+        rec = load_combiner().recommended_threshold
+        if rec is not None:
+            return rec
+    return OTHER_BACKEND_THRESHOLD
+
+
+def with_verdict(result: ItemScore) -> ItemScore:
+    """Add ``consistent``: 1.0 exactly when no claim is flagged, else 0.0 (its mean over a
+    system is the share of summaries judged consistent). No verdict without a claim to explain it."""
     import dataclasses
-    if "score" in result.scores:
-        return dataclasses.replace(result, scores={**result.scores, "consistent": float(result.scores["score"] >= cut)})
+    if result.claims:
+        flagged = any(not c.supported for c in result.claims)
+        return dataclasses.replace(result, scores={**result.scores, "consistent": 0.0 if flagged else 1.0})
     reason = result.not_applicable.get("score", "no support score")
     return dataclasses.replace(result, not_applicable={**result.not_applicable, "consistent": reason})
 

@@ -20,7 +20,7 @@ from ...results import Claim, ScoreItem, Span
 from ...text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
-from .features import ClaimCheck, check_claim, source_names, summary_vector
+from .features import ClaimCheck, WordSet, check_claim, number_mentions, source_names
 from . import merge_spans, verdict
 
 LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
@@ -36,6 +36,8 @@ class SourceIndex:
     idf: dict               # stem -> idf over units
     bigrams: set            # adjacent content-stem pairs anywhere in the source
     names: set              # stems the source writes as names
+    words: WordSet          # tolerant word lookup over the whole source
+    numbers: list           # every number the source states
 
 
 def index_source(source: str, max_unit_words: int) -> SourceIndex:
@@ -52,7 +54,9 @@ def index_source(source: str, max_unit_words: int) -> SourceIndex:
         content = [t.norm for t in u.tokens if is_content(t)]
         bigrams.update(zip(content, content[1:]))
     names = source_names([u.tokens for u in units])
-    return SourceIndex(source, units, [t for u in units for t in u.tokens], unit_stems, idf, bigrams, names)
+    tokens = [t for u in units for t in u.tokens]
+    return SourceIndex(source, units, tokens, unit_stems, idf, bigrams, names, WordSet(tokens),
+                       number_mentions(tokens, source))
 
 
 def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[int]:
@@ -67,12 +71,35 @@ def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[in
     return order[:top]
 
 
+def anchor_units(index: SourceIndex, tokens, claim_stems: set, chosen: list[int]) -> list[int]:
+    """Source units to add to a claim's evidence: for each name or number of the claim that
+    the chosen units lack, the unit that holds it and shares the most other content words
+    with the claim (at least two). A claim that fuses two sentences is then checked against
+    both, so a name is only "misplaced" when no sentence around it says the rest."""
+    have = {t.norm for u in chosen for t in index.units[u].tokens}
+    extra: list[int] = []
+    for t in tokens:
+        if t.norm in have or not (t.is_number or t.text[:1].isupper()):
+            continue
+        best, best_k = None, 1
+        for u, st in enumerate(index.unit_stems):
+            if u in chosen or u in extra or t.norm not in st:
+                continue
+            k = len((st & claim_stems) - {t.norm})
+            if k > best_k:
+                best, best_k = u, k
+        if best is not None:
+            extra.append(best)
+            have |= {x.norm for x in index.units[best].tokens}
+    return extra
+
+
 class EmbeddingBackend:
     def __init__(self, options) -> None:
         from ...models import get_encoder
         self.options = options
         self.encoder = get_encoder(options.model, options.device)
-        self.combiner = load_combiner()
+        self._combiner = None
         self._sources: OrderedDict[str, SourceIndex] = OrderedDict()
         self.disk = None
         if getattr(options, "embedding_cache", True):
@@ -80,6 +107,12 @@ class EmbeddingBackend:
             from .vectorcache import VectorCache
             path, display = resolve_model(options.model)
             self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}")
+
+    @property
+    def combiner(self):
+        if self._combiner is None:  # loaded on first use: extracting features needs no weights
+            self._combiner = load_combiner()
+        return self._combiner
 
     def _encode_all(self, texts) -> None:
         """Embed ``texts`` in one batched pass, reading and filling the disk cache."""
@@ -134,7 +167,7 @@ class EmbeddingBackend:
                 toks = tokenize(span.text, span.start)
                 stems = {t.norm for t in toks if is_content(t)}
                 ranked = lexical_rank(index, stems, LEXICAL_TOP)
-                claims.append((span, toks, ranked))
+                claims.append((span, toks, ranked, stems))
                 needed.append(span.text)
                 needed.extend(index.units[u].span.text for u in ranked)
             plans.append((index, claims))
@@ -143,7 +176,7 @@ class EmbeddingBackend:
         out = []
         for item, (index, claims) in zip(items, plans):
             judged = []
-            for span, toks, ranked in claims:
+            for span, toks, ranked, stems in claims:
                 vec = self.encoder.encode([span.text])[0]
                 if ranked:
                     uvecs = self.encoder.encode([index.units[u].span.text for u in ranked])
@@ -166,17 +199,21 @@ class EmbeddingBackend:
                         for u in cands[int(j)]:
                             if u not in top_units:
                                 top_units.append(u)
+                    top_units += anchor_units(index, toks, stems, top_units)
                     ev_units = [list(index.units[u].tokens) for u in top_units]
                     ev_tokens = [t for u in ev_units for t in u]
                     best = cands[int(order[0])]
                     best_tokens = [t for u in best for t in index.units[u].tokens]
-                    ctx = {t.norm for u in top_units for v in (u - 1, u + 1) if 0 <= v < len(index.units)
-                           for t in index.units[v].tokens}
+                    around = sorted({v for u in top_units for v in (u - 1, u + 1)
+                                     if 0 <= v < len(index.units) and v not in top_units})
+                    context_units = [index.units[v].tokens for v in around]
+                    ctx = {t.norm for u in context_units for t in u}
                     a, b = index.units[best[0]].span.start, index.units[best[-1]].span.end
                     evidence = Span(item.source[a:b], a, b)
                 else:
                     sim = sim_sent = 0.0
                     ev_units, ev_tokens, evidence, best_tokens, ctx = [], [], None, [], set()
+                    context_units = []
 
                 def paraphrased(claim_words, _evidence, threshold=None, _best=best_tokens):
                     # word-level paraphrase judged against the best evidence only (cost control)
@@ -184,7 +221,9 @@ class EmbeddingBackend:
 
                 chk = check_claim(span.text, span.start, toks, ev_tokens, index.tokens, max(sim, 0.0),
                                   max(sim_sent, 0.0), paraphrased, evidence_units=ev_units,
-                                  source_bigrams=index.bigrams, source_names=index.names, context_stems=ctx)
+                                  source_bigrams=index.bigrams, source_names=index.names, context_stems=ctx,
+                                  source_words=index.words, source_number_list=index.numbers,
+                                  context_units=context_units)
                 judged.append((span, chk, evidence))
             out.append(judged)
         return out
@@ -193,9 +232,8 @@ class EmbeddingBackend:
         return [claims for claims, _ in self.judge_items(items)]
 
     def judge_items(self, items: Sequence[ScoreItem]) -> list[tuple[list[Claim], float | None]]:
-        """Per item: its claims, and the summary's score (None when it has no claim).
-        The summary score is the summary combiner over the worst claim's logit and
-        the summary-level aggregates; without a summary combiner, the worst claim's score."""
+        """Per item: its claims, and the summary's score (None when it has no claim): the
+        worst claim's score, so a summary is inconsistent exactly when a claim is flagged."""
         o = self.options
         out: list[tuple[list[Claim], float | None]] = []
         for item, judged in zip(items, self.analyse(items)):
@@ -207,12 +245,5 @@ class EmbeddingBackend:
                 claims.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,
                                     score=round(score, 6), evidence=evidence, unsupported_spans=spans,
                                     verdict=verdict(supported), reasons=tuple(chk.reasons) if not supported else ()))
-            summary_score = None
-            if judged:
-                checks = [chk for _, chk, _ in judged]
-                worst = min(self.combiner.logit(chk.vector()) for chk in checks)
-                sm = self.combiner.summary
-                summary_score = (sm.score(worst, summary_vector(checks)) if sm is not None
-                                 else min(c.score for c in claims))
-            out.append((claims, summary_score))
+            out.append((claims, min((c.score for c in claims), default=None)))
         return out

@@ -1,35 +1,85 @@
-"""Interpretable checks of one claim against its evidence.
+"""Interpretable checks of one claim against its evidence, as an ordered registry.
 
-Each check yields a number (a feature for the combiner) and, where it fails, the
-tokens of the claim to blame. Nothing here is a black box: a flagged claim can
-always say which words nothing in the source supports, and why.
+Every check is a small function of a :class:`ClaimContext` that returns a
+:class:`Finding`: a number (a feature of the combiner), the claim tokens it blames
+and, where it fires, a reason that is true of the evidence. ``CHECKS`` holds them in
+order; the feature names, the combiner's vector and the training script's signs all
+come from that one table, so the shipped weights cannot drift from the code.
+
+Two kinds of check:
+- *soft* checks measure support (embedding similarity, lexical coverage with
+  paraphrase tolerance); they move the score but blame only words nothing supports;
+- *hard* checks each detect one kind of error (a number or name the source lacks or
+  gives to something else, roles swapped, the wrong agent, a negation, opposite, quantifier,
+  modality, exclusion or possession that the evidence contradicts). A hard check that
+  fires always names its words and its reason.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
 
-from ...text import Token, is_content
+from ...text import STOPWORDS, Token, is_content, stem
+from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "3"
+CHECKS_VERSION = "4"
 
-NEGATIONS = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without",
-                       "cannot", "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "hasn't",
-                       "haven't", "hadn't", "couldn't", "wouldn't", "shouldn't", "aren't"})
+RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
-NUMBER_WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
-    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-    "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "half": "0.5", "dozen": "12",
-}
+AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have", "had",
+                         "will", "would", "could", "can", "should", "may", "might", "must", "shall", "being"})
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+TITLES = frozenset("""president vice prime minister chancellor king queen prince princess senator governor mayor
+leader chief general secretary director pope judge officer captain coach manager chairman chairwoman ceo
+spokesman spokeswoman spokesperson professor doctor dr mr mrs ms sir lord lady minister council
+department ministry state states government police army court university republic democrat democrats
+republican republicans party""".split())
+
+#: words that carry no checkable fact on their own (hedges, vague time and degree words)
+LIGHT = frozenset("""roughly approximately around nearly almost about some just mainly mostly largely
+generally overall recently currently still also even really very quite rather fairly slightly
+old new former latter respectively based led owned run related focused linked backed funded driven
+year years month months week weeks day days time times may might could would should must can""".split())
+
+NUMBER_WORDS = lx.NUMBER_WORDS
+NEGATIONS = lx.NEGATIONS
+
+_IRREGULAR = {
+    "paid": "pay", "said": "say", "made": "make", "took": "take", "taken": "take", "gave": "give", "given": "give",
+    "won": "win", "lost": "lose", "sold": "sell", "bought": "buy", "brought": "bring", "began": "begin",
+    "begun": "begin", "went": "go", "gone": "go", "came": "come", "saw": "see", "seen": "see", "told": "tell",
+    "found": "find", "held": "hold", "left": "leave", "led": "lead", "met": "meet", "ran": "run", "sent": "send",
+    "spent": "spend", "thought": "think", "wrote": "write", "written": "write", "chose": "choose",
+    "chosen": "choose", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "grew": "grow",
+    "grown": "grow", "knew": "know", "known": "know", "built": "build", "kept": "keep", "felt": "feel",
+    "caught": "catch", "taught": "teach", "fought": "fight", "drove": "drive", "driven": "drive", "broke": "break",
+    "broken": "break", "spoke": "speak", "spoken": "speak", "stood": "stand", "struck": "strike", "hit": "hit",
+    "cut": "cut", "set": "set", "put": "put", "shut": "shut", "quit": "quit", "overtook": "overtake",
+}
+
+
+def base_stem(word: str) -> str:
+    """The stem, with irregular verb forms mapped to their base ("paid" ~ "pay")."""
+    low = word.lower()
+    return stem(_IRREGULAR.get(low, low))
+
+
+def root(st: str) -> str:
+    """A derivational root of a stem ("causal" and "caused" -> "caus"); at least four letters."""
+    for suf in lx.DERIVATIONAL:
+        if st.endswith(suf) and len(st) - len(suf) >= 4:
+            return st[:-len(suf)]
+    return st
+
+
+# -- numbers -------------------------------------------------------------------------------
 
 def _norm_number(v: str) -> str:
     v = v.replace(",", "")
@@ -52,12 +102,112 @@ def number_values(tok: Token) -> set[str]:
     return set(parts)
 
 
-TITLES = frozenset("""president vice prime minister chancellor king queen prince princess senator governor mayor
-leader chief general secretary director pope judge officer captain coach manager chairman chairwoman ceo
-spokesman spokeswoman spokesperson professor doctor dr mr mrs ms sir lord lady minister council
-department ministry state states government police army court university republic democrat democrats
-republican republicans party""".split())
+#: number words that only ever support a match ("a decade", "the third time"), never flagged
+SOFT_NUMBER_WORDS = frozenset({"one", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                               "ninth", "tenth", "half", "halves", "thirds", "fifths", "quarter", "quarters", "once",
+                               "twice", "couple", "decade", "decades", "century", "centuries", "dozen"})
 
+
+def is_number_token(t: Token) -> bool:
+    """A token that states a number a reader can check (digits, or a cardinal word)."""
+    low = t.text.lower()
+    return bool(number_values(t)) and (t.is_number or (low in NUMBER_WORDS and low not in SOFT_NUMBER_WORDS))
+
+
+def _is_year(v: float) -> bool:
+    return v.is_integer() and 1000 <= v <= 2200
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    index: int                  # token index
+    values: frozenset           # floats, plus exact strings for scores/ranges ("3-1")
+    hedged: bool                # "about 40", "almost a fifth"
+    start: int = -1             # the token's character offset
+
+
+_SPLIT_NUMBER = re.compile(r"\s?([,.])\s?")
+
+
+def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0) -> list[NumberMention]:
+    """Every number a token sequence states, with the values it may mean: digits, words,
+    '1.2 million' (also 1,200,000), 'two decades' (also 20), 'a fifth' (also 20 percent).
+    With the ``text`` the tokens were cut from (offsets minus ``base``), a number written
+    apart by a tokeniser ("235 , 000", "98 . 7") also means its joined value."""
+    out = []
+    skip: set[int] = set()
+    for i, t in enumerate(tokens):
+        low = t.text.lower()
+        raw = number_values(t)
+        if not raw or i in skip:
+            continue
+        vals: set = set()
+        for v in raw:
+            try:
+                vals.add(float(v))
+            except ValueError:
+                vals.add(v)
+        if text is not None and i + 1 < len(tokens) and t.text.isdigit() and tokens[i + 1].text.isdigit():
+            gap = text[t.end - base:tokens[i + 1].start - base]
+            m = _SPLIT_NUMBER.fullmatch(gap)
+            if m and m.group(1) == "," and len(tokens[i + 1].text) == 3 and len(t.text) <= 3:
+                vals.add(float(t.text + tokens[i + 1].text))
+                skip.add(i + 1)
+            elif m and m.group(1) == ".":
+                vals.add(float(t.text + "." + tokens[i + 1].text))
+                skip.add(i + 1)
+        vals |= {f for f in lx.FRACTIONS.get(low, ())}
+        if low in lx.FRACTIONS:
+            vals |= {f / 100.0 for f in lx.FRACTIONS[low]}
+        nxt = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        suffix = re.sub(r"^[\d.,]+", "", low)
+        mult = lx.MULTIPLIERS.get(nxt) or lx.MULTIPLIERS.get(suffix)
+        if mult:
+            vals |= {v * mult for v in list(vals) if isinstance(v, float)}
+        if i + 2 < len(tokens) and tokens[i + 1].text.lower() == "in" and number_values(tokens[i + 2]):
+            try:  # "three in five" (also 60 percent)
+                a, b = float(next(iter(number_values(t)))), float(next(iter(number_values(tokens[i + 2]))))
+                if 0 < a < b:
+                    vals |= {100.0 * a / b, a / b}
+                    skip.add(i + 2)
+            except ValueError:
+                pass
+        hedged = any(tokens[k].text.lower() in lx.HEDGES for k in range(max(0, i - 3), i)) or low in lx.FRACTIONS
+        out.append(NumberMention(i, frozenset(vals), hedged, t.start))
+    return out
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    return abs(a - b) <= tol * max(abs(a), abs(b), 1e-9)
+
+
+def number_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bool = False) -> bool:
+    """True when ``m`` matches a number of ``pool``: the same value; within 12% when the
+    claim hedges it ("almost a fifth" for 18%, never for years); with ``arithmetic``, the sum
+    or difference of two pool numbers ("£8,000 over budget" for 48,000 against 40,000)."""
+    pv = [v for p in pool for v in p.values]
+    fv = [v for v in pv if isinstance(v, float)]
+    for c in m.values:
+        if isinstance(c, str):
+            if c in pv:
+                return True
+            continue
+        if any(_close(c, v, 1e-9) for v in fv):
+            return True
+        if m.hedged and not _is_year(c) and any(_close(c, v, 0.12) for v in fv if not _is_year(v)):
+            return True
+    if arithmetic:
+        nums = sorted({v for v in fv if not _is_year(v) and v > 0})[:40]
+        for c in m.values:
+            if isinstance(c, float) and c > 0 and not _is_year(c):
+                for x in range(len(nums)):
+                    for y in range(x + 1, len(nums)):
+                        if _close(c, nums[y] - nums[x], 1e-9) or _close(c, nums[y] + nums[x], 1e-9):
+                            return True
+    return False
+
+
+# -- names ---------------------------------------------------------------------------------
 
 def is_entity(tok: Token, claim_text: str, claim_start: int) -> bool:
     """A capitalised word that does not merely start a sentence (or is all caps);
@@ -70,69 +220,45 @@ def is_entity(tok: Token, claim_text: str, claim_start: int) -> bool:
     return bool(before) and not before.endswith((".", "!", "?", ":", "\"", "\u201c"))
 
 
-def fuzzy_match(stem: str, stems: set[str]) -> bool:
+def fuzzy_match(stem_: str, stems) -> bool:
     """Exact stem, or a shared prefix of >= 5 letters covering most of both words
     (catches stemmer disagreements such as incursion/incursioned)."""
-    if stem in stems:
+    if stem_ in stems:
         return True
-    if len(stem) < 5:
+    if len(stem_) < 5:
         return False
     for s in stems:
-        if len(s) >= 5 and s[:5] == stem[:5]:
+        if len(s) >= 5 and s[:5] == stem_[:5]:
             k = 5
-            while k < min(len(s), len(stem)) and s[k] == stem[k]:
+            while k < min(len(s), len(stem_)) and s[k] == stem_[k]:
                 k += 1
-            if k >= 0.8 * min(len(s), len(stem)) and k >= 0.6 * max(len(s), len(stem)):
+            if k >= 0.8 * min(len(s), len(stem_)) and k >= 0.6 * max(len(s), len(stem_)):
                 return True
     return False
 
 
-RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
-
-AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have", "had",
-                         "will", "would", "could", "can", "should", "may", "might", "must", "shall"})
-
-# Pairs of opposite words (by stem). A claim word whose opposite is in the
-# evidence, while the word itself is not, reverses the evidence's meaning.
-_ANTONYM_PAIRS = """
-increase decrease, increase reduce, increase cut, rise fall, rise drop, rise decline, grow shrink, gain lose,
-gain loss, win lose, win loss, won lost, beat lost, victory defeat, up down, more less, more fewer, higher lower,
-high low, larger smaller, largest smallest, biggest smallest, bigger smaller, better worse, best worst, before after,
-earlier later, first last, open close, opened closed, accept reject, approve reject, approved rejected,
-allow ban, allow prohibit, support oppose, agree disagree, confirm deny, admit deny, guilty innocent,
-guilty acquitted, convicted acquitted, arrive leave, arrive depart, start end, start finish, begin end,
-join leave, hire fire, buy sell, bought sold, lend borrow, import export, include exclude, success failure,
-succeed fail, strong weak, rich poor, young old, alive dead, survive die, male female, man woman, men women,
-husband wife, son daughter, father mother, boy girl, king queen, north south, east west, left right, inside outside,
-public private, legal illegal, positive negative, true false, full empty, safe dangerous, easy difficult,
-cheap expensive, long short, fast slow, hot cold, wet dry, love hate, remember forget, attack defend,
-raise lower, add remove, maximum minimum, majority minority, top bottom, above below, over under,
-domestic foreign, permanent temporary, lowest highest, ally enemy, release arrest, resign appoint,
-unanimous divided, cheaper dearer, profit loss, surplus deficit
-"""
+def _title_stems() -> frozenset:
+    return frozenset(stem(w) for w in TITLES)
 
 
-def _antonyms() -> dict[str, set[str]]:
-    from ...text import stem
-    out: dict[str, set[str]] = {}
-    for pair in _ANTONYM_PAIRS.replace("\n", " ").split(","):
-        words = pair.split()
-        if len(words) != 2:
-            continue
-        a, b = stem(words[0]), stem(words[1])
-        out.setdefault(a, set()).add(b)
-        out.setdefault(b, set()).add(a)
-    return out
+TITLE_STEMS = _title_stems()
 
 
-_ANTONYMS: dict[str, set[str]] | None = None
-
-
-def antonyms_of(stem_: str) -> set[str]:
-    global _ANTONYMS
-    if _ANTONYMS is None:
-        _ANTONYMS = _antonyms()
-    return _ANTONYMS.get(stem_, set())
+def source_names(units_tokens) -> set[str]:
+    """Stems the source writes as names: capitalised inside a sentence more often than
+    lowercase anywhere. Lets a lowercased summary ("dean cox") still be checked."""
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for tokens in units_tokens:
+        for j, t in enumerate(tokens):
+            if not t.text[:1].isalpha() or t.text.lower() in MONTHS:
+                continue
+            if t.text[:1].isupper():
+                if j > 0:
+                    upper[t.norm] = upper.get(t.norm, 0) + 1
+            else:
+                lower[t.norm] = lower.get(t.norm, 0) + 1
+    return {w for w, c in upper.items() if c > lower.get(w, 0) and w not in STOPWORDS and w not in TITLE_STEMS}
 
 
 def is_negation(tok: Token) -> bool:
@@ -140,49 +266,367 @@ def is_negation(tok: Token) -> bool:
     return low in NEGATIONS or low.endswith("n't")
 
 
-@dataclass
-class ClaimCheck:
-    """Features of one claim and the tokens each check blames."""
-
-    sim: float = 0.0                # best embedding cosine to an evidence candidate (a unit or two adjacent)
-    sim_sent: float = 0.0           # best cosine to a single source unit
-    coverage: float = 1.0           # share of content tokens found in the evidence (exact or paraphrase)
-    source_coverage: float = 1.0    # share of content tokens found anywhere in the source
-    bigram_coverage: float = 1.0    # share of adjacent content-word pairs found adjacent in the source
-    novel_numbers: int = 0          # numbers nowhere in the source
-    novel_entities: int = 0         # names nowhere in the source
-    misplaced_entities: int = 0     # names in the source, but not in this claim's evidence
-    misplaced_numbers: int = 0      # numbers in the source, but not in this claim's evidence
-    negation_mismatch: int = 0
-    antonyms: int = 0               # claim words whose opposite is in the evidence
-    role_swaps: int = 0             # two names/numbers in the reverse order of the evidence
-    novel_words: int = 0            # content words found nowhere in the source
-    n_content: int = 0
-    novel_unexplained: int = 0      # novel words with no related word in the evidence either
-    n_pairs: int = 0                # adjacent content-word pairs in the claim
-    recombined_pairs: int = 0       # of those, pairs of source words the source never puts near each other
-    blamed: list[Token] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-
-    def vector(self) -> list[float]:
-        return [self.sim, self.sim_sent, self.coverage, self.source_coverage, self.bigram_coverage,
-                float(self.novel_numbers > 0), float(self.novel_entities > 0), float(self.misplaced_entities > 0),
-                float(self.misplaced_numbers > 0), float(self.negation_mismatch > 0), float(self.antonyms > 0),
-                float(self.role_swaps > 0), min(self.novel_words, 4) / 4.0, min(self.n_content, 30) / 30.0]
+def antonyms_of(stem_: str) -> frozenset:
+    return lx.antonym_table().get(stem_, frozenset())
 
 
-FEATURE_NAMES = ("sim", "sim_sent", "coverage", "source_coverage", "bigram_coverage", "novel_number",
-                 "novel_entity", "misplaced_entity", "misplaced_number", "negation_mismatch", "antonym",
-                 "role_swap", "novel_words", "length")
+class WordSet:
+    """Stems of a token sequence with the tolerant lookups the checks share: exact or
+    fuzzy stem, irregular verb forms, derivational roots, country/adjective, and
+    hyphenated compounds ("Oslo-based" is found where the text says "based in Oslo")."""
+
+    def __init__(self, tokens) -> None:
+        self.stems = {t.norm for t in tokens}
+        self.bases = {base_stem(t.text) for t in tokens} | self.stems
+        self.roots = {root(s) for s in self.bases}
+
+    def has_stem(self, st: str) -> bool:
+        return fuzzy_match(st, self.stems)
+
+    def has(self, tok: Token) -> bool:
+        st = tok.norm
+        if fuzzy_match(st, self.stems) or base_stem(tok.text) in self.bases or root(st) in self.roots:
+            return True
+        group = lx.demonym_groups().get(st)
+        if group and group & self.stems:
+            return True
+        if "-" in tok.text:
+            parts = [p for p in tok.text.split("-") if p]
+            checkable = [p for p in parts if p.lower() not in LIGHT and p.lower() not in STOPWORDS
+                         and not p.isdigit()]
+            return bool(checkable) and all(self.has(Token(p, 0, 0, stem(p))) for p in checkable)
+        return False
 
 
-def _is_number_token(t: Token) -> bool:
-    low = t.text.lower()
-    return bool(number_values(t)) and (t.is_number or (low in NUMBER_WORDS and low not in
-                                                       ("one", "first", "second", "half")))
+# -- the context one claim is checked in -------------------------------------------
+
+Paraphraser = Callable[..., set]
 
 
-def _role_swaps(claim_tokens: list[Token], anchors: list[int], evidence_units) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class ClaimContext:
+    """Everything a check may read. ``evidence_units`` are the evidence sentences, best
+    first; ``paraphrased(tokens, evidence_tokens, threshold=None)`` returns the indices of
+    ``tokens`` an embedding judge accepts as paraphrases of evidence words."""
+
+    claim_text: str
+    claim_start: int
+    tokens: tuple
+    evidence_units: tuple
+    source_tokens: tuple
+    sim: float = 0.0
+    sim_sent: float = 0.0
+    paraphrased: Paraphraser | None = None
+    source_bigrams: frozenset | None = None
+    source_names: frozenset | None = None
+    context_stems: frozenset | None = None
+    context_units: tuple = ()                         # the sentences right around the evidence
+    source_words: "WordSet | None" = None            # precomputed once per source (else built here)
+    source_number_list: tuple | None = None           # number_mentions(source_tokens), likewise
+
+    @cached_property
+    def evidence_tokens(self) -> list[Token]:
+        return [t for u in self.evidence_units for t in u]
+
+    @cached_property
+    def ev(self) -> WordSet:
+        return WordSet(self.evidence_tokens)
+
+    @cached_property
+    def src(self) -> WordSet:
+        return self.source_words if self.source_words is not None else WordSet(self.source_tokens)
+
+    @cached_property
+    def content(self) -> list[int]:
+        """Content words checked for support: not numbers (the number checks own them), not
+        light words, and not a number word the evidence or source states ("a fifth" for 20%)."""
+        soft = {m.index for m in number_mentions(list(self.tokens), self.claim_text, self.claim_start)
+                if not is_number_token(self.tokens[m.index])
+                and (number_supported(m, self.ev_numbers) or number_supported(m, self.src_numbers))}
+        return [i for i, t in enumerate(self.tokens) if is_content(t) and not is_number_token(t)
+                and t.text.lower() not in LIGHT and i not in soft]
+
+    @cached_property
+    def missing_ev(self) -> list[int]:
+        return [i for i in self.content if not self.ev.has(self.tokens[i])]
+
+    @cached_property
+    def missing_src(self) -> list[int]:
+        return [i for i in self.content if not self.src.has(self.tokens[i])]
+
+    def _para(self, idx: list[int], threshold=None) -> set[int]:
+        if not idx or self.paraphrased is None:
+            return set()
+        hit = self.paraphrased([self.tokens[i] for i in idx], self.evidence_tokens, threshold)
+        return {idx[k] for k in hit}
+
+    @cached_property
+    def paraphrased_idx(self) -> set[int]:
+        return self._para(self.missing_ev)
+
+    @cached_property
+    def unexplained(self) -> list[int]:
+        return [i for i in self.missing_ev if i not in self.paraphrased_idx]
+
+    @cached_property
+    def ev_numbers(self) -> list[NumberMention]:
+        if self.source_number_list is None:
+            return number_mentions(self.evidence_tokens)
+        pos = {t.start: k for k, t in enumerate(self.evidence_tokens)}
+        return [NumberMention(pos[m.start], m.values, m.hedged, m.start) for m in self.source_number_list
+                if m.start in pos]
+
+    @cached_property
+    def src_numbers(self) -> list[NumberMention]:
+        if self.source_number_list is not None:
+            return list(self.source_number_list)
+        return number_mentions(list(self.source_tokens))
+
+    @cached_property
+    def context_numbers(self) -> list[NumberMention]:
+        return [m for u in self.context_units for m in number_mentions(list(u))]
+
+    @cached_property
+    def claim_numbers(self) -> list[NumberMention]:
+        return [m for m in number_mentions(list(self.tokens), self.claim_text, self.claim_start)
+                if is_number_token(self.tokens[m.index])]
+
+    @cached_property
+    def names(self) -> list[int]:
+        """Claim tokens that are names (capitalised mid-sentence, or names in the source)."""
+        out = []
+        toks = self.tokens
+        for i, t in enumerate(toks):
+            if is_number_token(t):
+                continue
+            if is_entity(t, self.claim_text, self.claim_start) or (self.source_names and t.norm in self.source_names) \
+                    or (i == 0 and t.text[:1].isupper() and len(toks) > 1 and toks[1].text[:1].isupper()
+                        and t.text.lower() not in TITLES and not t.text.lower() in STOPWORDS):
+                out.append(i)
+        return out
+
+    @cached_property
+    def best_unit(self) -> list[Token]:
+        stems = {self.tokens[i].norm for i in self.content}
+        return list(max(self.evidence_units, key=lambda u: len({t.norm for t in u} & stems), default=[]))
+
+
+@dataclass(frozen=True)
+class Finding:
+    value: float = 0.0
+    blamed: tuple[int, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+NOTHING = Finding()
+
+
+def _words(toks, idx) -> str:
+    return " ".join(toks[i].text for i in idx)
+
+
+# -- soft checks -------------------------------------------------------------------------
+
+def check_sim(ctx: ClaimContext) -> Finding:
+    return Finding(max(ctx.sim, 0.0))
+
+
+def check_sim_sent(ctx: ClaimContext) -> Finding:
+    return Finding(max(ctx.sim_sent, 0.0))
+
+
+def check_coverage(ctx: ClaimContext) -> Finding:
+    """Share of content words found in the evidence (exactly, tolerantly, or as an
+    embedding paraphrase); blames the rest."""
+    if not ctx.content:
+        return Finding(1.0)
+    un = ctx.unexplained
+    reason = ()
+    if un:
+        reason = ("not found in the evidence: " + ", ".join(f"'{ctx.tokens[i].text}'" for i in un[:6]),)
+    return Finding(1.0 - len(un) / len(ctx.content), tuple(un), reason)
+
+
+def check_source_coverage(ctx: ClaimContext) -> Finding:
+    if not ctx.content:
+        return Finding(1.0)
+    return Finding(1.0 - len(ctx.missing_src) / len(ctx.content))
+
+
+def _near_positions(ctx: ClaimContext) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for j, t in enumerate(ctx.source_tokens):
+        positions.setdefault(t.norm, []).append(j)
+    return positions
+
+
+_PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "by", "to", "with", "at"})
+
+
+def check_bigram_coverage(ctx: ClaimContext) -> Finding:
+    """Share of adjacent content-word pairs the source also writes adjacent; blames a
+    phrase of known words the source never puts near each other, in either order
+    ("world powers" against "a foreign power since World War II")."""
+    content = [i for i, t in enumerate(ctx.tokens) if is_content(t)]
+    if ctx.source_bigrams is None or len(content) < 2:
+        return Finding(1.0)
+    bigrams = ctx.source_bigrams
+    pairs = [(ctx.tokens[a].norm, ctx.tokens[b].norm) for a, b in zip(content, content[1:])]
+    value = sum(1 for p in pairs if p in bigrams) / len(pairs)
+    positions = _near_positions(ctx)
+
+    src = ctx.source_tokens
+
+    def near(x: str, y: str) -> bool:
+        """x then y within six words, or y then x joined by a preposition ("disease risk" for
+        "risk of heart disease", "Oslo-based" for "based in Oslo")."""
+        px, py = positions.get(x, []), positions.get(y, [])
+        if any(0 < q - p <= 6 for p in px for q in py):
+            return True
+        return any(0 < p - q <= 4 and any(src[k].text.lower() in _PREPOSITIONS for k in range(q + 1, p))
+                   for p in px for q in py)
+
+    blamed, reasons = [], []
+    toks = ctx.tokens
+    src_stems = ctx.src.stems
+    missing = set(ctx.unexplained)
+    for a in range(len(toks) - 1):
+        ta, tb = toks[a], toks[a + 1]
+        if (is_content(ta) and is_content(tb) and tb.start - ta.end <= 1 and a not in missing
+                and a + 1 not in missing and ta.text[:1].islower() and tb.text[:1].islower()
+                and ta.norm in src_stems and tb.norm in src_stems and (ta.norm, tb.norm) not in bigrams
+                and not near(ta.norm, tb.norm)
+                and not ta.is_number and not tb.is_number
+                and ta.text.lower() not in LIGHT and tb.text.lower() not in LIGHT):
+            blamed += [a, a + 1]
+            reasons.append(f"the source never puts '{ta.text}' and '{tb.text}' together")
+    return Finding(value, tuple(blamed), tuple(reasons))
+
+
+def check_novel_words(ctx: ClaimContext) -> Finding:
+    """Content words the source never uses and for which the evidence has no related word
+    either (word cosine below RELATED_WORD_THRESHOLD): invented detail."""
+    related = ctx._para(ctx.missing_src, RELATED_WORD_THRESHOLD)
+    novel = [i for i in ctx.missing_src if i not in related]
+    return Finding(min(len(novel), 3) / 3.0, tuple(novel),
+                   ("the source never uses " + ", ".join(f"'{ctx.tokens[i].text}'" for i in novel[:6])
+                    + " (nor a word close to it)",) if novel else ())
+
+
+def check_length(ctx: ClaimContext) -> Finding:
+    return Finding(min(len(ctx.content), 30) / 30.0)
+
+
+# -- hard checks: numbers ------------------------------------------------------------------
+
+def check_novel_number(ctx: ClaimContext) -> Finding:
+    bad = [m.index for m in ctx.claim_numbers if not number_supported(m, ctx.src_numbers)
+           and not number_supported(m, ctx.ev_numbers + ctx.context_numbers, arithmetic=True)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the number '{ctx.tokens[i].text}' is not in the source" for i in bad))
+
+
+def check_misplaced_number(ctx: ClaimContext) -> Finding:
+    bad = [m.index for m in ctx.claim_numbers if number_supported(m, ctx.src_numbers)
+           and not number_supported(m, ctx.ev_numbers + ctx.context_numbers, arithmetic=True)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the number '{ctx.tokens[i].text}' is in the source, but not in the evidence for this "
+                         "claim" for i in bad))
+
+
+def _noun_of(tokens, i: int) -> int | None:
+    """What a number is a number of: the first content word after it within its clause
+    ("£2m budget", "12 people"), else the content word right before it ("budget of £2m")."""
+    for k in range(i + 1, min(len(tokens), i + 4)):
+        t = tokens[k]
+        if k == i + 1 and t.text.isdigit() and len(t.text) == 3 and tokens[i].text.isdigit():
+            continue  # "10 , 000" written apart
+        if is_number_token(t) or (t.text.lower() in STOPWORDS and t.text.lower() != "of"):
+            break
+        if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS \
+                and t.text.lower() not in lx.MULTIPLIERS and t.text.lower() not in ("percent", "per", "cent"):
+            return k
+    for k in range(i - 1, max(-1, i - 3), -1):
+        t = tokens[k]
+        if is_number_token(t):
+            break
+        if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS:
+            return k
+    return None
+
+
+def check_number_attachment(ctx: ClaimContext) -> Finding:
+    """A number the evidence gives to something else: in the claim it counts a thing that the
+    evidence counts with a different number, while the evidence gives this number to
+    another thing (the rejected proposal's figure reported as the approved budget's)."""
+    ev = ctx.evidence_tokens
+    ev_nums = ctx.ev_numbers
+    toks = list(ctx.tokens)
+    blamed, reasons = [], []
+    for m in ctx.claim_numbers:
+        k = _noun_of(toks, m.index)
+        if k is None or not number_supported(m, ev_nums):
+            continue
+        noun = base_stem(toks[k].text)
+        same = [e for e in ev_nums if number_supported(m, [e])]
+        if any((j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun for e in same):
+            continue
+        if not all(_noun_of(ev, e.index) is not None for e in same):
+            continue
+        other = [e for e in ev_nums if not number_supported(m, [e])
+                 and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
+        if other:
+            e = other[0]
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{ev[e.index].text}', not '{toks[m.index].text}', for "
+                           f"'{toks[k].text}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def check_date(ctx: ClaimContext) -> Finding:
+    """A month or weekday the evidence does not give: 'June' where it says 'May'."""
+    toks = ctx.tokens
+    ev_dates = {t.text.lower() for t in ctx.evidence_tokens if t.text.lower() in MONTHS}
+    src_dates = {t.text.lower() for t in ctx.source_tokens if t.text.lower() in MONTHS}
+    blamed, reasons = [], []
+    for i, t in enumerate(toks):
+        low = t.text.lower()
+        if low not in MONTHS or low in ev_dates or (low == "may" and not t.text[:1].isupper()):
+            continue
+        if low not in src_dates:
+            blamed.append(i)
+            reasons.append(f"the date '{t.text}' is not in the source")
+        elif ev_dates:
+            blamed.append(i)
+            shown = next(e.text for e in ctx.evidence_tokens if e.text.lower() in ev_dates)
+            reasons.append(f"the evidence says '{shown}', not '{t.text}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+# -- hard checks: names and roles ----------------------------------------------------------
+
+def _name_starts(ctx: ClaimContext) -> list[int]:
+    """The first token of each (multi-word) name in the claim."""
+    toks, names = ctx.tokens, set(ctx.names)
+    return [i for i in ctx.names if not (i - 1 in names and toks[i - 1].end + 1 >= toks[i].start)]
+
+
+def check_novel_entity(ctx: ClaimContext) -> Finding:
+    bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
+
+
+def check_misplaced_entity(ctx: ClaimContext) -> Finding:
+    bad = [i for i in ctx.names if ctx.src.has(ctx.tokens[i]) and not ctx.ev.has(ctx.tokens[i])
+           and i not in ctx.paraphrased_idx and not (ctx.context_stems and ctx.tokens[i].norm in ctx.context_stems)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the name '{ctx.tokens[i].text}' is in the source, but not in the evidence for this claim"
+                         for i in bad))
+
+
+def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: str | None = None,
+                base: int = 0) -> list[tuple[int, int]]:
     """Pairs of anchors (names, numbers) that share an evidence sentence with the
     claim but appear there in the opposite order, linked in both by the same
     ordinary word (so "A beat B" against "B beat A" counts, while a passive
@@ -204,6 +648,9 @@ def _role_swaps(claim_tokens: list[Token], anchors: list[int], evidence_units) -
                 if pos[na] <= pos[nb] or pos[na] - pos[nb] > 9:
                     continue
                 link = claim_tokens[a + 1:b]
+                if claim_text is not None and re.search(r"[,;:()]", claim_text[claim_tokens[a].end - base:
+                                                                                claim_tokens[b].start - base]):
+                    continue  # an apposition or relative clause reorders without swapping roles
                 if any(t.text.lower() == "by" for t in link) or "by" in norms[pos[nb] + 1:pos[na]]:
                     continue
                 linking = {t.norm for t in link if is_content(t) and t.text[:1].islower()}
@@ -214,227 +661,447 @@ def _role_swaps(claim_tokens: list[Token], anchors: list[int], evidence_units) -
     return out
 
 
-def _antonym_in_context(claim_tokens: list[Token], i: int, opposite: set[str], evidence_units) -> bool:
-    """True when an opposite of claim word ``i`` sits in the evidence next to a
-    word that also neighbours ``i`` in the claim ("found dead" / "found alive")."""
-    near_claim = {t.norm for t in claim_tokens[max(0, i - 3):i] + claim_tokens[i + 1:i + 4] if is_content(t)}
-    for unit in evidence_units:
-        for j, t in enumerate(unit):
-            if t.norm in opposite:
-                near_ev = {u.norm for u in unit[max(0, j - 3):j] + unit[j + 1:j + 4] if is_content(u)}
-                if near_claim & near_ev:
-                    return True
-    return False
+def check_role_swap(ctx: ClaimContext) -> Finding:
+    anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
+    swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start)
+    blamed = tuple(i for a, b in swaps for i in (a, b))
+    return Finding(float(bool(swaps)), blamed,
+                   tuple(f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence"
+                         for a, b in swaps))
 
 
-def _title_stems() -> frozenset:
-    from ...text import stem
-    return frozenset(stem(w) for w in TITLES)
+def _verb_after(tokens, i: int) -> int | None:
+    """The first ordinary lower-case word after a name, skipping auxiliaries and adverbs."""
+    for k in range(i + 1, min(len(tokens), i + 4)):
+        low = tokens[k].text.lower()
+        if low in AUXILIARIES or low.endswith("ly") or low in ("also", "then", "later", "not"):
+            continue
+        if tokens[k].text[:1].islower() and is_content(tokens[k]) and not is_number_token(tokens[k]):
+            low = tokens[k].text.lower()
+            after_aux = any(tokens[j].text.lower() in AUXILIARIES for j in range(i + 1, k))
+            if after_aux or low.endswith(("ed", "es")) or low in _IRREGULAR:
+                return k
+            return None
+        return None
+    return None
 
 
-TITLE_STEMS = _title_stems()
+def check_wrong_agent(ctx: ClaimContext) -> Finding:
+    """The claim gives an action to a name the evidence mentions, while the evidence gives
+    that action to another name: "Helen will meet them" where it says "Priya will meet them"."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    ev_units = ctx.evidence_units
+    for i in _name_starts(ctx):
+        if not ctx.ev.has(toks[i]):
+            continue
+        j = i
+        while j + 1 < len(toks) and j + 1 in ctx.names:
+            j += 1
+        v = _verb_after(toks, j)
+        if v is None:
+            continue
+        vst = base_stem(toks[v].text)
+        claim_name = {toks[k].norm for k in range(i, j + 1)}
+        verdicts = []
+        for unit in ev_units:
+            for p, e in enumerate(unit):
+                if base_stem(e.text) != vst:
+                    continue
+                window = unit[max(0, p - 6):p]
+                if {t.norm for t in window} & claim_name:
+                    verdicts.append(None)
+                    continue
+                if any(t.text.lower() == "by" for t in unit[p + 1:p + 3]):
+                    verdicts.append(None)
+                    continue
+                agent = None
+                for q in range(p - 1, max(-1, p - 4), -1):
+                    t = unit[q]
+                    if t.text in (",", "and") or t.text.lower() in ("and", "or", "with", "who", "which", "that"):
+                        break
+                    if t.text[:1].isupper() and t.norm not in STOPWORDS and t.text.lower() not in TITLES \
+                            and t.text.lower() not in MONTHS and not t.is_number \
+                            and (q > 0 or (ctx.source_names and t.norm in ctx.source_names)):
+                        agent = t
+                        break
+                    if t.text.lower() in AUXILIARIES or t.text.lower().endswith("ly"):
+                        continue
+                    if not t.text[:1].isupper():
+                        break
+                if agent is None or agent.norm in claim_name:
+                    verdicts.append(None)
+                    continue
+                grp = lx.demonym_groups().get(agent.norm, frozenset())
+                if grp & claim_name:
+                    verdicts.append(None)
+                    continue
+                verdicts.append(agent)
+        if verdicts and all(a is not None for a in verdicts):
+            blamed.append(i)
+            reasons.append(f"the evidence says '{verdicts[0].text} ... {toks[v].text}', not "
+                           f"'{toks[i].text} ... {toks[v].text}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
-def source_names(units_tokens) -> set[str]:
-    """Stems the source writes as names: capitalised inside a sentence more often than
-    lowercase anywhere. Lets a lowercased summary ("dean cox") still be checked."""
-    upper: dict[str, int] = {}
-    lower: dict[str, int] = {}
-    for tokens in units_tokens:
-        for j, t in enumerate(tokens):
-            if not t.text[:1].isalpha() or t.text.lower() in MONTHS:
+# -- hard checks: polarity, opposites, quantity, modality, exclusion, possession ----------
+
+def _scope(tokens, j: int, width: int = 5) -> list[int]:
+    """Content tokens after position ``j`` up to the end of its clause (at most ``width``)."""
+    out = []
+    for k in range(j + 1, len(tokens)):
+        low = tokens[k].text.lower()
+        if low in ("but", "while", "whereas", "although", "though", "however", "yet"):
+            break
+        if is_content(tokens[k]) and not is_negation(tokens[k]):
+            out.append(k)
+            if len(out) >= width:
+                break
+    return out
+
+
+def _negated_head(tokens, idx) -> set[str]:
+    out = set()
+    for j in idx:
+        for t in tokens[j + 1:j + 4]:
+            if is_content(t) and not is_negation(t):
+                out.add(t.norm)
+                break
+    return out
+
+
+def check_negation(ctx: ClaimContext) -> Finding:
+    """A negation the evidence does not have, or a negation of the evidence the claim drops.
+    A claim's negation is only blamed when no evidence sentence is negated or hedged at all
+    ("may not be causal" restates "could not prove ... caused")."""
+    toks = ctx.tokens
+    claim_neg = [i for i, t in enumerate(toks) if is_negation(t)]
+    claim_excl = [i for i, t in enumerate(toks) if t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE]
+    claim_stems = {toks[i].norm for i in ctx.content}
+    ev_any_neg = any(is_negation(t) or t.text.lower() in lx.EXCLUSION for t in ctx.evidence_tokens)
+    best = ctx.best_unit
+    ev_neg_idx = [j for j, t in enumerate(best) if is_negation(t)]
+    if claim_neg:
+        negated = _negated_head(toks, claim_neg)
+        if ev_any_neg or not (negated & ctx.ev.stems):
+            return NOTHING
+        blamed = set()
+        for j in claim_neg:
+            blamed.add(j)
+            if j > 0 and toks[j - 1].text.lower() in AUXILIARIES:
+                blamed.add(j - 1)
+            if j + 1 < len(toks):
+                blamed.add(j + 1)
+        word = next(iter(sorted(negated & ctx.ev.stems)))
+        shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
+        return Finding(1.0, tuple(sorted(blamed)),
+                       (f"the claim negates '{shown}', and no sentence of its evidence is negated",))
+    if claim_excl:
+        return NOTHING
+    ev_negated = _negated_head(best, ev_neg_idx)
+    hit = ev_negated & claim_stems
+    if not hit:
+        return NOTHING
+    modal = any(t.text.lower() in lx.MODAL for t in toks)
+    epistemic = any(best[k].text.lower() in lx.EPISTEMIC for j in ev_neg_idx for k in range(j + 1, min(len(best), j + 3)))
+    if epistemic and modal:
+        return NOTHING
+    blamed = tuple(i for i, t in enumerate(toks) if t.norm in hit)
+    neg_word = next(best[j].text for j in ev_neg_idx if _negated_head(best, [j]) & hit)
+    shown = next(t.text for t in best if t.norm in hit)
+    return Finding(1.0, blamed, (f"the evidence says '{neg_word} ... {shown}', the claim drops the negation",))
+
+
+def check_antonym(ctx: ClaimContext) -> Finding:
+    """A claim word whose opposite sits in the evidence next to a word that also neighbours
+    it in the claim ("found dead" against "found alive")."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    for i in ctx.content:
+        t = toks[i]
+        if t.norm in ctx.ev.stems:
+            continue
+        opp = antonyms_of(t.norm) & ctx.ev.stems
+        if not opp:
+            continue
+        near_claim = {u.norm for u in toks[max(0, i - 3):i] + toks[i + 1:i + 4] if is_content(u)}
+        for unit in ctx.evidence_units:
+            found = None
+            for j, e in enumerate(unit):
+                if e.norm in opp:
+                    near_ev = {u.norm for u in unit[max(0, j - 3):j] + unit[j + 1:j + 4] if is_content(u)}
+                    if near_claim & near_ev:
+                        found = e
+                        break
+            if found is not None:
+                blamed.append(i)
+                reasons.append(f"'{t.text}' says the opposite of the evidence's '{found.text}'")
+                break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+_QUANT_SCALE = {"all": 1.0, "every": 1.0, "each": 1.0, "entire": 1.0, "whole": 1.0, "always": 1.0,
+                "everyone": 1.0, "everybody": 1.0, "everything": 1.0, "unanimously": 1.0,
+                "most": 0.75, "majority": 0.75, "mostly": 0.75,
+                "half": 0.5, "third": 0.33, "quarter": 0.25, "fifth": 0.2, "minority": 0.25, "few": 0.15,
+                "handful": 0.1, "none": 0.0, "nobody": 0.0, "nothing": 0.0, "never": 0.0, "no": 0.0}
+
+
+def _proportion_before(unit, p: int) -> tuple[float | None, str]:
+    """The proportion the evidence states for the word at ``p``: a quantifier, fraction or
+    percentage within the four words before it."""
+    for q in range(p - 1, max(-1, p - 5), -1):
+        t = unit[q]
+        low = t.text.lower()
+        if low in (",", ";") or low in ("and", "but"):
+            break
+        if low in _QUANT_SCALE:
+            return _QUANT_SCALE[low], t.text
+        if low in ("some", "several", "many", "part", "portion", "share", "proportion"):
+            return 0.5, t.text
+        if t.is_number:
+            nxt = unit[q + 1].text.lower() if q + 1 < len(unit) else ""
+            if nxt in ("percent", "per", "%") or "%" in t.text or low.endswith("%"):
+                vals = [float(v) for v in number_values(t) if re.fullmatch(r"[\d.]+", v)]
+                if vals:
+                    return vals[0] / 100.0, t.text
+    return None, ""
+
+
+def check_quantifier(ctx: ClaimContext) -> Finding:
+    """'all' where the evidence says 'about a third'; 'none' where it says 'some'; 'most'
+    where it says 'a minority'."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    for i, t in enumerate(toks):
+        low = t.text.lower()
+        if low not in _QUANT_SCALE or low == "no" and i + 1 < len(toks) and toks[i + 1].text.lower() == "longer":
+            continue
+        cq = _QUANT_SCALE[low]
+        head = [k for k in range(i + 1, min(len(toks), i + 4)) if is_content(toks[k])
+                and toks[k].text.lower() not in _QUANT_SCALE and not is_number_token(toks[k])]
+        if not head:
+            continue
+        hs = {toks[k].norm for k in head}
+        for unit in ctx.evidence_units:
+            for p, e in enumerate(unit):
+                if e.norm not in hs:
+                    continue
+                eq, word = _proportion_before(unit, p)
+                if eq is None:
+                    continue
+                wrong = (cq == 1.0 and eq < 0.9) or (cq == 0.0 and eq > 0.0) or (cq == 0.75 and eq < 0.5)
+                if wrong:
+                    blamed.append(i)
+                    reasons.append(f"'{t.text} {toks[head[0]].text}' where the evidence says '{word} "
+                                   f"... {e.text}'")
+                break
+            if blamed and blamed[-1] == i:
+                break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def _is_past(tok: Token) -> bool:
+    low = tok.text.lower()
+    return (low.endswith("ed") and len(low) > 4) or low in _IRREGULAR
+
+
+def check_modality(ctx: ClaimContext) -> Finding:
+    """The evidence says an event is planned, possible or conditional; the claim states it
+    as done ("the pilot started" where it "will start if the board agrees")."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    claim_modal = {i for i, t in enumerate(toks) if t.text.lower() in lx.MODAL}
+    for i in ctx.content:
+        t = toks[i]
+        if not t.text[:1].islower() or is_negation(t) or any(is_negation(u) for u in toks[max(0, i - 3):i]):
+            continue
+        if not _is_past(t) or any(k in claim_modal for k in range(max(0, i - 4), min(len(toks), i + 4))):
+            continue
+        bst = base_stem(t.text)
+        marked, plain = None, False
+        for unit in ctx.evidence_units:
+            for p, e in enumerate(unit):
+                if base_stem(e.text) != bst and root(e.norm) != root(bst):
+                    continue
+                window = []
+                for u in reversed(unit[max(0, p - 4):p]):
+                    if u.text.lower() in ("and", "or", "but", "which", "who", "that", "after", "before"):
+                        break
+                    if u.text.lower() not in ("to", "be", "been", "being", "not"):
+                        window.append(u)
+                window = window[:2]
+                after = unit[p + 1:p + 4]
+                mk = next((u for u in window if u.text.lower() in lx.MODAL), None) or \
+                    next((u for u in after if u.text.lower() in ("next", "later", "soon")), None)
+                if mk is None:
+                    plain = True
+                elif marked is None:
+                    marked = (mk, e)
+        if marked is not None and not plain:
+            mk, e = marked
+            blamed.append(i)
+            reasons.append(f"the evidence says '{mk.text} ... {e.text}' (not done, or not certain), the claim "
+                           f"states '{t.text}' as done")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def check_exclusion(ctx: ClaimContext) -> Finding:
+    """The evidence excludes something ("does not cover agency drivers", "excluding VAT")
+    that the claim reports as included."""
+    toks = ctx.tokens
+    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION for t in toks):
+        return NOTHING
+    blamed, reasons = [], []
+    for unit in ctx.evidence_units:
+        for j, e in enumerate(unit):
+            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION):
                 continue
-            if t.text[:1].isupper():
-                if j > 0:
-                    upper[t.norm] = upper.get(t.norm, 0) + 1
-            else:
-                lower[t.norm] = lower.get(t.norm, 0) + 1
-    from ...text import STOPWORDS
-    return {w for w, c in upper.items() if c > lower.get(w, 0) and w not in STOPWORDS and w not in TITLE_STEMS}
+            scope = {unit[k].norm: unit[k] for k in _scope(unit, j)}
+            for i, t in enumerate(toks):
+                if t.norm not in scope or not is_content(t) or t.text.lower() in LIGHT:
+                    continue
+                inc = [k for k in range(max(0, i - 4), i) if toks[k].text.lower() in lx.INCLUSION]
+                if inc:
+                    blamed += [inc[-1], i]
+                    reasons.append(f"the evidence says '{e.text} ... {scope[t.norm].text}', the claim includes it")
+                    break
+        if blamed:
+            break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def check_possession(ctx: ClaimContext) -> Finding:
+    """'its land' where the evidence speaks of land that was captured or that belongs to
+    someone else ("capturing land", "Russian territory")."""
+    toks = ctx.tokens
+    names = ctx.names
+    blamed, reasons = [], []
+    for i, t in enumerate(toks[:-1]):
+        if t.text.lower() not in ("its", "their", "his", "her"):
+            continue
+        k = i + 1
+        if toks[k].text.lower() == "own" and k + 1 < len(toks):
+            k += 1
+        noun = toks[k]
+        if not is_content(noun):
+            continue
+        owner = next((n for n in range(i - 1, -1, -1) if n in names or (
+            toks[n].text[:1].isupper() and toks[n].norm not in STOPWORDS and toks[n].text.lower() not in TITLES)), None)
+        if owner is None:
+            continue
+        own_group = {toks[owner].norm} | lx.demonym_groups().get(toks[owner].norm, frozenset())
+        for unit in ctx.evidence_units:
+            for p, e in enumerate(unit):
+                if e.norm != noun.norm:
+                    continue
+                prev = [u for u in unit[max(0, p - 2):p]]
+                taker = next((u for u in prev if u.text.lower() in lx.TAKING), None)
+                other = next((u for u in prev if u.text[:1].isupper() and u.norm not in own_group
+                              and (u.norm in lx.demonym_groups() or u.text.endswith(("'s", "\u2019s")))), None)
+                if taker is not None or other is not None:
+                    blamed += [i, k]
+                    what = f"'{(taker or other).text} {e.text}'"
+                    reasons.append(f"'{t.text} {noun.text}' gives the {noun.text} to {toks[owner].text}; the "
+                                   f"evidence speaks of {what}")
+                    break
+            if blamed:
+                break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+# -- the registry --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    run: Callable[[ClaimContext], Finding]
+    sign: float         # +1: evidence of support (weight >= 0); -1: of an error (weight <= 0); 0: free
+    hard: bool = False  # an explicit error check: weight at most -CHECK_FLOOR, blames its own words
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("sim", check_sim, +1),
+    Check("sim_sent", check_sim_sent, +1),
+    Check("coverage", check_coverage, +1),
+    Check("source_coverage", check_source_coverage, +1),
+    Check("bigram_coverage", check_bigram_coverage, +1),
+    Check("novel_words", check_novel_words, -1),
+    Check("length", check_length, 0),
+    Check("novel_number", check_novel_number, -1, hard=True),
+    Check("misplaced_number", check_misplaced_number, -1),
+    Check("number_attachment", check_number_attachment, -1, hard=True),
+    Check("date", check_date, -1, hard=True),
+    Check("novel_entity", check_novel_entity, -1, hard=True),
+    Check("misplaced_entity", check_misplaced_entity, -1),
+    Check("role_swap", check_role_swap, -1, hard=True),
+    Check("wrong_agent", check_wrong_agent, -1, hard=True),
+    Check("negation", check_negation, -1, hard=True),
+    Check("antonym", check_antonym, -1, hard=True),
+    Check("quantifier", check_quantifier, -1, hard=True),
+    Check("modality", check_modality, -1, hard=True),
+    Check("exclusion", check_exclusion, -1, hard=True),
+    Check("possession", check_possession, -1, hard=True),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(c.name for c in CHECKS)
+SIGNS: dict[str, float] = {c.name: c.sign for c in CHECKS}
+HARD_CHECKS: frozenset[str] = frozenset(c.name for c in CHECKS if c.hard)
+
+
+@dataclass
+class ClaimCheck:
+    """What the checks found for one claim: a value per check (in registry order), the
+    tokens to blame and the reasons, both from the hard checks that fired (else from the
+    words and phrases nothing in the evidence supports)."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
+    blamed: list[Token] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def vector(self) -> list[float]:
+        return [self.values[n] for n in FEATURE_NAMES]
+
+    @property
+    def fired(self) -> list[str]:
+        return [n for n in FEATURE_NAMES if n in HARD_CHECKS and self.values.get(n, 0.0) > 0]
+
+    def __getattr__(self, name):  # chk.sim, chk.coverage ... (read-only convenience)
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+
+def run_checks(ctx: ClaimContext) -> ClaimCheck:
+    findings = {c.name: c.run(ctx) for c in CHECKS}
+    chk = ClaimCheck(values={n: float(f.value) for n, f in findings.items()}, findings=findings)
+    hard = [findings[n] for n in FEATURE_NAMES if n in HARD_CHECKS and findings[n].value > 0]
+    soft = [findings[n] for n in ("misplaced_number", "misplaced_entity", "novel_words", "coverage", "bigram_coverage")
+            if findings[n].blamed]
+    blamed: set[int] = set()
+    reasons: list[str] = []
+    for f in hard:
+        blamed.update(f.blamed)
+        reasons.extend(f.reasons)
+    for f in soft:
+        if not hard:
+            blamed.update(f.blamed)
+        reasons.extend(f.reasons)
+    chk.blamed = [ctx.tokens[i] for i in sorted(blamed)]
+    chk.reasons = reasons
+    return chk
 
 
 def check_claim(claim_text: str, claim_start: int, claim_tokens: list[Token], evidence_tokens: list[Token],
                 source_tokens: list[Token], sim: float, sim_sent: float, paraphrased,
                 evidence_units: list[list[Token]] | None = None, source_bigrams: set | None = None,
-                source_names: set | None = None, context_stems: set | None = None) -> ClaimCheck:
-    """Run the lexical, number, entity, role, antonym and negation checks.
-
-    ``paraphrased(tokens, evidence_tokens, threshold=None)`` returns the set of claim-token
-    indices that an embedding judge accepts as paraphrases of some evidence word (at
-    its own bar, or at ``threshold``).
-    ``evidence_units`` are the evidence sentences (best first), each a token list;
-    ``context_stems`` the stems of the sentences right around them (a name there is
-    not counted as out of place).
-    """
-    chk = ClaimCheck(sim=sim, sim_sent=sim_sent)
-    evidence_units = evidence_units if evidence_units is not None else [evidence_tokens]
-    ev_stems = {t.norm for t in evidence_tokens}
-    src_stems = {t.norm for t in source_tokens}
-    src_numbers: set[str] = set()
-    for t in source_tokens:
-        src_numbers |= number_values(t)
-    ev_numbers: set[str] = set()
-    for t in evidence_tokens:
-        ev_numbers |= number_values(t)
-
-    content = [i for i, t in enumerate(claim_tokens) if is_content(t)]
-    chk.n_content = len(content)
-    missing_ev = [i for i in content if not fuzzy_match(claim_tokens[i].norm, ev_stems)]
-    missing_src = [i for i in content if not fuzzy_match(claim_tokens[i].norm, src_stems)]
-    para = paraphrased([claim_tokens[i] for i in missing_ev], evidence_tokens) if missing_ev else set()
-    unexplained = [i for k, i in enumerate(missing_ev) if k not in para]
-    chk.novel_words = len(missing_src)
-    # summary-level novelty: a word the source lacks counts unless the evidence has a
-    # related word (looser than the paraphrase bar: "stated" for "said")
-    related = paraphrased([claim_tokens[i] for i in missing_src], evidence_tokens,
-                          RELATED_WORD_THRESHOLD) if missing_src else set()
-    chk.novel_unexplained = len(missing_src) - len(related)
-    if content:
-        chk.coverage = 1.0 - len(unexplained) / len(content)
-        chk.source_coverage = 1.0 - len(missing_src) / len(content)
-    if source_bigrams is not None and len(content) >= 2:
-        pairs = [(claim_tokens[a].norm, claim_tokens[b].norm) for a, b in zip(content, content[1:])]
-        chk.bigram_coverage = sum(1 for p in pairs if p in source_bigrams) / len(pairs)
-
-    blamed = set(unexplained)
-    if source_bigrams is not None:
-        # a phrase of known words the source never puts together, in this order, even
-        # loosely ("world powers" against "a foreign power since World War II")
-        positions: dict[str, list[int]] = {}
-        for j, t in enumerate(source_tokens):
-            positions.setdefault(t.norm, []).append(j)
-
-        def near(x: str, y: str) -> bool:
-            py = positions.get(y, [])
-            return any(0 < q - p <= 6 for p in positions.get(x, []) for q in py)
-
-        # summary-level feature: known words recombined (a synonym or a dropped filler word
-        # does not count: a word absent from the source is counted as novel instead)
-        for a, b in zip(content, content[1:]):
-            na, nb = claim_tokens[a].norm, claim_tokens[b].norm
-            chk.n_pairs += 1
-            if (na in src_stems and nb in src_stems and (na, nb) not in source_bigrams and not near(na, nb)
-                    and not near(nb, na)):
-                chk.recombined_pairs += 1
-
-        for a in range(len(claim_tokens) - 1):
-            ta, tb = claim_tokens[a], claim_tokens[a + 1]
-            if (is_content(ta) and is_content(tb) and tb.start - ta.end <= 1 and a not in blamed
-                    and a + 1 not in blamed and ta.text[:1].islower() and tb.text[:1].islower()
-                    and ta.norm in src_stems and tb.norm in src_stems and (ta.norm, tb.norm) not in source_bigrams
-                    and not near(ta.norm, tb.norm) and not ta.is_number and not tb.is_number):
-                blamed.update((a, a + 1))
-                chk.reasons.append(f"the source never says '{ta.text} {tb.text}'")
-    paraphrased_idx = {i for k, i in enumerate(missing_ev) if k in para}
-    anchors = []
-    for i, t in enumerate(claim_tokens):
-        if _is_number_token(t):
-            vals = number_values(t)
-            anchors.append(i)
-            if not (vals & src_numbers):
-                chk.novel_numbers += 1
-                blamed.add(i)
-                chk.reasons.append(f"number '{t.text}' does not appear in the source")
-            elif not (vals & ev_numbers):
-                chk.misplaced_numbers += 1
-                blamed.add(i)
-                chk.reasons.append(f"number '{t.text}' is in the source, but not in the evidence for this claim")
-        elif is_entity(t, claim_text, claim_start) or (source_names and t.norm in source_names) or (
-                i == 0 and t.text[:1].isupper() and len(claim_tokens) > 1 and claim_tokens[1].text[:1].isupper()
-                and t.text.lower() not in TITLES):
-            prev = claim_tokens[i - 1] if i > 0 else None
-            if not (prev is not None and prev.end + 1 >= t.start and (prev.text[:1].isupper() or (
-                    source_names and prev.norm in source_names))):
-                anchors.append(i)  # a multi-word name is one anchor, its first word
-            if not fuzzy_match(t.norm, src_stems):
-                chk.novel_entities += 1
-                blamed.add(i)
-                chk.reasons.append(f"name '{t.text}' does not appear in the source")
-            elif (not fuzzy_match(t.norm, ev_stems) and i not in paraphrased_idx
-                  and not (context_stems and t.norm in context_stems)):
-                chk.misplaced_entities += 1
-                blamed.add(i)
-                chk.reasons.append(f"name '{t.text}' is in the source, but not in the evidence for this claim")
-
-    for a, b in _role_swaps(claim_tokens, anchors, evidence_units):
-        chk.role_swaps += 1
-        blamed.update((a, b))
-        chk.reasons.append(f"'{claim_tokens[a].text}' and '{claim_tokens[b].text}' swap roles against the evidence")
-
-    for i in content:
-        t = claim_tokens[i]
-        if t.norm in ev_stems:
-            continue
-        opp = antonyms_of(t.norm) & ev_stems
-        if opp and _antonym_in_context(claim_tokens, i, opp, evidence_units):
-            chk.antonyms += 1
-            blamed.add(i)
-            chk.reasons.append(f"'{t.text}' says the opposite of the evidence")
-
-    # Negation: compared with the evidence sentence that shares most words with the claim,
-    # and only where the negated word itself is shared (so an unrelated "no" elsewhere in
-    # the evidence does not count).
-    claim_neg = [i for i, t in enumerate(claim_tokens) if is_negation(t)]
-    claim_stems = {claim_tokens[i].norm for i in content}
-    best_unit = max(evidence_units, key=lambda u: len({t.norm for t in u} & claim_stems), default=[])
-    ev_neg_idx = [j for j, t in enumerate(best_unit) if is_negation(t)]
-
-    def negated_words(tokens, idx):
-        out = set()
-        for j in idx:
-            for t in tokens[j + 1:j + 4]:
-                if is_content(t) and not is_negation(t):
-                    out.add(t.norm)
-                    break
-        return out
-
-    ev_negated = negated_words(best_unit, ev_neg_idx)
-    claim_negated = negated_words(claim_tokens, claim_neg)
-    if claim_neg and not (claim_negated & ev_negated) and not (ev_neg_idx and not claim_negated):
-        chk.negation_mismatch = 1
-        for j in claim_neg:
-            blamed.add(j)
-            if j > 0 and claim_tokens[j - 1].text.lower() in AUXILIARIES:
-                blamed.add(j - 1)
-            if j + 1 < len(claim_tokens):
-                blamed.add(j + 1)
-        chk.reasons.append("the claim is negated but its evidence is not")
-    elif not claim_neg and ev_negated & claim_stems:
-        chk.negation_mismatch = 1
-        for i, t in enumerate(claim_tokens):
-            if t.norm in ev_negated:
-                blamed.add(i)
-        chk.reasons.append("the evidence is negated but the claim is not")
-    if unexplained:
-        words = ", ".join(f"'{claim_tokens[i].text}'" for i in unexplained[:6])
-        chk.reasons.append(f"not found in the evidence: {words}")
-    chk.blamed = [claim_tokens[i] for i in sorted(blamed)]
-    return chk
-
-
-# Summary-level features: a few robust aggregates over a summary's claims, used by
-# the summary combiner (``support.score``) next to the worst claim's logit.
-SUMMARY_FEATURE_NAMES = ("min_sim", "mean_sim", "novel_share", "novel_bigram_share", "novel_anchor_rate",
-                         "log_length")
-
-
-def summary_vector(checks: list[ClaimCheck]) -> list[float]:
-    """``min_sim``/``mean_sim``: best evidence cosine, worst claim and average;
-    ``novel_share``: content words found nowhere in the source and with no related word
-    (word cosine >= RELATED_WORD_THRESHOLD) in the evidence, over all content words;
-    ``novel_bigram_share``: adjacent content-word pairs of source words that the source
-    never puts near each other (within 6 words, either order), over all such pairs;
-    ``novel_anchor_rate``: novel numbers and names per content word;
-    ``log_length``: log(1 + content words)."""
-    if not checks:
-        return [0.0] * len(SUMMARY_FEATURE_NAMES)
-    import math
-    sims = [c.sim for c in checks]
-    n = sum(c.n_content for c in checks)
-    pairs = sum(c.n_pairs for c in checks)
-    novel_pairs = sum(c.recombined_pairs for c in checks)
-    return [min(sims), sum(sims) / len(sims),
-            sum(c.novel_unexplained for c in checks) / n if n else 0.0,
-            novel_pairs / pairs if pairs else 0.0,
-            sum(c.novel_numbers + c.novel_entities for c in checks) / n if n else 0.0,
-            math.log1p(n)]
+                source_names: set | None = None, context_stems: set | None = None,
+                source_words: WordSet | None = None, source_number_list=None, context_units=()) -> ClaimCheck:
+    """Run every registered check on one claim (see ``ClaimContext`` for the arguments)."""
+    units = evidence_units if evidence_units is not None else [evidence_tokens]
+    ctx = ClaimContext(claim_text, claim_start, tuple(claim_tokens), tuple(tuple(u) for u in units),
+                       tuple(source_tokens), sim, sim_sent, paraphrased, source_bigrams, source_names,
+                       context_stems, tuple(tuple(u) for u in context_units), source_words,
+                       tuple(source_number_list) if source_number_list is not None else None)
+    return run_checks(ctx)

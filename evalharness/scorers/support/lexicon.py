@@ -1,0 +1,161 @@
+"""Closed word lists the checks use: facts of English, not of any one genre or data set.
+
+Number words and fractions, hedges, quantifiers, modality and exclusion markers,
+country names and their adjectives, and opposite pairs. Everything is lower-case;
+the checks compare stems (``evalharness.text.stem``) where a list says so.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# -- numbers -----------------------------------------------------------------------------
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+    "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
+    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+    "eighth": "8", "ninth": "9", "tenth": "10", "half": "0.5", "dozen": "12", "couple": "2",
+    "once": "1", "twice": "2", "decade": "10", "decades": "10", "century": "100", "centuries": "100",
+    "quarter": "4", "quarters": "4", "halves": "2", "thirds": "3", "fifths": "5",
+}
+#: fractions a summary may write for a percentage or a share ("a fifth" = 20 percent = 0.2)
+FRACTIONS = {
+    "half": (50.0,), "halves": (50.0,), "third": (33.3, 33.0, 33.33), "thirds": (66.7, 67.0, 66.67),
+    "quarter": (25.0,), "quarters": (75.0,), "fifth": (20.0,), "fifths": (40.0, 60.0, 80.0),
+    "tenth": (10.0,), "tenths": (),
+}
+#: words that scale the number before them ("1.2 million", "two decades")
+MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+               "b": 1e9, "trillion": 1e12, "tn": 1e12, "decade": 10.0, "decades": 10.0, "dozen": 12.0,
+               "dozens": 12.0, "century": 100.0, "centuries": 100.0, "hundred": 100.0}
+
+#: words that make a number approximate ("about 40", "almost a fifth", "more than 80")
+HEDGES = frozenset("""about around approximately roughly nearly almost some circa approx close over under
+more less fewer than just up upwards least most estimated""".split())
+
+# -- quantifiers -----------------------------------------------------------------------
+#: universal and negative-universal quantifiers, and the proportional words that contradict them
+UNIVERSAL = frozenset("all every each entire whole always everyone everybody everything unanimously".split())
+NONE_WORDS = frozenset("none nobody nothing never no-one".split())
+PARTIAL = frozenset("""some several many few most majority minority part partly partially half third quarter
+fifth proportion share portion percent per-cent mostly handful occasionally sometimes often""".split())
+
+# -- modality and time -------------------------------------------------------------------
+#: markers that an event is planned, possible, proposed or conditional, not a fact that happened
+MODAL = frozenset("""will would may might could should shall can plan plans planned planning intend intends
+intended aim aims aimed hope hopes hoped expect expects expected expecting propose proposes proposed consider
+considers considering possible possibly potential potentially likely unlikely if unless whether scheduled due
+set later next upcoming future forthcoming prospective suggest suggests suggested want wants wanted""".split())
+#: auxiliaries that state it did happen ("has started", "was approved")
+FACTUAL_PAST = frozenset("""has have had already was were did""".split())
+
+# -- negation, exclusion, hedged negation -------------------------------------------
+NEGATIONS = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without",
+                       "cannot", "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "hasn't",
+                       "haven't", "hadn't", "couldn't", "wouldn't", "shouldn't", "aren't"})
+EXCLUSION = frozenset("""excluding exclude excludes excluded except exception apart besides other outside omit
+omits omitted omitting lacks lacking""".split())
+INCLUSION = frozenset("""including include includes included inclusive covers cover covered covering
+comprising comprises contains contain""".split())
+#: words and phrases that carry a negation without "not" ("short of significance", "the lack of
+#: charging", "rather than the router"): a claim using them is not a claim that dropped one
+NEGATION_LIKE = frozenset("""lack lacks lacking lacked absence absent short fail fails failed failure unable
+refuse refuses refused decline declines declined deny denies denied missing without rather instead neither
+nor exempt free zero nothing none never""".split())
+#: words that make a negation epistemic ("could not prove", "no evidence that"): the claim
+#: "may not be causal" then restates it rather than contradicting it
+EPISTEMIC = frozenset("""prove proven proved show shown showed establish established confirm confirmed
+determine determined demonstrate demonstrated evidence clear certain sure known conclusive
+conclude concluded causal cause caused""".split())
+
+# -- countries and their adjectives ------------------------------------------------------
+_COUNTRIES = """
+afghanistan afghan; albania albanian; algeria algerian; argentina argentine argentinian; armenia armenian;
+australia australian; austria austrian; azerbaijan azerbaijani; bangladesh bangladeshi; belarus belarusian;
+belgium belgian; bolivia bolivian; bosnia bosnian; brazil brazilian; britain british; bulgaria bulgarian;
+cambodia cambodian; cameroon cameroonian; canada canadian; chile chilean; china chinese; colombia colombian;
+croatia croatian; cuba cuban; cyprus cypriot; czechia czech; denmark danish dane danes; ecuador ecuadorian;
+egypt egyptian; england english; estonia estonian; ethiopia ethiopian; europe european; finland finnish finn;
+france french; georgia georgian; germany german; ghana ghanaian; greece greek; hungary hungarian;
+iceland icelandic; india indian; indonesia indonesian; iran iranian; iraq iraqi; ireland irish; israel israeli;
+italy italian; jamaica jamaican; japan japanese; jordan jordanian; kazakhstan kazakh; kenya kenyan;
+korea korean; kosovo kosovan; kuwait kuwaiti; latvia latvian; lebanon lebanese; libya libyan;
+lithuania lithuanian; luxembourg luxembourgish; malaysia malaysian; mali malian; malta maltese;
+mexico mexican; moldova moldovan; mongolia mongolian; morocco moroccan; nepal nepali nepalese;
+netherlands dutch holland; zealand zealander; nigeria nigerian; norway norwegian; pakistan pakistani;
+palestine palestinian; peru peruvian; philippines filipino philippine; poland polish pole; portugal portuguese;
+qatar qatari; romania romanian; russia russian; rwanda rwandan; saudi arabian; scotland scottish scot;
+senegal senegalese; serbia serbian; singapore singaporean; slovakia slovak slovakian; slovenia slovenian;
+somalia somali; spain spanish spaniard; sudan sudanese; sweden swedish swede; switzerland swiss; syria syrian;
+taiwan taiwanese; thailand thai; tunisia tunisian; turkey turkish turk; uganda ugandan; ukraine ukrainian;
+uruguay uruguayan; venezuela venezuelan; vietnam vietnamese; wales welsh; yemen yemeni; zambia zambian;
+zimbabwe zimbabwean; america american; usa american; us american; uk british; africa african; asia asian
+"""
+
+
+@lru_cache(maxsize=1)
+def demonym_groups() -> dict[str, frozenset[str]]:
+    """stem -> the stems of the same country (name and adjectives): 'danish' ~ 'denmark';
+    groups that share a word are one ('britain', 'british', 'uk')."""
+    from ...text import stem
+    groups: list[set[str]] = []
+    for group in _COUNTRIES.replace("\n", " ").split(";"):
+        stems = {stem(w) for w in group.split()}
+        if not stems:
+            continue
+        merged = [g for g in groups if g & stems]
+        for g in merged:
+            stems |= g
+            groups.remove(g)
+        groups.append(stems)
+    return {s: frozenset(g) for g in groups for s in g}
+
+
+# -- opposites -------------------------------------------------------------------------
+ANTONYM_PAIRS = """
+increase decrease, increase reduce, increase cut, rise fall, rise drop, rise decline, grow shrink, gain lose,
+gain loss, win lose, win loss, won lost, beat lost, victory defeat, up down, more less, more fewer, higher lower,
+high low, larger smaller, largest smallest, biggest smallest, bigger smaller, better worse, best worst, before after,
+earlier later, first last, open close, opened closed, accept reject, approve reject, approved rejected,
+allow ban, allow prohibit, support oppose, agree disagree, confirm deny, admit deny, guilty innocent,
+guilty acquitted, convicted acquitted, arrive leave, arrive depart, start end, start finish, begin end,
+join leave, hire fire, import export, include exclude, success failure,
+succeed fail, strong weak, rich poor, young old, alive dead, survive die, male female, man woman, men women,
+husband wife, son daughter, father mother, boy girl, king queen, north south, east west, left right, inside outside,
+public private, legal illegal, positive negative, true false, full empty, safe dangerous, easy difficult,
+cheap expensive, long short, fast slow, hot cold, wet dry, love hate, remember forget, attack defend,
+raise lower, add remove, maximum minimum, majority minority, top bottom, above below, over under,
+domestic foreign, permanent temporary, lowest highest, ally enemy, release arrest, resign appoint,
+unanimous divided, cheaper dearer, profit loss, surplus deficit, winner loser, pass fail, passed failed, cancel confirm, cancelled confirmed, increased decreased,
+rose fell, gained lost, improved worsened, improve worsen, expand shrink, upgrade downgrade, overestimate
+underestimate, above-average below-average, inbound outbound, optional mandatory, optional compulsory,
+voluntary mandatory, required optional, online offline, included excluded
+"""
+
+
+@lru_cache(maxsize=1)
+def antonym_table() -> dict[str, frozenset[str]]:
+    from ...text import stem
+    out: dict[str, set[str]] = {}
+    for pair in ANTONYM_PAIRS.replace("\n", " ").split(","):
+        words = pair.split()
+        if len(words) != 2:
+            continue
+        a, b = stem(words[0]), stem(words[1])
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+#: verbs whose object changes hands: "capturing land", "seized territory" say the thing
+#: was someone else's (used by the possession check)
+TAKING = frozenset("""capture captured capturing seize seized seizing take taken took taking occupy occupied
+occupying annex annexed annexing conquer conquered win won grab grabbed""".split())
+POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "own"})
+
+#: derivational endings stripped before comparing two words ("causal" ~ "caused")
+DERIVATIONAL = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ions", "ion", "ally", "ical", "ial",
+                "al", "ive", "ing", "ed", "es", "ers", "er", "ly", "s", "e")

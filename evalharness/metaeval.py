@@ -120,12 +120,18 @@ def precision_first_threshold(groups: Sequence[tuple[Sequence[float], Sequence[i
     flagged within that budget). NaN when no dataset has consistent rows."""
     limits = []
     for s, y in groups:
+        all_s = np.unique(np.asarray(s, dtype=float))
         cons = np.sort(np.asarray(s, dtype=float)[np.asarray(y, dtype=int) == 1])
         if len(cons) == 0:
             continue
         k = int(np.floor(max_rate * len(cons)))  # at most k consistent rows may fall below
-        # flagged = score < t, so t may rise up to the (k+1)-th lowest consistent score
-        limits.append(float(cons[k]) if k < len(cons) else float(cons[-1]) + 1e-6)
+        if k >= len(cons):
+            limits.append(float(cons[-1]) + 1e-6)
+            continue
+        # flagged = score < t: t may rise up to the (k+1)-th lowest consistent score; take the
+        # midpoint below it, so no row sits on the cut and rounding cannot move a verdict
+        lower = all_s[all_s < cons[k]]
+        limits.append(float((lower[-1] + cons[k]) / 2.0) if len(lower) else float(cons[k]) - 1e-6)
     if not limits:
         return float("nan")
     return float(min(limits))

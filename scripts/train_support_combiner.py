@@ -104,10 +104,10 @@ def main() -> None:
     t = sub.add_parser("train")
     t.add_argument("--features", default="/tmp/support-features.jsonl")
     t.add_argument("--out", default=str(WEIGHTS))
-    t.add_argument("--l2", type=float, default=1e-3, help="claim combiner penalty")
+    t.add_argument("--l2", type=float, default=1e-2, help="claim combiner penalty")
     t.add_argument("--claim-dataset-bias", action="store_true",
                    help="one intercept per dataset while fitting the claim combiner too")
-    t.add_argument("--max-flag-rate", type=float, default=0.1,
+    t.add_argument("--max-flag-rate", type=float, default=0.2,
                    help="precision first: the most consistent summaries of any dataset that may carry a flag")
     t.add_argument("--dry-run", action="store_true", help="report the estimates, do not write weights")
     t.set_defaults(func=train)

@@ -91,8 +91,9 @@ def test_end_to_end_table_json_and_cache(cli, tmp_path):
 
 @pytest.mark.slow
 def test_recommended_threshold_plugs_into_config(cli, tmp_path, monkeypatch):
-    """The recommended number is a valid support.summary_threshold, and applying it
-    makes support.consistent say exactly what meta-eval predicted for each row."""
+    """The recommended number is a valid support.threshold (the claim threshold), and
+    applying it makes support.consistent say exactly what meta-eval predicted for each
+    row: consistent exactly when no claim is flagged, i.e. when the worst claim reaches it."""
     from evalharness.config import load_config
     rows = [{"id": f"t-{i}", "dataset": "tiny", "source": TINY_SOURCE, "summary": s, "label": y}
             for i, (s, y) in enumerate(TINY)]
@@ -103,13 +104,13 @@ def test_recommended_threshold_plugs_into_config(cli, tmp_path, monkeypatch):
     assert r.returncode == 0, r.stderr
     rec = json.loads(out.read_text())["recommended_threshold"]
     cfg = tmp_path / "cfg.yaml"
-    assert json.loads(out.read_text())["recommended_config"] == {"scorers": {"support": {"summary_threshold": rec}}}
-    cfg.write_text(f"scorers:\n  support:\n    summary_threshold: {rec}\n", encoding="utf-8")
+    assert json.loads(out.read_text())["recommended_config"] == {"scorers": {"support": {"threshold": rec}}}
+    cfg.write_text(f"scorers:\n  support:\n    threshold: {rec}\n", encoding="utf-8")
     config = load_config(cfg)
     opts = config.scorer("support").options
-    assert opts.summary_threshold == rec
+    assert opts.threshold == rec
     from evalharness.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
     res = SupportScorer(opts).score_batch([ScoreItem(f"t-{i}", "s", TINY_SOURCE, s) for i, (s, _) in enumerate(TINY)])
+    assert [r.scores["consistent"] for r in res] == [float(all(c.supported for c in r.claims)) for r in res]
     assert [r.scores["consistent"] for r in res] == [float(r.scores["score"] >= rec) for r in res]
-    assert [r.scores["consistent"] for r in res] == [float(y) for _, y in TINY]

@@ -211,9 +211,9 @@ def test_config_reference_lists_every_option_with_its_default():
 def test_the_config_check_sees_a_missing_option_and_a_wrong_default():
     text = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
     row = re.search(r"^\| `use_stemmer` \|.*\n", text, re.M).group()
-    bad = text.replace(row, "").replace("| 0.45 |", "| 0.5 |").replace("| `cache_dir` | text or null |",
+    bad = text.replace(row, "").replace("| 0.75 |", "| 0.5 |").replace("| `cache_dir` | text or null |",
                                                                       "| `cache_folder` | text or null |", 1)
     problems = check_config_reference(bad)
     assert "RougeOptions: options missing from docs/config.md: use_stemmer" in problems
-    assert "SupportOptions.threshold: docs/config.md says 0.5, the code 0.45" in problems
+    assert "SupportOptions.paraphrase_threshold: docs/config.md says 0.5, the code 0.75" in problems
     assert "LlmOptions: docs/config.md documents options the code lacks: cache_folder" in problems

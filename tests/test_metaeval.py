@@ -101,3 +101,36 @@ def test_best_shared_threshold_maximises_mean_balanced_accuracy():
     b = ([0.2, 0.3, 0.7, 0.8], [0, 0, 1, 1])  # perfect anywhere in (0.3, 0.7)
     t = best_shared_threshold([a, b])
     assert 0.5 < t < 0.6
+
+
+def test_flag_rates_by_hand():
+    from evalharness.metaeval import flag_rates
+    fr = flag_rates([0.1, 0.5, 0.9, 0.2, 0.3], [1, 1, 1, 0, 0], 0.4)
+    assert (fr.consistent, fr.inconsistent) == (1 / 3, 1.0)
+    assert abs(fr.balanced_accuracy - (2 / 3 + 1.0) / 2) < 1e-12
+
+
+def test_precision_first_threshold_keeps_the_flag_budget_per_dataset():
+    from evalharness.metaeval import flag_rates, precision_first_threshold
+    a = ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.05], [1] * 10 + [0])
+    b = ([0.35, 0.45, 0.55, 0.65, 0.75, 0.01], [1] * 5 + [0])
+    t = precision_first_threshold([a, b], 0.2)
+    # a: 2 of 10 consistent may fall below -> up to 0.3; b: 1 of 5 -> up to 0.45: the stricter wins
+    assert 0.2 < t < 0.3
+    for s, y in (a, b):
+        assert flag_rates(s, y, t).consistent <= 0.2
+
+
+def test_span_agreement_hand_counted():
+    from evalharness.metaeval import span_agreement
+    rows = [
+        (0, [(0, 5), (10, 12)], [(3, 8)]),   # hit; 1 of 2 spans on target
+        (0, [(20, 25)], [(0, 4)]),           # miss; 0 of 1
+        (0, [], [(1, 2)]),                   # nothing flagged
+        (0, [(0, 3)], []),                   # no annotation: left out
+        (1, [(0, 2)], []),                   # consistent with a flag
+        (1, [], []),                         # consistent, clean
+    ]
+    r = span_agreement(rows)
+    assert (r.n_annotated, r.n_consistent, r.n_flagged_spans) == (3, 2, 3)
+    assert r.hit_rate == 1 / 3 and r.span_precision == 1 / 3 and r.clean_flag_rate == 0.5

@@ -183,3 +183,17 @@ def test_hedged_negation_is_not_called_a_negation_the_evidence_lacks():
     chk = run("The link may not be causal.", "The authors could not prove that coffee caused the effect.")
     assert "negation" not in chk.fired
     assert not any("negat" in r for r in chk.reasons)
+
+
+def test_decision_rule_consistent_iff_no_flag():
+    from evalharness.results import Claim, ItemScore
+    from evalharness.scorers.support import summarise_claims, with_verdict
+
+    def claim(ok, score):
+        return Claim(text="x", start=0, end=1, supported=ok, score=score, evidence=None, unsupported_spans=(),
+                     verdict="supported" if ok else "unsupported", reasons=())
+    clean = with_verdict(summarise_claims([claim(True, 0.9), claim(True, 0.6)]))
+    flagged = with_verdict(summarise_claims([claim(True, 0.9), claim(False, 0.3)]))
+    assert clean.scores["consistent"] == 1.0 and flagged.scores["consistent"] == 0.0
+    assert clean.scores["score"] == 0.6 and flagged.scores["score"] == 0.3  # the worst claim: monotone
+    assert "consistent" in with_verdict(ItemScore(scores={}, not_applicable={"score": "no claim"})).not_applicable

@@ -676,6 +676,8 @@ def _verb_after(tokens, i: int) -> int | None:
         low = tokens[k].text.lower()
         if low in AUXILIARIES or low.endswith("ly") or low in ("also", "then", "later", "not"):
             continue
+        if tokens[k].text.lower() in ("said", "says", "told", "tells"):
+            return k
         if tokens[k].text[:1].islower() and is_content(tokens[k]) and not is_number_token(tokens[k]):
             low = tokens[k].text.lower()
             after_aux = any(tokens[j].text.lower() in AUXILIARIES for j in range(i + 1, k))
@@ -693,8 +695,8 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
     blamed, reasons = [], []
     ev_units = ctx.evidence_units
     for i in _name_starts(ctx):
-        if not ctx.ev.has(toks[i]):
-            continue
+        if not ctx.src.has(toks[i]):
+            continue  # a name the source lacks is check_novel_entity's
         j = i
         while j + 1 < len(toks) and j + 1 in ctx.names:
             j += 1
@@ -738,7 +740,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                     continue
                 verdicts.append(agent)
         if verdicts and all(a is not None for a in verdicts):
-            blamed.append(i)
+            blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence says '{verdicts[0].text} ... {toks[v].text}', not "
                            f"'{toks[i].text} ... {toks[v].text}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
@@ -778,8 +780,9 @@ def check_negation(ctx: ClaimContext) -> Finding:
     claim_neg = [i for i, t in enumerate(toks) if is_negation(t)]
     claim_excl = [i for i, t in enumerate(toks) if t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE]
     claim_stems = {toks[i].norm for i in ctx.content}
-    ev_any_neg = any(is_negation(t) or t.text.lower() in lx.EXCLUSION for t in ctx.evidence_tokens)
     best = ctx.best_unit
+    ev_any_neg = any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE
+                     for t in best)
     ev_neg_idx = [j for j, t in enumerate(best) if is_negation(t)]
     if claim_neg:
         negated = _negated_head(toks, claim_neg)
@@ -795,7 +798,7 @@ def check_negation(ctx: ClaimContext) -> Finding:
         word = next(iter(sorted(negated & ctx.ev.stems)))
         shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
         return Finding(1.0, tuple(sorted(blamed)),
-                       (f"the claim negates '{shown}', and no sentence of its evidence is negated",))
+                       (f"the claim negates '{shown}', and its evidence sentence is not negated",))
     if claim_excl:
         return NOTHING
     ev_negated = _negated_head(best, ev_neg_idx)
@@ -916,6 +919,9 @@ def check_modality(ctx: ClaimContext) -> Finding:
         t = toks[i]
         if not t.text[:1].islower() or is_negation(t) or any(is_negation(u) for u in toks[max(0, i - 3):i]):
             continue
+        prev = [u.text.lower() for u in toks[max(0, i - 2):i] if not u.text.lower().endswith("ly")]
+        if prev and prev[-1] in ("is", "are", "be", "being", "am"):
+            continue  # "a study is needed": a present state, not a claim that something was done
         if not _is_past(t) or any(k in claim_modal for k in range(max(0, i - 4), min(len(toks), i + 4))):
             continue
         bst = base_stem(t.text)
@@ -1010,6 +1016,14 @@ def check_possession(ctx: ClaimContext) -> Finding:
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
+def check_editorial(ctx: ClaimContext) -> Finding:
+    """An evaluative word the source never uses ("in a bizarre turn of events")."""
+    toks = ctx.tokens
+    bad = [i for i, t in enumerate(toks) if t.text.lower() in lx.EDITORIAL and not ctx.src.has(t)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"'{toks[i].text}' is an evaluation the source does not make" for i in bad))
+
+
 # -- the registry --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -1042,6 +1056,7 @@ CHECKS: tuple[Check, ...] = (
     Check("modality", check_modality, -1, hard=True),
     Check("exclusion", check_exclusion, -1, hard=True),
     Check("possession", check_possession, -1, hard=True),
+    Check("editorial", check_editorial, -1, hard=True),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(c.name for c in CHECKS)
 SIGNS: dict[str, float] = {c.name: c.sign for c in CHECKS}

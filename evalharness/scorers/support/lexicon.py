@@ -159,3 +159,14 @@ POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "own"})
 #: derivational endings stripped before comparing two words ("causal" ~ "caused")
 DERIVATIONAL = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ions", "ion", "ally", "ical", "ial",
                 "al", "ive", "ing", "ed", "es", "ers", "er", "ly", "s", "e")
+
+#: evaluative words a summary adds as colour ("in a bizarre turn of events"); flagged only
+#: when the source uses neither the word nor one of its forms
+EDITORIAL = frozenset("""bizarre shocking shocked stunning stunned surprising surprisingly astonishing remarkable
+remarkably dramatic dramatically controversial historic unprecedented devastating devastated tragic tragically
+incredible incredibly amazing massive huge brutal disastrous landmark crucial vital pivotal groundbreaking
+sensational spectacular staggering alarming alarmingly outrageous scandalous heroic notorious infamous
+shameful disgraceful embarrassing humiliating miraculous catastrophic bold brave courageous fierce furious
+bitter heated explosive stark grim dire unfortunate unfortunately luckily fortunately sadly ironically
+shockingly thankfully impressive impressively disappointing disappointingly dismal stellar strange weird
+odd unusual unexpected unexpectedly""".split())

@@ -224,10 +224,21 @@ def report(title, rows, scores, threshold):
     return res
 
 
-def choose_threshold(rows, scores, max_rate: float) -> float:
+def choose_threshold(rows, scores, max_rate: float, w=None, b=None) -> float:
+    """Precision first (at most ``max_rate`` of the consistent summaries of any dataset
+    flagged), but never so low that a claim on which an explicit error check fired goes
+    unflagged: such a claim names its words and its reason, and is always shown."""
+    import math
     from evalharness.metaeval import precision_first_threshold
+    from evalharness.scorers.support.features import FEATURE_NAMES, HARD_CHECKS
     by = _groups(rows, scores)
-    return precision_first_threshold(list(by.values()), max_rate)
+    t = precision_first_threshold(list(by.values()), max_rate)
+    if w is not None:
+        hard = [k for k, n in enumerate(FEATURE_NAMES) if n in HARD_CHECKS]
+        top = max((1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, b + sum(wi * xi for wi, xi in zip(w, c))))))
+                   for r in rows for c in r["claims"] if any(c[k] > 0 for k in hard)), default=0.0)
+        t = max(t, top + 1e-4)
+    return t
 
 
 def train(args) -> None:
@@ -239,7 +250,7 @@ def train(args) -> None:
     for ds in datasets:
         tr = [r for r in rows if r["dataset"] != ds]
         w, b = fit(tr, args.l2, dataset_bias=args.claim_dataset_bias)
-        thr = choose_threshold(tr, summary_scores(tr, w, b), args.max_flag_rate)
+        thr = choose_threshold(tr, summary_scores(tr, w, b), args.max_flag_rate, w, b)
         te = [r for r in rows if r["dataset"] == ds]
         for r, s in zip(te, summary_scores(te, w, b)):
             held[r["id"]] = s
@@ -257,7 +268,7 @@ def train(args) -> None:
     print("  held-out thresholds: " + ", ".join(f"{d} {t:.4f}" for d, t in held_thr.items()))
     w, b = fit(rows, args.l2, dataset_bias=args.claim_dataset_bias)
     scores = summary_scores(rows, w, b)
-    thr = choose_threshold(rows, scores, args.max_flag_rate)
+    thr = choose_threshold(rows, scores, args.max_flag_rate, w, b)
     res = report("fitted on all dev rows (in-sample):", rows, scores, thr)
     for name, v in zip(FEATURE_NAMES, w):
         print(f"  {name:<20} {v:+.3f}")

@@ -230,7 +230,12 @@ def copy_task_model(folder):
 
 
 def test_pmi_sign_when_the_source_makes_a_token_certain(tmp_path):
-    copy_task_model(tmp_path)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model: more threads only spin on a busy machine
+    try:
+        copy_task_model(tmp_path)
+    finally:
+        torch.set_num_threads(threads)
     sig = signal(tmp_path)
     faithful, conflicting = sig.score_claims([("seven", "seven"), ("seven", "three")])
     # log(1/10) = -2.3 without the source

@@ -25,9 +25,9 @@ CORPUS = [
     "The council approved the budget of 12 million dollars on Tuesday.",
     "Twelve people were hurt when the bridge collapsed in Oslo.",
     "The Oslo-based company bought its rival for a fifth of the price.",
-    "Researchers could not prove that coffee caused the disease.",
+    "Researchers could not prove that Coffee caused the disease.",
     "The mayor rejected the proposal; the committee approved it in March.",
-    "Source: Summary: one two three four five six seven eight nine ten",
+    "Source: Summary: one two three four five six seven eight nine ten!",
 ]
 
 
@@ -113,12 +113,13 @@ def test_claim_positions_only_match_the_full_forward(tiny):
     results = sig.score_claims(PAIRS)
     tok = sig._tok
     head_text, tail_text = sig.options.prompt.split("{evidence}")
+    enc = lambda t: list(tok(t, add_special_tokens=False)["input_ids"]) if t else []  # noqa: E731
     for (claim, evidence), r in zip(PAIRS, results):
-        ids = list(tok(claim, add_special_tokens=False)["input_ids"])
-        ev = list(tok(evidence, add_special_tokens=False)["input_ids"]) if evidence else []
-        cond_ctx = [tok.bos_token_id] + list(tok(head_text, add_special_tokens=False)["input_ids"]) + ev \
-            + list(tok(tail_text, add_special_tokens=False)["input_ids"])
-        neutral_ctx = [tok.bos_token_id] + list(tok(sig.options.neutral, add_special_tokens=False)["input_ids"])
+        neutral_ctx, ids, _ = sig.claim_tokens(claim)
+        assert tok.decode(ids).strip() == claim  # the claim's tokens are the claim, nothing of the prefix
+        lead = neutral_ctx[1:]  # "Summary:" and the separator, as tokenised before this claim
+        assert neutral_ctx[0] == tok.bos_token_id and tok.decode(lead).strip() == "Summary:"
+        cond_ctx = [tok.bos_token_id] + enc(head_text) + enc(evidence) + enc(tail_text[:-len("Summary:")]) + lead
         cond = reference_logprobs(tiny, cond_ctx, ids)
         uncond = reference_logprobs(tiny, neutral_ctx, ids)
         assert r.tokens == len(ids)
@@ -208,20 +209,27 @@ def test_empty_input_and_claims_without_words(tiny):
 
 def copy_task_model(folder):
     """A tiny LM trained (seconds, fixed seed) on 'Source: X Summary: X' for ten number
-    words X: given the source, the next number is near certain; without it, 1 in 10."""
+    words X: given the source, the next number is near certain; without it, 1 in 10.
+    The training rows are built by LmSignal itself, so they are token for token what it scores."""
     tok = build_tokenizer(vocab_size=90)
     words = "one two three four five six seven eight nine ten".split()
-    model = build_model(len(tok), seed=1).train()
-    enc = lambda t: list(tok(t, add_special_tokens=False)["input_ids"])  # noqa: E731
-    # pieces tokenised as LmSignal does (prompt head, evidence, prompt tail, claim)
-    rows = [[tok.bos_token_id] + enc("Source: ") + enc(w) + enc("\nSummary:") + enc(w) for w in words]
-    rows += [[tok.bos_token_id] + enc("Summary:") + enc(w) for w in words]
+    tok.save_pretrained(folder)
+    model = build_model(len(tok), seed=1)
+    model.save_pretrained(folder)
+    sig = signal(folder)
+    sig.score_claims([("one", "one")])  # loads the tokenizer and the prompt pieces
+    rows = []
+    for w in words:
+        neutral_ctx, ids, _ = sig.claim_tokens(w)
+        rows.append(sig._context(w, neutral_ctx)[0] + ids)
+        rows.append(neutral_ctx + ids)
+    model.train()
     width = max(map(len, rows))
     ids = torch.tensor([r + [0] * (width - len(r)) for r in rows])
     mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
     labels = ids.masked_fill(mask == 0, -100)
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(150):
+    for _ in range(200):
         opt.zero_grad()
         model(input_ids=ids, attention_mask=mask, labels=labels).loss.backward()
         opt.step()
@@ -237,11 +245,14 @@ def test_pmi_sign_when_the_source_makes_a_token_certain(tmp_path):
     finally:
         torch.set_num_threads(threads)
     sig = signal(tmp_path)
-    faithful, conflicting = sig.score_claims([("seven", "seven"), ("seven", "three")])
-    # log(1/10) = -2.3 without the source
-    assert faithful.words[0].pmi > 1.0 and faithful.words[0].logp > -0.5
-    assert conflicting.words[0].pmi < -1.0 and conflicting.words[0].logp < -4.0
-    assert conflicting.low_words == 1 and faithful.low_words == 0
+    results = sig.score_claims([("two", "two"), ("nine", "nine"), ("two", "five"), ("nine", "two")])
+    # log(1/10) = -2.3 without the source: the source makes the copied word near certain ...
+    for faithful in results[:2]:
+        assert faithful.words[0].pmi > 1.0 and faithful.words[0].logp > -0.5 and faithful.low_words == 0
+    # ... and a different one near impossible: low log-prob and negative PMI, a "low" word
+    for conflicting in results[2:]:
+        assert conflicting.words[0].pmi < -2.0 and conflicting.words[0].logp < -4.0
+        assert conflicting.low_words == 1
 
 
 def test_options_are_validated_without_loading(tmp_path):
@@ -249,6 +260,8 @@ def test_options_are_validated_without_loading(tmp_path):
     assert LmOptions(batch_size=0).validate()[0] == "batch_size"
     assert LmOptions(prompt="no slot").validate()[0] == "prompt"
     assert LmOptions(neutral="{evidence}").validate()[0] == "neutral"
+    assert LmOptions(neutral="In short:").validate()[0] == "neutral"  # the prompt must end with it
+    assert LmOptions(prompt="{evidence}\n\nIn short:", neutral="In short:").validate() is None
     assert LmOptions(low_logp=1.0).validate()[0] == "low_logp"
     assert LmOptions(device="tpu").validate()[0] == "device"
     assert "does not exist" in model_problem(str(tmp_path / "nope"))
@@ -263,7 +276,7 @@ def test_signature_names_the_weights_and_options(tiny):
     a = signal(tiny).signature_parts()
     assert a == signal(tiny).signature_parts()
     assert a != signal(tiny, low_logp=-3.0).signature_parts()
-    assert a != signal(tiny, prompt="Text: {evidence}\n").signature_parts()
+    assert a != signal(tiny, prompt="Text: {evidence}\nSummary:").signature_parts()
     assert any(str(tiny.resolve()) in p for p in a)
 
 

@@ -62,7 +62,8 @@ class LmOptions:
     batch_size: int = 8           # sequences per forward pass (each claim is two sequences)
     max_tokens: int = 512         # most context tokens before a claim; longer evidence loses its start
     prompt: str = DEFAULT_PROMPT  # conditional prefix; must contain {evidence} once
-    neutral: str = DEFAULT_NEUTRAL  # the prefix without the source
+    neutral: str = DEFAULT_NEUTRAL  # the prefix without the source; prompt must end with it
+    separator: str = " "          # between the prefix and the claim
     low_logp: float = -4.0        # a word is "low" when its log-prob (nats) is below this and its PMI below 0
     cache_dir: str | None = None  # where a GGUF is dequantised to; None = <evalharness cache>/lm
 
@@ -81,6 +82,9 @@ class LmOptions:
             return "prompt", f"must contain {EVIDENCE_SLOT} exactly once"
         if EVIDENCE_SLOT in self.neutral:
             return "neutral", f"is the prefix without the source; it must not contain {EVIDENCE_SLOT}"
+        if not self.prompt.split(EVIDENCE_SLOT)[1].endswith(self.neutral):
+            return "neutral", (f"the prompt must end with the neutral prefix ({self.neutral!r}) after "
+                               f"{EVIDENCE_SLOT}, so that the claim follows the same text in both")
         if not math.isfinite(self.low_logp) or self.low_logp >= 0:
             return "low_logp", f"must be a negative log-probability, got {self.low_logp:g}"
         return None
@@ -296,7 +300,7 @@ class LmSignal:
             except md.PackageNotFoundError:
                 versions.append(f"{pkg}=none")
         return (LM_VERSION, model_identity(o), f"max_tokens={o.max_tokens}", f"prompt={o.prompt!r}",
-                f"neutral={o.neutral!r}", f"low_logp={o.low_logp:g}", *versions)
+                f"neutral={o.neutral!r}", f"separator={o.separator!r}", f"low_logp={o.low_logp:g}", *versions)
 
     # -- model
 
@@ -329,13 +333,27 @@ class LmSignal:
         if pad is None:
             pad = tok.eos_token_id if tok.eos_token_id is not None else 0
         self._pad = pad
-        self._neutral_ids = self._bos + self._ids(self.options.neutral)
         head_text, tail_text = self.options.prompt.split(EVIDENCE_SLOT)
         self._head_ids = self._bos + self._ids(head_text)
-        self._tail_ids = self._ids(tail_text)
-        if not self._neutral_ids or not (self._head_ids or self._tail_ids):
-            raise ScorerError("lm: the model has no BOS token and a prefix is empty; the first claim token "
-                              "would have nothing to be predicted from (set a non-empty neutral/prompt)")
+        # the prompt's text between the evidence and the neutral prefix; the neutral prefix itself
+        # comes from the claim's own tokenisation (claim_tokens), identical in both contexts
+        self._mid_ids = self._ids(tail_text[:len(tail_text) - len(self.options.neutral)])
+
+    def claim_tokens(self, claim: str) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+        """(neutral context ids, claim ids, claim token offsets into the claim).
+
+        The claim is tokenised after the neutral prefix and the separator, as one
+        string, so its first token is the natural one after the prompt (" The", not
+        "The"); the conditional prompt ends with the same text as the neutral one, so
+        the same claim ids follow both. A token is the claim's when it ends inside
+        the claim; one that straddles the separator is clipped to the claim."""
+        lead = self.options.neutral + self.options.separator
+        enc = self._tok(lead + claim, add_special_tokens=False, return_offsets_mapping=True)
+        ids, offs = list(enc["input_ids"]), [tuple(o) for o in enc["offset_mapping"]]
+        first = next((i for i, (a, b) in enumerate(offs) if b > len(lead)), len(ids))
+        n0 = len(lead)
+        offsets = [(max(a - n0, 0), max(b - n0, 0)) for a, b in offs[first:]]
+        return self._bos + ids[:first], ids[first:], offsets
 
     def _ids(self, text: str) -> list[int]:
         return list(self._tok(text, add_special_tokens=False)["input_ids"]) if text else []
@@ -349,13 +367,17 @@ class LmSignal:
 
     # -- scoring
 
-    def _context(self, evidence: str) -> tuple[list[int], bool]:
+    def _context(self, evidence: str, neutral_ctx: list[int]) -> tuple[list[int], bool]:
+        """The conditional context: BOS, the prompt's head, the evidence (its start cut when it
+        does not fit max_tokens), the text before the neutral prefix, then the neutral
+        context's own tokens (so the claim follows exactly the same tokens in both)."""
+        lead = neutral_ctx[len(self._bos):]
         ev = self._ids(evidence)
-        room = self.options.max_tokens - len(self._head_ids) - len(self._tail_ids)
-        truncated = len(ev) > max(room, 0)
+        room = max(self.options.max_tokens - len(self._head_ids) - len(self._mid_ids) - len(lead), 0)
+        truncated = len(ev) > room
         if truncated:
-            ev = ev[len(ev) - max(room, 0):]
-        return self._head_ids + ev + self._tail_ids, truncated
+            ev = ev[len(ev) - room:]
+        return self._head_ids + ev + self._mid_ids + lead, truncated
 
     def _logprobs(self, seqs: list[tuple[list[int], list[int]]]) -> list[list[float]]:
         """For each (context ids, claim ids): the log-prob of each claim token after the
@@ -408,12 +430,14 @@ class LmSignal:
         for claim, evidence in pairs:
             if not tokenize(claim):
                 raise ScorerError(f"lm: claim {claim[:60]!r} has no word to score")
-            enc = self._tok(claim, add_special_tokens=False, return_offsets_mapping=True)
-            cids = list(enc["input_ids"])
-            ctx, truncated = self._context(evidence)
-            prepared.append((claim, enc["offset_mapping"], truncated, len(cids)))
+            neutral_ctx, cids, offsets = self.claim_tokens(claim)
+            if not neutral_ctx or not cids:
+                raise ScorerError(f"lm: claim {claim[:60]!r}: nothing to predict its first token from, or no "
+                                  "token (the model has no BOS token and the neutral prefix is empty?)")
+            ctx, truncated = self._context(evidence, neutral_ctx)
+            prepared.append((claim, offsets, truncated, len(cids)))
             seqs.append((ctx, cids))
-            seqs.append((self._neutral_ids, cids))
+            seqs.append((neutral_ctx, cids))
         lps = self._logprobs(seqs)
         results = []
         for k, (claim, offsets, truncated, n) in enumerate(prepared):

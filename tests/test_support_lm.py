@@ -317,3 +317,14 @@ def test_gemma_gguf_dequantised_once_then_cached(tmp_path):
     assert wrong.pmi < faithful.pmi
     assert again[1].min_pmi < again[0].min_pmi
     assert warm < cold
+
+
+def test_a_broken_gguf_fails_with_one_line_and_leaves_no_partial_cache(tmp_path):
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF but not really" * 10)
+    cache = tmp_path / "cache"
+    sig = LmSignal(LmOptions(model=str(bad), cache_dir=str(cache), device="cpu"))
+    with pytest.raises(ScorerError, match=r"^lm: transformers cannot load the GGUF '.*broken.gguf': ") as err:
+        sig.score_claims([("A claim here.", "Some evidence.")])
+    assert "\n" not in str(err.value)
+    assert list(cache.iterdir()) == []  # the temporary folder is gone, nothing half-written is kept

@@ -193,8 +193,12 @@ def _dequantise(gguf: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+        try:
+            tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+        except (OSError, ValueError, KeyError, RuntimeError) as e:
+            why = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ScorerError(f"lm: transformers cannot load the GGUF '{gguf}': {why}") from None
         # transformers marks a GGUF-loaded model as "quantized" and refuses to save it, although
         # without the optional GGUF kernels every weight is already a plain float32 tensor
         for name, param in model.named_parameters():
@@ -410,6 +414,9 @@ class LmSignal:
             finally:
                 self._keep = None
             logits = logits.reshape(-1, logits.shape[-1]).float()
+            if logits.shape[0] != len(targets):  # the hook did not see the output layer: fail closed
+                raise ScorerError(f"lm: the model returned {logits.shape[0]} logit rows for {len(targets)} claim "
+                                  "tokens; its forward does not go through get_output_embeddings()")
             tgt = torch.tensor(targets, dtype=torch.long, device=logits.device)
             lp = (logits.gather(1, tgt[:, None])[:, 0] - torch.logsumexp(logits, dim=-1)).cpu().tolist()
             k = 0

@@ -266,6 +266,19 @@ def span_view(rows: list[dict], bar: float) -> None:
           f"(unfaithful rows {low_in_span}/{low_words_bad}; faithful rows carry {low_words_good})")
     print("  per error kind, lowest-PMI word in span: " + ", ".join(f"{k} {v[1]}/{v[0]}"
                                                                     for k, v in sorted(kinds.items())))
+    # the trade-off of a word flag "logp < bar and PMI < pmi_bar", recomputed from the stored words
+    print("\n  word flag = logp < bar and PMI < pmi_bar: unfaithful rows with a flagged word inside an error span;"
+          "\n  faithful rows with any flagged word; flagged words inside error spans / all flagged words")
+    print(f"  {'bar':>5s} {'pmi_bar':>7s} {'unfaithful hit':>14s} {'faithful flagged':>16s} {'word precision':>14s}")
+    for b in (-2.0, -3.0, -4.0, -6.0, -8.0):
+        for pb in (0.0, -1.0, -2.0):
+            def flag(w, b=b, pb=pb):
+                return w[3] < b and w[4] < pb
+            hits = sum(1 for r in bad if any(flag(w) and in_span(w, r["error_span_offsets"]) for w in words(r)))
+            fp = sum(1 for r in good if any(flag(w) for w in words(r)))
+            inside = sum(1 for r in bad for w in words(r) if flag(w) and in_span(w, r["error_span_offsets"]))
+            total = sum(1 for r in bad + good for w in words(r) if flag(w))
+            print(f"  {b:5g} {pb:7g} {hits:>8d}/{len(bad):<5d} {fp:>10d}/{len(good):<5d} {inside:>8d}/{total:<5d}")
 
 
 def main(argv=None) -> None:

@@ -192,11 +192,28 @@ def span_offsets(summary: str, span: str) -> list[tuple[int, int]]:
     return out
 
 
+def is_entity(word: list, first: bool) -> bool:
+    """A number, or a capitalised word that does not open its claim (a name, a month)."""
+    text = word[0]
+    return any(ch.isdigit() for ch in text) or (not first and text[:1].isupper())
+
+
+def derived_features(r: dict, bar: float) -> dict:
+    """Features recomputed from the stored words (no model run): the same signal restricted
+    to numbers and names, where a source-conflicting token is most telling."""
+    ents = [w for c in r["claims"] for i, w in enumerate(c["words"]) if is_entity(w, i == 0)]
+    return {"ent_min_pmi": min((w[4] for w in ents), default=0.0),
+            "ent_min_logp": min((w[3] for w in ents), default=0.0),
+            "ent_low_words": sum(1 for w in ents if w[3] < bar and w[4] < 0)}
+
+
 def report(args) -> None:
     rows = []
     for path in args.features:
         rows.extend(json.loads(line) for line in Path(path).read_text().splitlines() if line.strip())
     rows = [r for r in rows if r.get("features")]
+    for r in rows:
+        r["features"].update(derived_features(r, args.low_logp))
     names = list(rows[0]["features"])
     by = defaultdict(list)
     for r in rows:
@@ -219,6 +236,11 @@ def report(args) -> None:
         print(f"{ds:24s} {len(rs):4d} ({sum(labels)}/{len(rs) - sum(labels)}) " + " ".join(cells) + f" {sec:9.2f}")
     print(f"{'mean over datasets':24s} {'':9s} " + " ".join(f"{sum(v) / len(v) * 100:15.1f}" for v in
                                                         (means[n] for n in names)))
+    labels = [r["label"] for r in rows]
+    pooled = [roc_auc([oriented(n, r["features"][n]) for r in rows], labels) for n in names]
+    print(f"{'all rows pooled':24s} {len(rows):4d} ({sum(labels)}/{len(rows) - sum(labels)}) "
+          + " ".join(f"{a * 100:15.1f}" if a is not None else f"{'-':>15s}" for a in pooled)
+          + f" {sum(r['seconds'] for r in rows) / len(rows):9.2f}")
     spans = [r for r in rows if r["label"] == 0 and r.get("error_spans")]
     if spans:
         span_view(rows, args.low_logp)

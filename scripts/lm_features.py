@@ -115,7 +115,7 @@ def extract(args) -> None:
             t = time.perf_counter()
             pairs, owner, windows = [], [], []
             for ri, r in enumerate(chunk):
-                ev = Evidence(r["source"])
+                ev = Evidence(r["source"], args.evidence_sentences)
                 for span in split_claims(r["summary"]):
                     text, idx = ev.window(span.text)
                     pairs.append((span.text, text))
@@ -152,6 +152,7 @@ def extract(args) -> None:
     print(json.dumps({"rows": len(rows), "claims": n_claims, "load_s": round(load_s, 1),
                       "seconds_per_summary": round(total / max(len(rows), 1), 3),
                       "seconds_per_claim": round(total / max(n_claims, 1), 3), "threads": args.threads,
+                      "evidence_sentences": args.evidence_sentences,
                       "signature": list(sig.signature_parts()), "out": str(out)}))
 
 
@@ -315,6 +316,8 @@ def main(argv=None) -> None:
     e.add_argument("--batch-size", type=int, default=8)
     e.add_argument("--chunk", type=int, default=8, help="rows whose claims are scored together")
     e.add_argument("--low-logp", type=float, default=-4.0)
+    e.add_argument("--evidence-sentences", type=int, default=EVIDENCE_SENTENCES,
+                   help="source sentences in a claim's evidence window (top by IDF-weighted shared stems)")
     r = sub.add_parser("report")
     r.add_argument("features", nargs="+")
     r.add_argument("--low-logp", type=float, default=-4.0)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import random
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "lm_features.py"
-spec = importlib.util.spec_from_file_location("lm_features", SCRIPT)
-lmf = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(lmf)
+from scripts import lm_features as lmf
 
 
 def brute_auc(scores, labels):

@@ -229,10 +229,11 @@ def copy_task_model(folder):
     mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
     labels = ids.masked_fill(mask == 0, -100)
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for _ in range(200):
-        opt.zero_grad()
-        model(input_ids=ids, attention_mask=mask, labels=labels).loss.backward()
-        opt.step()
+    with torch.enable_grad():  # another test in the same process may have switched autograd off
+        for _ in range(200):
+            opt.zero_grad()
+            model(input_ids=ids, attention_mask=mask, labels=labels).loss.backward()
+            opt.step()
     model.eval().save_pretrained(folder)
     tok.save_pretrained(folder)
 

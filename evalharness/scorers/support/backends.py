@@ -137,7 +137,9 @@ def backend_signature(o) -> str:
             parts.update(member_signature(o, m))
     else:
         parts.update(member_signature(o, o.backend))
-    parts.update({"threshold": f"{o.threshold:g}", "v": harness_version()})
+    from . import default_threshold
+    thr = o.threshold if o.threshold is not None else default_threshold(o.backend)
+    parts.update({"threshold": f"{thr:g}", "v": harness_version()})
     return format_signature("support", parts)
 
 

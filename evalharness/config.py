@@ -20,6 +20,7 @@ from .errors import ConfigError, did_you_mean
 
 TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
 RULE_KEYS = ("metric", "min", "max", "systems", "on")
+GATE_KEYS = ("rules", "no_rules")
 RULE_ON = ("mean", "ci_low", "ci_high", "every")
 BOOTSTRAP_KEYS = ("resamples", "confidence", "seed")
 
@@ -40,6 +41,12 @@ class GateRule:
     max: float | None = None
     systems: tuple[str, ...] | None = None
     on: str = "mean"
+    line: int | None = field(default=None, compare=False, repr=False,
+                             metadata={"internal": True})  # where the rule is in the config
+
+    def to_json(self) -> dict:
+        return {"metric": self.metric, "min": self.min, "max": self.max,
+                "systems": list(self.systems) if self.systems is not None else None, "on": self.on}
 
     def describe(self) -> str:
         bounds = []
@@ -65,6 +72,7 @@ class RunConfig:
     workers: int | None = None        # worker processes for CPU-bound scorers; None = cores available
     cache: bool = True                # persistent score cache
     cache_dir: str | None = None      # None = the user cache folder
+    allow_missing: bool = False       # a runs file (--candidates) may leave cases out; they are listed
     executor: typing.Literal["local", "ray"] = "local"
     ray_address: str | None = None
     batch_size: int = 256             # items per scorer call
@@ -82,14 +90,31 @@ class RegressionRule:
     max_drop: float = 0.0
     significant: bool = True
     systems: tuple[str, ...] | None = None
+    line: int | None = field(default=None, compare=False, repr=False, metadata={"internal": True})
+
+    def to_json(self) -> dict:
+        return {"metric": self.metric, "max_drop": self.max_drop, "significant": self.significant,
+                "systems": list(self.systems) if self.systems is not None else None}
 
 
 @dataclass(frozen=True)
 class CompareConfig:
+    """``no_rules: true`` says explicitly that a regression gate without any rule is
+    wanted (else a gate that checks nothing fails); ``allow_missing_systems`` names
+    the systems of the baseline that the new run may leave out (else a system that
+    disappeared fails the gate)."""
+
     alpha: float = 0.05
     resamples: int = 1000
     seed: int = 12345
     rules: tuple[RegressionRule, ...] = ()
+    no_rules: bool = False
+    allow_missing_systems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"alpha": self.alpha, "resamples": self.resamples, "seed": self.seed,
+                "rules": [r.to_json() for r in self.rules], "no_rules": self.no_rules,
+                "allow_missing_systems": list(self.allow_missing_systems)}
 
 
 @dataclass(frozen=True)
@@ -100,6 +125,7 @@ class Config:
     run: RunConfig = field(default_factory=RunConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     file: str | None = None
+    gate_no_rules: bool = False       # `gate: {no_rules: true}`: a gate that checks nothing may pass
 
     def scorer(self, name: str) -> ScorerConfig | None:
         return next((s for s in self.scorers if s.name == name), None)
@@ -108,10 +134,10 @@ class Config:
         return {
             "file": self.file,
             "scorers": {s.name: options_to_json(s.options) for s in self.scorers},
-            "gate": [dataclasses.asdict(r) for r in self.gate],
+            "gate": [r.to_json() for r in self.gate],
+            "gate_no_rules": self.gate_no_rules,
             "bootstrap": dataclasses.asdict(self.bootstrap),
-            "compare": {"alpha": self.compare.alpha, "resamples": self.compare.resamples, "seed": self.compare.seed,
-                        "rules": [dataclasses.asdict(r) for r in self.compare.rules]},
+            "compare": self.compare.to_json(),
         }
 
 
@@ -199,7 +225,7 @@ def build_dataclass(cls: type, raw: Any, where: str, doc: Document | None = None
         raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=file, line=doc.line(*path) if doc else None,
                           field=where)
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
     kwargs = {}
     for key, value in raw.items():
         if key not in names:
@@ -253,14 +279,18 @@ def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[str, bool]:
     return out
 
 
-def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[GateRule, ...]:
+def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[tuple[GateRule, ...], bool]:
+    """The gate's rules and its ``no_rules`` switch."""
+    no_rules = False
     if raw is None:
-        return ()
+        return (), no_rules
     if isinstance(raw, dict):
         for key in raw:
-            if key != "rules":
-                raise ConfigError(f"unknown key '{key}'{did_you_mean(key, ['rules'])}", file=doc.file,
+            if key not in GATE_KEYS:
+                raise ConfigError(f"unknown key '{key}'{did_you_mean(key, GATE_KEYS)}", file=doc.file,
                                   line=doc.line("gate", key), field=f"gate.{key}")
+        if "no_rules" in raw:
+            no_rules = coerce(raw["no_rules"], bool, "gate.no_rules", doc, ("gate", "no_rules"))
         raw = raw.get("rules") or []
         base: tuple = ("gate", "rules")
     else:
@@ -268,6 +298,9 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
     if not isinstance(raw, list):
         raise ConfigError(f"must be a list of rules, got {_tname(raw)}", file=doc.file, line=doc.line(*base),
                           field="gate.rules")
+    if no_rules and raw:
+        raise ConfigError(f"'no_rules: true' contradicts the {len(raw)} rule(s) under 'gate.rules'; keep one of "
+                          "the two", file=doc.file, line=doc.line("gate", "no_rules"), field="gate.no_rules")
     rules = []
     for i, r in enumerate(raw):
         path = base + (i,)
@@ -300,8 +333,9 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
         if systems is not None:
             systems = coerce(systems, tuple[str, ...], f"{where}.systems", doc, path + ("systems",))
         on = coerce(r.get("on", "mean"), typing.Literal[RULE_ON], f"{where}.on", doc, path + ("on",))  # type: ignore
-        rules.append(GateRule(metric=metric, min=lo, max=hi, systems=systems, on=on))
-    return tuple(rules)
+        rules.append(GateRule(metric=metric, min=lo, max=hi, systems=systems, on=on,
+                              line=doc.line(*path, "systems") if systems is not None else doc.line(*path)))
+    return tuple(rules), no_rules
 
 
 def load_config(path: Path | str) -> Config:
@@ -322,7 +356,7 @@ def config_from_document(doc: Document) -> Config:
                               line=doc.line(key), field=key)
     scorers = _parse_scorers(raw.get("scorers"), doc)
     metrics = known_metrics(scorers)
-    gate = _parse_rules(raw.get("gate"), doc, metrics)
+    gate, gate_no_rules = _parse_rules(raw.get("gate"), doc, metrics)
     boot = build_dataclass(BootstrapConfig, raw.get("bootstrap"), "bootstrap", doc, ("bootstrap",))
     if boot.resamples < 1:
         raise ConfigError("must be at least 1", file=doc.file, line=doc.line("bootstrap", "resamples"),
@@ -337,7 +371,8 @@ def config_from_document(doc: Document) -> Config:
         raise ConfigError("must be at least 1", file=doc.file, line=doc.line("run", "batch_size"),
                           field="run.batch_size")
     compare = _parse_compare(raw.get("compare"), doc, metrics)
-    return Config(scorers=scorers, gate=gate, bootstrap=boot, run=run, compare=compare, file=doc.file)
+    return Config(scorers=scorers, gate=gate, bootstrap=boot, run=run, compare=compare, file=doc.file,
+                  gate_no_rules=gate_no_rules)
 
 
 def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> CompareConfig:
@@ -373,9 +408,54 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
         if rule.max_drop < 0:
             raise ConfigError(f"must not be negative, got {rule.max_drop:g}", file=doc.file,
                               line=doc.line(*path, "max_drop"), field=f"{where}.max_drop")
-        rules.append(rule)
+        rules.append(dataclasses.replace(rule, line=doc.line(*path, "systems") if rule.systems is not None
+                                         else doc.line(*path)))
+    if base.no_rules and rules:
+        raise ConfigError(f"'no_rules: true' contradicts the {len(rules)} rule(s) under 'compare.rules'; keep one "
+                          "of the two", file=doc.file, line=doc.line("compare", "no_rules"), field="compare.no_rules")
     return dataclasses.replace(base, rules=tuple(rules))
 
 
 def default_config_path() -> Path:
     return Path("configs/default.yaml")
+
+
+BUILTIN_CONFIG = "default_config.yaml"                  # package data of evalharness
+BUILTIN_LABEL = "evalharness/default_config.yaml (built-in)"
+
+
+def builtin_config_text() -> str:
+    """The built-in default config, as shipped inside the package."""
+    from importlib import resources
+    return resources.files("evalharness").joinpath(BUILTIN_CONFIG).read_text(encoding="utf-8")
+
+
+def load_builtin_config() -> Config:
+    doc = load_yaml(Path(BUILTIN_LABEL), text=builtin_config_text(), error_cls=ConfigError, what="config file")
+    return config_from_document(doc)
+
+
+def resolve_config(path: Path | str | None, root: Path | str | None = None) -> Config:
+    """The config of a command: ``path`` when given (it must exist), else
+    ``configs/default.yaml`` under ``root`` (default: the working folder) when it
+    exists, else the built-in default."""
+    if path:
+        return load_config(path)
+    local = Path(root or ".") / default_config_path()
+    if local.is_file():
+        return load_config(local if root else default_config_path())
+    return load_builtin_config()
+
+
+def check_rule_systems(config: Config, systems) -> None:
+    """Refuse a gate or regression rule that names a system which no case, runs file
+    or on-the-fly system provides (``validate``, ``run`` and the pytest plugin all
+    call this, so all three refuse the same configs the same way)."""
+    known = list(dict.fromkeys(systems))
+    for section, rules in (("gate.rules", config.gate), ("compare.rules", config.compare.rules)):
+        for i, rule in enumerate(rules):
+            for name in rule.systems or ():
+                if name not in known:
+                    raise ConfigError(f"names system '{name}', which no case or runs file provides"
+                                      f"{did_you_mean(name, known)}; systems here: {', '.join(known) or 'none'}",
+                                      file=config.file, line=rule.line, field=f"{section}[{i}].systems")

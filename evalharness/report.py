@@ -145,6 +145,8 @@ class Report:
     run: Mapping[str, Any] = field(default_factory=dict)     # timings and provenance: not deterministic
     headline: tuple[str, ...] = ()                           # metrics shown first by renderers
     schema_version: int = SCHEMA_VERSION
+    # system -> the case ids its runs file left out (accepted with --allow-missing / run.allow_missing)
+    missing_summaries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def system_names(self) -> tuple[str, ...]:
@@ -162,6 +164,8 @@ class Report:
             "gate": self.gate.to_json(),
             "config": self.config,
             "run": self.run,
+            **({"missing_summaries": {s: list(ids) for s, ids in self.missing_summaries.items()}}
+               if self.missing_summaries else {}),
         }
 
     @classmethod
@@ -172,6 +176,7 @@ class Report:
             systems={s: {m: MetricSummary(**v) for m, v in ms.items()} for s, ms in d["systems"].items()},
             cases=tuple(CaseResult.from_json(c) for c in d["cases"]), gate=GateResult.from_json(d["gate"]),
             config=d.get("config", {}), run=d.get("run", {}), headline=tuple(d.get("headline", ())),
+            missing_summaries={s: tuple(ids) for s, ids in d.get("missing_summaries", {}).items()},
         )
 
 

@@ -81,7 +81,7 @@ def run(args) -> int:
     from ..report import atomic_write, write_report
     from ..runner import evaluate
 
-    config, cases, root = load_inputs(args)
+    config, cases, root, missing = load_inputs(args)
     executor, cache = execution(args, config)
     out = Path(args.out)
     progress = make_progress(quiet=args.quiet)
@@ -108,6 +108,9 @@ def run(args) -> int:
             cache.close()
         if hasattr(executor, "close"):
             executor.close()
+    if missing:
+        import dataclasses
+        report = dataclasses.replace(report, missing_summaries=missing)
     if fly is not None:
         from ..summarise import add_summarise_errors, write_runs
         report = add_summarise_errors(report, fly)

@@ -162,10 +162,10 @@ class Report:
             "systems": {s: {m: v.to_json() for m, v in ms.items()} for s, ms in self.systems.items()},
             "cases": [c.to_json() for c in self.cases],
             "gate": self.gate.to_json(),
-            "config": self.config,
-            "run": self.run,
             **({"missing_summaries": {s: list(ids) for s, ids in self.missing_summaries.items()}}
                if self.missing_summaries else {}),
+            "config": self.config,
+            "run": self.run,   # last: everything before it is deterministic
         }
 
     @classmethod

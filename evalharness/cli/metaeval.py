@@ -24,6 +24,8 @@ def add_parser(sub) -> None:
     p.add_argument("--cache-dir", default=None, metavar="DIR",
                    help="where per-row scores are kept (default: run.cache_dir of the config, else "
                         "~/.cache/evalharness)")
+    p.add_argument("--verbose", action="store_true",
+                   help="let model libraries draw their own progress bars (also: EVALHARNESS_VERBOSE=1)")
     p.set_defaults(func=run)
 
 
@@ -65,6 +67,8 @@ def run(args) -> int:
             args.no_cache = True
         cache_dir = config.run.cache_dir
     rows = load_all(args.data)  # every row validated before any model loads
+    from ..progress import quiet_library_progress
+    quiet_library_progress(verbose=getattr(args, "verbose", False))
     if args.no_cache:
         import dataclasses
         options = options if options is not None else cls.Options()
@@ -76,11 +80,15 @@ def run(args) -> int:
     cache = None
     if not args.no_cache:
         cache = RowScoreCache(Path(args.cache_dir or cache_dir or default_cache_dir()), signature)
+    n_cached = 0
+    if cache is not None:
+        from ..metaeval_run import row_key
+        n_cached = sum(cache.get(row_key(signature, r.source, r.summary)) is not None for r in rows)
     t0 = time.perf_counter()
     scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
     seconds = time.perf_counter() - t0
     result = meta_evaluate(signature, metric, [(r.dataset, s, r.label, r.split) for r, s in zip(rows, scores)])
-    sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows)))
+    sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows), n_cached))
     if args.json:
         data = result.to_json()
         rec = recommended(result, cls)
@@ -88,7 +96,9 @@ def run(args) -> int:
             data["recommended_threshold"] = round(rec, 6)
             data["recommended_config"] = {"scorers": {args.scorer: {"summary_threshold": round(rec, 6)}}}
         data["seconds"] = round(seconds, 3)
-        data["summaries_per_second"] = round(len(rows) / seconds, 3) if seconds > 0 else None
+        n_scored = len(rows) - n_cached   # a rate over cached rows would only measure the cache
+        data["rows_cached"] = n_cached
+        data["summaries_per_second"] = round(n_scored / seconds, 3) if seconds > 0 and n_scored else None
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
@@ -111,14 +121,21 @@ def _pct(x) -> str:
     return "   n/a" if x is None or x != x else f"{100 * x:6.1f}"
 
 
-def render(result, scorer_name: str, cls, seconds: float, n_rows: int) -> str:
+def _thresh(x) -> str:
+    return "    n/a" if x is None or x != x else f"{x:>7.4f}"
+
+
+def render(result, scorer_name: str, cls, seconds: float, n_rows: int, n_cached: int = 0) -> str:
     lines = [f"meta-eval of {result.scorer}", f"metric: {scorer_name}.{result.metric} (consistent when >= threshold)",
              "", f"{'dataset':<24} {'n':>5} {'cons.':>5} {'AUC':>6} {'BAcc':>6} {'thresh':>7}  protocol"]
     for name, d in result.datasets.items():
         lines.append(f"{name:<24} {d.n:>5} {d.n_consistent:>5} {_pct(d.auc)} {_pct(d.balanced_accuracy)} "
-                     f"{d.threshold:>7.4f}  {d.protocol}")
+                     f"{_thresh(d.threshold)}  {d.protocol}")
     lines.append(f"{'mean (unweighted)':<24} {'':>5} {'':>5} {_pct(result.mean_auc)} "
                  f"{_pct(result.mean_balanced_accuracy)}")
+    for name, d in result.datasets.items():
+        if d.undefined:
+            lines.append(f"n/a in {name}: {d.undefined}")
     lines.append("")
     rec = recommended(result, cls)
     if rec is not None:
@@ -126,6 +143,13 @@ def render(result, scorer_name: str, cls, seconds: float, n_rows: int) -> str:
         lines.append(f"  config:  scorers: {{{scorer_name}: {{summary_threshold: {rec:.4f}}}}}")
     elif result.recommended_threshold == result.recommended_threshold:
         lines.append(f"best threshold on {scorer_name}.{result.metric}: {result.recommended_threshold:.4f}")
-    rate = n_rows / seconds if seconds > 0 else float("inf")
-    lines.append(f"scored {n_rows} rows in {seconds:.1f}s ({rate:.1f} summaries/s, cached rows included)")
+    elif result.no_recommendation:
+        lines.append(f"no threshold recommended: {result.no_recommendation}")
+    n_scored = n_rows - n_cached
+    if n_scored == 0:
+        lines.append(f"all {n_rows} rows cached ({seconds:.1f}s)")
+    else:
+        rate = f"{n_scored / seconds:.1f} summaries/s" if seconds > 0 else "instant"
+        cached = f"; {n_cached} more cached" if n_cached else ""
+        lines.append(f"scored {n_scored} rows in {seconds:.1f}s ({rate}){cached}")
     return "\n".join(lines) + "\n"

@@ -85,9 +85,8 @@ def run(args) -> int:
     executor, cache = execution(args, config)
     out = Path(args.out)
     progress = make_progress(quiet=args.quiet)
-    # Model libraries draw their own bars ("Loading weights"): ours covers loading, theirs would only be noise.
-    import os
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from ..progress import quiet_library_progress
+    quiet_library_progress()  # model libraries' own bars ("Loading weights"); EVALHARNESS_VERBOSE=1 keeps them
     base = None
     if args.baseline:
         from ..report import read_report

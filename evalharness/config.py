@@ -41,12 +41,6 @@ class GateRule:
     max: float | None = None
     systems: tuple[str, ...] | None = None
     on: str = "mean"
-    line: int | None = field(default=None, compare=False, repr=False,
-                             metadata={"internal": True})  # where the rule is in the config
-
-    def to_json(self) -> dict:
-        return {"metric": self.metric, "min": self.min, "max": self.max,
-                "systems": list(self.systems) if self.systems is not None else None, "on": self.on}
 
     def describe(self) -> str:
         bounds = []
@@ -90,11 +84,6 @@ class RegressionRule:
     max_drop: float = 0.0
     significant: bool = True
     systems: tuple[str, ...] | None = None
-    line: int | None = field(default=None, compare=False, repr=False, metadata={"internal": True})
-
-    def to_json(self) -> dict:
-        return {"metric": self.metric, "max_drop": self.max_drop, "significant": self.significant,
-                "systems": list(self.systems) if self.systems is not None else None}
 
 
 @dataclass(frozen=True)
@@ -111,11 +100,6 @@ class CompareConfig:
     no_rules: bool = False
     allow_missing_systems: tuple[str, ...] = ()
 
-    def to_json(self) -> dict:
-        return {"alpha": self.alpha, "resamples": self.resamples, "seed": self.seed,
-                "rules": [r.to_json() for r in self.rules], "no_rules": self.no_rules,
-                "allow_missing_systems": list(self.allow_missing_systems)}
-
 
 @dataclass(frozen=True)
 class Config:
@@ -126,6 +110,8 @@ class Config:
     compare: CompareConfig = field(default_factory=CompareConfig)
     file: str | None = None
     gate_no_rules: bool = False       # `gate: {no_rules: true}`: a gate that checks nothing may pass
+    # "gate.rules[0]" / "compare.rules[2]" -> the line of its `systems` (else of the rule), for errors
+    rule_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def scorer(self, name: str) -> ScorerConfig | None:
         return next((s for s in self.scorers if s.name == name), None)
@@ -134,10 +120,10 @@ class Config:
         return {
             "file": self.file,
             "scorers": {s.name: options_to_json(s.options) for s in self.scorers},
-            "gate": [r.to_json() for r in self.gate],
+            "gate": [dataclasses.asdict(r) for r in self.gate],
             "gate_no_rules": self.gate_no_rules,
             "bootstrap": dataclasses.asdict(self.bootstrap),
-            "compare": self.compare.to_json(),
+            "compare": dataclasses.asdict(self.compare),
         }
 
 
@@ -225,7 +211,7 @@ def build_dataclass(cls: type, raw: Any, where: str, doc: Document | None = None
         raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=file, line=doc.line(*path) if doc else None,
                           field=where)
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+    names = [f.name for f in dataclasses.fields(cls)]
     kwargs = {}
     for key, value in raw.items():
         if key not in names:
@@ -333,8 +319,7 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
         if systems is not None:
             systems = coerce(systems, tuple[str, ...], f"{where}.systems", doc, path + ("systems",))
         on = coerce(r.get("on", "mean"), typing.Literal[RULE_ON], f"{where}.on", doc, path + ("on",))  # type: ignore
-        rules.append(GateRule(metric=metric, min=lo, max=hi, systems=systems, on=on,
-                              line=doc.line(*path, "systems") if systems is not None else doc.line(*path)))
+        rules.append(GateRule(metric=metric, min=lo, max=hi, systems=systems, on=on))
     return tuple(rules), no_rules
 
 
@@ -372,7 +357,22 @@ def config_from_document(doc: Document) -> Config:
                           field="run.batch_size")
     compare = _parse_compare(raw.get("compare"), doc, metrics)
     return Config(scorers=scorers, gate=gate, bootstrap=boot, run=run, compare=compare, file=doc.file,
-                  gate_no_rules=gate_no_rules)
+                  gate_no_rules=gate_no_rules, rule_lines=_rule_lines(raw, doc))
+
+
+def _rule_lines(raw: Mapping, doc: Document) -> dict[str, int]:
+    """Where each gate and regression rule is (its `systems` line when it has one)."""
+    out: dict[str, int] = {}
+    gate = raw.get("gate")
+    sections = (("gate.rules", ("gate", "rules") if isinstance(gate, dict) else ("gate",),
+                 gate.get("rules") if isinstance(gate, dict) else gate),
+                ("compare.rules", ("compare", "rules"), (raw.get("compare") or {}).get("rules")))
+    for name, base, rules in sections:
+        for i, r in enumerate(rules if isinstance(rules, list) else ()):
+            line = doc.line(*base, i, "systems") if isinstance(r, dict) and "systems" in r else doc.line(*base, i)
+            if line is not None:
+                out[f"{name}[{i}]"] = line
+    return out
 
 
 def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> CompareConfig:
@@ -408,18 +408,14 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
         if rule.max_drop < 0:
             raise ConfigError(f"must not be negative, got {rule.max_drop:g}", file=doc.file,
                               line=doc.line(*path, "max_drop"), field=f"{where}.max_drop")
-        rules.append(dataclasses.replace(rule, line=doc.line(*path, "systems") if rule.systems is not None
-                                         else doc.line(*path)))
+        rules.append(rule)
     if base.no_rules and rules:
         raise ConfigError(f"'no_rules: true' contradicts the {len(rules)} rule(s) under 'compare.rules'; keep one "
                           "of the two", file=doc.file, line=doc.line("compare", "no_rules"), field="compare.no_rules")
     return dataclasses.replace(base, rules=tuple(rules))
 
 
-def default_config_path() -> Path:
-    return Path("configs/default.yaml")
-
-
+DEFAULT_CONFIG = "configs/default.yaml"                  # a project's own config, when it has one
 BUILTIN_CONFIG = "default_config.yaml"                  # package data of evalharness
 BUILTIN_LABEL = "evalharness/default_config.yaml (built-in)"
 
@@ -441,9 +437,9 @@ def resolve_config(path: Path | str | None, root: Path | str | None = None) -> C
     exists, else the built-in default."""
     if path:
         return load_config(path)
-    local = Path(root or ".") / default_config_path()
+    local = Path(root or ".") / DEFAULT_CONFIG
     if local.is_file():
-        return load_config(local if root else default_config_path())
+        return load_config(local if root else Path(DEFAULT_CONFIG))
     return load_builtin_config()
 
 
@@ -458,4 +454,5 @@ def check_rule_systems(config: Config, systems) -> None:
                 if name not in known:
                     raise ConfigError(f"names system '{name}', which no case or runs file provides"
                                       f"{did_you_mean(name, known)}; systems here: {', '.join(known) or 'none'}",
-                                      file=config.file, line=rule.line, field=f"{section}[{i}].systems")
+                                      file=config.file, line=config.rule_lines.get(f"{section}[{i}]"),
+                                      field=f"{section}[{i}].systems")

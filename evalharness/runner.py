@@ -120,6 +120,9 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
         t0 = time.perf_counter()
         if progress:
             progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
+        if not getattr(scorer, "cpu_bound", False):
+            from ._signals import phase
+            phase("load")  # test hook: the first batch of a model scorer loads its model
         if cache is not None and getattr(scorer, "cacheable", True):
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
         else:

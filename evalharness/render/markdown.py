@@ -86,6 +86,9 @@ def comparison_table(comparison) -> list[str]:
     if comparison.extra_cases:
         cov.append(f"- cases only in this run ({len(comparison.extra_cases)}): "
                    + ", ".join(md_escape(c) for c in comparison.extra_cases))
+    if comparison.changed_cases:
+        cov.append(f"- cases changed, not paired ({len(comparison.changed_cases)}): "
+                   + ", ".join(md_escape(c) for c in comparison.changed_cases))
     if comparison.missing_systems:
         cov.append("- systems only in the baseline: " + ", ".join(md_escape(s) for s in comparison.missing_systems))
     if comparison.extra_systems:

@@ -139,14 +139,22 @@ class _Builder:
         self.doc = doc
         self.error_cls = error_cls
         self.count = 0
+        self.seen: set[int] = set()
+        self.aliased = False  # a node built a second time: reached through an alias
         self.scalars = yaml.SafeLoader("")
 
     def fail(self, message: str, node) -> None:
         raise self.error_cls(message, file=self.doc.file, line=node.start_mark.line + 1)
 
     def build(self, node, path: tuple):
+        # Plain data is bounded by the file size limit; only aliases can make a small
+        # file expand without bound, so the node limit applies once an alias is used.
         self.count += 1
-        if self.count > MAX_NODES:
+        if id(node) in self.seen:
+            self.aliased = True
+        else:
+            self.seen.add(id(node))
+        if self.count > MAX_NODES and self.aliased:
             self.fail(f"document expands to more than {MAX_NODES} nodes (YAML alias bomb?); refused", node)
         if node.tag not in _STANDARD_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)

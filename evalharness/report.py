@@ -261,12 +261,15 @@ def _expect(ok: bool, field: str, what: str, value: Any) -> None:
         raise _Invalid(field, f"must be {what}, got {_kind(value)}{shown}")
 
 
+MAX_MAGNITUDE = 1e15  # no metric comes near it; beyond it a paired difference could overflow to inf
+
+
 def _num(v: Any, field: str, *, null: bool = False) -> None:
     import math
     if v is None and null:
         return
     _expect(type(v) in (int, float), field, "a number" + (" or null" if null else ""), v)
-    _expect(math.isfinite(v), field, "a finite number", v)
+    _expect(math.isfinite(v) and abs(v) <= MAX_MAGNITUDE, field, f"a number within \u00b1{MAX_MAGNITUDE:g}", v)
 
 
 def _str(v: Any, field: str, *, null: bool = False) -> None:

@@ -49,7 +49,7 @@ class _Stdout:
     or Latin-1 locale) gets ASCII arrows and escapes instead of a UnicodeEncodeError."""
 
     _ASCII = str.maketrans({"\u2191": "^", "\u2193": "v", "\u2192": "->", "\u2190": "<-", "\u2026": "...",
-                            "\u2014": "--", "\u2013": "-", "\u00b1": "+/-"})
+                            "\u2014": "--", "\u2013": "-", "\u00b1": "+/-", "\u274c": "[x]", "\u2705": "[ok]"})
 
     def __init__(self, inner) -> None:
         self._inner = inner

@@ -458,6 +458,14 @@ def _score(d, v):
     d["cases"][0]["candidates"][0]["scores"]["rouge.rouge1"] = v
 
 
+@pytest.fixture(scope="module")
+def rouge_report(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("rouge-report")
+    cfg, cf = setup(tmp)
+    assert run_cli("run", str(cf), "--config", str(cfg), "--out", str(tmp / "o"), "-q").returncode == 1
+    return tmp / "o" / "report.json"
+
+
 @pytest.mark.parametrize("edit, field, why", [
     (lambda d: _score(d, "0.5"), "cases[0].candidates[0].scores.rouge.rouge1", "must be a number, got a string ('0.5')"),
     (lambda d: _score(d, None), "cases[0].candidates[0].scores.rouge.rouge1", "must be a number, got null"),
@@ -468,12 +476,11 @@ def _score(d, v):
     (lambda d: d["systems"]["sys-a"]["rouge.rouge1"].update(n=2.5), "systems.sys-a.rouge.rouge1.n",
      "must be a count, got a number (2.5)"),
 ])
-def test_hand_edited_report_is_refused_naming_the_field(tmp_path, edit, field, why):
-    cfg, cf = setup(tmp_path)
-    assert run_cli("run", str(cf), "--config", str(cfg), "--out", str(tmp_path / "o"), "-q").returncode == 1
-    bad = _edit(tmp_path / "o" / "report.json", edit)
+def test_hand_edited_report_is_refused_naming_the_field(tmp_path, rouge_report, edit, field, why):
+    bad = _edit(rouge_report, edit)
+    bad = bad.rename(tmp_path / "edited.json")
     for args in (["report", str(bad)], ["report", str(bad), "--format", "html"],
-                 ["compare", str(tmp_path / "o" / "report.json"), str(bad)]):
+                 ["compare", str(rouge_report), str(bad)]):
         r = run_cli(*args)
         assert r.returncode == 2 and r.stdout == "", r.stderr
         if why is None:
@@ -483,10 +490,8 @@ def test_hand_edited_report_is_refused_naming_the_field(tmp_path, edit, field, w
             assert r.stderr == f"evalharness: error: {bad}: field '{field}': {why}\n"
 
 
-def test_nan_and_deep_reports_are_refused(tmp_path):
-    cfg, cf = setup(tmp_path)
-    assert run_cli("run", str(cf), "--config", str(cfg), "--out", str(tmp_path / "o"), "-q").returncode == 1
-    text = (tmp_path / "o" / "report.json").read_text()
+def test_nan_and_deep_reports_are_refused(tmp_path, rouge_report):
+    text = rouge_report.read_text()
     nan = tmp_path / "nan.json"
     nan.write_text(text.replace('"rouge.rouge1": 0.5', '"rouge.rouge1": NaN', 1))
     for fmt in ("text", "json", "html"):

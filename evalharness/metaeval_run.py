@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -98,34 +99,47 @@ def row_key(signature: str, source: str, summary: str) -> str:
 
 
 class RowScoreCache:
-    """Per-row scores on disk, one JSONL file per scorer signature. Appends only,
-    so an interrupted run keeps what it finished. Swappable: anything with
-    ``get(key)`` and ``put(dict)`` works."""
+    """Per-row scores in the ``metaeval-rows`` namespace of the one store, keyed by
+    (scorer signature, source, summary); written batch by batch, so an interrupted
+    run keeps what it finished. A stored value that is not a finite number is
+    dropped and recomputed. Swappable: anything with ``get(key)`` and ``put(dict)`` works."""
 
-    def __init__(self, folder: Path | str, signature: str) -> None:
-        self.folder = Path(folder)
-        name = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:16]
-        self.path = self.folder / f"metaeval-{name}.jsonl"
+    NAMESPACE = "metaeval-rows"
+
+    def __init__(self, policy, signature: str) -> None:
+        self._ns = policy.open(self.NAMESPACE)
+        self.tag = signature.split("|", 1)[0]
         self._data: dict[str, float] = {}
-        if self.path.is_file():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
-                try:
-                    rec = json.loads(line)
-                    self._data[rec["k"]] = float(rec["v"])
-                except (ValueError, KeyError, TypeError):
-                    continue  # a torn last line from an interrupted run
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the stored values of ``keys`` in one pass (``get`` then answers from memory)."""
+        if self._ns is None:
+            return
+        bad = []
+        for k, (value, _) in self._ns.get(keys).items():
+            try:
+                v = float(value.decode("ascii"))
+            except (ValueError, UnicodeDecodeError):
+                v = float("nan")
+            if math.isfinite(v):
+                self._data[k] = v
+            else:
+                bad.append(k)
+        self._ns.reject(bad)
 
     def get(self, key: str) -> float | None:
         return self._data.get(key)
 
     def put(self, values: dict[str, float]) -> None:
-        if not values:
+        values = {k: float(v) for k, v in values.items() if math.isfinite(v)}
+        if not values or self._ns is None:
             return
         self._data.update(values)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as fh:
-            for k, v in values.items():
-                fh.write(json.dumps({"k": k, "v": v}) + "\n")
+        self._ns.put([(k, self.tag, repr(v).encode("ascii"), "") for k, v in values.items()])
+
+    def close(self) -> None:
+        if self._ns is not None:
+            self._ns.close()
 
 
 def pick_metric(scorer) -> str:
@@ -142,6 +156,8 @@ def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, 
     batched together, so each source is cut and encoded once per batch."""
     signature = scorer.signature()
     keys = [row_key(signature, r.source, r.summary) for r in rows]
+    if cache is not None and hasattr(cache, "prefetch"):
+        cache.prefetch(keys)
     out: list[float | None] = [cache.get(k) if cache is not None else None for k in keys]
     todo = [i for i, v in enumerate(out) if v is None]
     # group by source, keeping first-seen order of sources

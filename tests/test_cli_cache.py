@@ -73,13 +73,13 @@ def test_config_run_section_sets_cache_dir_and_workers(cli, tmp_path):
     cfg.write_text(ROUGE_ONLY + f"run:\n  cache_dir: {cdir}\n  workers: 2\n  batch_size: 4\n")
     r = cli("run", "--config", str(cfg), "--out", str(tmp_path / "o"))
     assert r.returncode == 0, r.stderr
-    assert (cdir / "scores.sqlite3").is_file()
+    assert (cdir / "cache.sqlite3").is_file()
 
 
 def test_default_cache_goes_to_the_environment_folder(cli, tmp_path, rouge_config, monkeypatch):
     monkeypatch.setenv("EVALHARNESS_CACHE_DIR", str(tmp_path / "env"))
     assert cli("run", "--config", rouge_config, "--out", str(tmp_path / "o")).returncode == 0
-    assert (tmp_path / "env" / "scores.sqlite3").is_file()
+    assert (tmp_path / "env" / "cache.sqlite3").is_file()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -108,10 +108,10 @@ def test_bad_run_section_names_file_line_field(cli, tmp_path):
 def test_a_broken_cache_file_is_exit_2_not_a_traceback(cli, tmp_path, rouge_config):
     cdir = tmp_path / "c"
     cdir.mkdir()
-    (cdir / "scores.sqlite3").write_bytes(b"garbage" * 500)
+    (cdir / "cache.sqlite3").write_bytes(b"garbage" * 500)
     r = cli("run", "--config", rouge_config, "--cache-dir", str(cdir), "--out", str(tmp_path / "o"))
     assert r.returncode == 2
-    assert r.stderr.startswith(f"evalharness: error: field 'run.cache_dir': cannot open the score cache {cdir}")
+    assert r.stderr.startswith(f"evalharness: error: field 'run.cache_dir': cannot open the cache {cdir}")
 
 
 @pytest.mark.slow

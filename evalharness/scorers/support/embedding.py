@@ -68,18 +68,19 @@ def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[in
 
 
 class EmbeddingBackend:
-    def __init__(self, options) -> None:
+    def __init__(self, options, cache=None) -> None:
         from ...models import get_encoder
         self.options = options
         self.encoder = get_encoder(options.model, options.device)
         self.combiner = load_combiner()
         self._sources: OrderedDict[str, SourceIndex] = OrderedDict()
         self.disk = None
-        if getattr(options, "embedding_cache", True):
+        if cache is not None and cache.enabled and getattr(options, "embedding_cache", True):
             from ...models import resolve_model
             from .vectorcache import VectorCache
             path, display = resolve_model(options.model)
-            self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}")
+            self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}", cache,
+                                    dim=self.encoder.model.config.hidden_size, tag=display)
 
     def _encode_all(self, texts) -> None:
         """Embed ``texts`` in one batched pass, reading and filling the disk cache."""

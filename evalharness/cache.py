@@ -118,11 +118,13 @@ class ScoreCache:
                 bad.append(key)
         if metrics is not None and out:
             allowed = frozenset(metrics)
+            for key in [k for k, s in out.items() if not _metric_names(s) <= allowed]:
+                bad.append(key)
+                del out[key]
             full = frozenset().union(*(_metric_names(s) for s in out.values()))
-            for key, s in list(out.items()):
-                if not _metric_names(s) <= allowed or _metric_names(s) != full:
-                    bad.append(key)
-                    del out[key]
+            for key in [k for k, s in out.items() if _metric_names(s) != full]:
+                bad.append(key)
+                del out[key]
         self.store.discard(NAMESPACE, bad)
         self.hits += sum(1 for k in keys if k in out)
         self.misses += sum(1 for k in keys if k not in out)

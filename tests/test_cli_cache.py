@@ -296,3 +296,54 @@ def test_a_full_disk_for_the_cache_is_a_warning_and_the_report_is_written(cli, t
     again = json.loads((tmp_path / "fresh" / "report.json").read_text())
     report.pop("run"), again.pop("run"), report.pop("notes")
     assert report == again
+
+
+def _llm_config(tmp_path, url, **llm) -> str:
+    p = tmp_path / "llm.yaml"
+    p.write_text(json.dumps({"scorers": {"support": {"backend": "llm", "llm": {
+        "base_url": url, "model": "fake-judge", "backoff_s": 0.01, "timeout_s": 5, **llm}}}}))
+    return str(p)
+
+
+def test_llm_replies_follow_cache_dir_and_no_cache(cli, tmp_path, monkeypatch):
+    """Issue 12: the llm reply cache ignored --no-cache and --cache-dir."""
+    from fake_chat_server import FakeChatServer
+    env_dir = tmp_path / "env-cache"
+    monkeypatch.setenv("EVALHARNESS_CACHE_DIR", str(env_dir))
+    cdir = tmp_path / "c"
+    with FakeChatServer() as srv:
+        cfg = _llm_config(tmp_path, srv.base_url)
+        run = ["run", "--config", cfg, "--out", str(tmp_path / "o")]
+        assert cli(*run, "--cache-dir", str(cdir)).returncode in (0, 1)
+        asked = len(srv.requests)
+        assert asked == 6 and _stats(cli, cdir)["llm"] == 6   # one reply per summary, kept in --cache-dir
+        assert cli("cache", "clear", "--cache-dir", str(cdir), "--namespace", "scores").returncode == 0
+        assert cli(*run, "--cache-dir", str(cdir)).returncode in (0, 1)
+        assert len(srv.requests) == asked                     # scored again from the cached replies
+        assert cli(*run, "--no-cache").returncode in (0, 1)
+        assert len(srv.requests) == 2 * asked                 # --no-cache: asked again
+    assert _files(env_dir) == []
+
+
+def test_meta_eval_no_cache_reaches_the_llm_replies(cli, tmp_path, monkeypatch):
+    """Issue 12: meta-eval --no-cache poked embedding_cache=False into the options and left the
+    llm replies cached; one policy now reaches every cache."""
+    from fake_chat_server import FakeChatServer
+    monkeypatch.setenv("EVALHARNESS_CACHE_DIR", str(tmp_path / "env-cache"))
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text("".join(json.dumps({"id": f"r{i}", "dataset": "d", "source": "The team won the final 2-1.",
+                                        "summary": s, "label": y}) + "\n"
+                            for i, (s, y) in enumerate([("The team won the final.", 1), ("The team lost.", 0),
+                                                        ("The final ended 2-1.", 1), ("The team won 5-0.", 0)])))
+    with FakeChatServer() as srv:
+        cfg = _llm_config(tmp_path, srv.base_url)
+        for _ in range(2):
+            r = cli("meta-eval", str(rows), "--config", cfg, "--no-cache")
+            assert r.returncode == 0, r.stderr
+        assert len(srv.requests) == 8
+        cdir = tmp_path / "c"
+        for _ in range(2):
+            assert cli("meta-eval", str(rows), "--config", cfg, "--cache-dir", str(cdir)).returncode == 0
+        assert len(srv.requests) == 12
+    assert _stats(cli, cdir)["metaeval-rows"] == 4 and _stats(cli, cdir)["llm"] == 4
+    assert _files(tmp_path / "env-cache") == []

@@ -206,11 +206,32 @@ def test_cache_clear_works_on_a_cache_too_damaged_to_open(cli, tmp_path, rouge_c
     r = cli("run", "--config", rouge_config, "--cache-dir", str(cdir), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "run 'evalharness cache clear'" in r.stderr
     r = cli("cache", "clear", "--cache-dir", str(cdir))
-    assert (r.returncode, r.stdout) == (0, f"cleared the cache at {cdir}: it could not be opened, so its 1 file(s) "
-                                           "were removed\n")
+    assert (r.returncode, r.stdout) == (0, f"cleared the cache at {cdir}: it was too damaged to read, so its 1 "
+                                           "file(s) were removed\n")
     assert _files(cdir) == []
     r = cli("run", "--config", rouge_config, "--cache-dir", str(cdir), "--out", str(tmp_path / "o"), "--format", "json")
     assert r.returncode == 0 and json.loads(r.stdout)["run"]["cache"] == {"hits": 0, "misses": 6}
+
+
+def test_cache_clear_works_on_a_cache_with_a_garbled_page(cli, tmp_path, rouge_config):
+    cdir = tmp_path / "c"
+    assert cli("run", "--config", rouge_config, "--cache-dir", str(cdir), "--out", str(tmp_path / "o")).returncode == 0
+    db = cdir / "cache.sqlite3"
+    data = bytearray(db.read_bytes())
+    assert len(data) > 3 * 4096
+    data[4096:len(data)] = b"\xff" * (len(data) - 4096)  # every page after the header's
+    db.write_bytes(bytes(data))
+    r = cli("cache", "stats", "--cache-dir", str(cdir))
+    assert r.returncode == 2 and r.stderr.startswith("evalharness: error: ") and "cache clear" in r.stderr
+    r = cli("run", "--config", rouge_config, "--cache-dir", str(cdir), "--out", str(tmp_path / "o2"))
+    assert r.returncode == 2 and r.stderr == (f"evalharness: error: field 'run.cache_dir': cannot open the cache "
+                                              f"{db}: database disk image is malformed (run 'evalharness cache "
+                                              "clear' or pass --no-cache)\n")
+    r = cli("cache", "clear", "--cache-dir", str(cdir))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"cleared the cache at {cdir}: it was too damaged to read, so its ")
+    assert _files(cdir) == []
+    assert cli("run", "--config", rouge_config, "--cache-dir", str(cdir), "--out", str(tmp_path / "o")).returncode == 0
 
 
 def test_cache_clear_removes_the_old_layout(cli, tmp_path):

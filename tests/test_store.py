@@ -247,3 +247,23 @@ def test_evaluate_hands_the_policy_to_every_scorer(tmp_path):
     assert sc.cache_policy is policy and report.run["cache"] == {"hits": 0, "misses": 1}
     assert report.notes == () and "notes" not in report.to_json()
     assert json.loads(json.dumps(report.to_json()))["run"]["cache"]["misses"] == 1
+
+
+def test_a_store_that_fails_mid_run_only_costs_time(tmp_path):
+    policy = CachePolicy(tmp_path)
+    with _scores(tmp_path, policy) as c:
+        c.put_many("rouge", "sig", [("a", GOOD)])
+        c.store._db.close()  # the file went away under the run, say
+        assert c.get_many(["a"]) == {} and (c.hits, c.misses) == (0, 1)
+        assert c.put_many("rouge", "sig", [("b", GOOD)]) == 0
+    notes = policy.health.notes()
+    assert len(notes) == 2 and notes[0].startswith("cache: could not be read (ProgrammingError: ")
+    assert notes[1].startswith("cache: could not be written (")
+
+
+def test_policy_and_health_survive_pickling_for_worker_processes(tmp_path):
+    import pickle
+    policy = CachePolicy(tmp_path)
+    policy.health.add_damaged("scores", 2)
+    back = pickle.loads(pickle.dumps(policy))
+    assert back == policy and back.health.damaged == {}  # a worker's copy reports nothing back

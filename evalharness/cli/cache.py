@@ -19,6 +19,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    import sqlite3
     from pathlib import Path
 
     from ..errors import ConfigError, InputError, did_you_mean
@@ -34,24 +35,27 @@ def run(args) -> int:
         ns = "scores"
     directory = Path(args.cache_dir).expanduser() if args.cache_dir else default_cache_dir()
     try:
-        store = Store(directory)
-    except ConfigError:
+        with Store(directory) as store:
+            if args.action == "clear":
+                n = store.clear(ns, args.scorer)
+                old = len(remove_files(directory, store=False)) if ns is None else 0
+                what = f" ('{args.scorer}')" if args.scorer else (f" ({ns})" if ns else "")
+                print(f"cleared {n} cached entr{'y' if n == 1 else 'ies'}{what} from {store.path}"
+                      + (f"; removed {old} file(s) of the old cache layout" if old else ""))
+                return 0
+            st = store.stats()
+    except (ConfigError, sqlite3.DatabaseError) as exc:
         if args.action != "clear" or ns is not None:
-            raise
-        # too damaged to open (a garbled header): clearing everything means removing its files
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"the cache {directory / 'cache.sqlite3'} is damaged: {exc} (run 'evalharness "
+                              "cache clear')", field="--cache-dir") from None
+        # too damaged to open or to delete from (a garbled header or page): clearing everything
+        # means removing its files
         removed = remove_files(directory)
-        print(f"cleared the cache at {directory}: it could not be opened, so its {len(removed)} file(s) "
+        print(f"cleared the cache at {directory}: it was too damaged to read, so its {len(removed)} file(s) "
               "were removed")
         return 0
-    with store:
-        if args.action == "clear":
-            n = store.clear(ns, args.scorer)
-            old = len(remove_files(directory, store=False)) if ns is None else 0
-            what = f" ('{args.scorer}')" if args.scorer else (f" ({ns})" if ns else "")
-            print(f"cleared {n} cached entr{'y' if n == 1 else 'ies'}{what} from {store.path}"
-                  + (f"; removed {old} file(s) of the old cache layout" if old else ""))
-            return 0
-        st = store.stats()
     old = legacy_files(directory)
     if args.json:
         data = st.to_json()

@@ -463,6 +463,8 @@ class LlmBackend:
             judged = {}
             for cid, j in data["judged"].items():
                 ev = j["evidence"]
+                if j["verdict"] not in VERDICTS:
+                    raise ValueError("not a verdict")
                 judged[int(cid)] = Judgement(
                     j["verdict"], Span(item.source[ev[0]:ev[1]], ev[0], ev[1]) if ev else None,
                     tuple(Span(item.summary[a:b], a, b) for a, b in j["spans"]), j.get("note", ""))

@@ -368,3 +368,44 @@ def test_meta_eval_no_cache_reaches_the_llm_replies(cli, tmp_path, monkeypatch):
         assert len(srv.requests) == 12
     assert _stats(cli, cdir)["metaeval-rows"] == 4 and _stats(cli, cdir)["llm"] == 4
     assert _files(tmp_path / "env-cache") == []
+
+
+def _shuffle_vectors(cdir, *, fix_checksums: bool) -> int:
+    """Rotate the stored embeddings by one row: every text gets another text's vector."""
+    import sqlite3
+    from evalharness.store import checksum
+    db = sqlite3.connect(str(cdir / "cache.sqlite3"), isolation_level=None)
+    rows = db.execute("SELECT key, meta, value FROM entries WHERE ns='embeddings' ORDER BY key").fetchall()
+    for (key, meta, _), (_, _, value) in zip(rows, rows[1:] + rows[:1]):
+        db.execute("UPDATE entries SET value=?, checksum=? WHERE ns='embeddings' AND key=?",
+                   (value, checksum("embeddings", key, meta, value) if fix_checksums else "x", key))
+    db.close()
+    return len(rows)
+
+
+@pytest.mark.slow
+def test_shuffled_embeddings_never_reach_a_verdict(cli, tmp_path):
+    """Issue 13: NaN, zero or shuffled vectors in the embedding cache turned a failing gate into a
+    pass, also with --no-cache."""
+    cfg = tmp_path / "support.yaml"
+    cfg.write_text("scorers:\n  support: {}\n")
+    cdir = tmp_path / "c"
+    run = ["run", "--config", str(cfg), "--cache-dir", str(cdir), "--format", "json"]
+
+    def report(r):
+        assert r.returncode in (0, 1), r.stderr
+        data = json.loads(r.stdout)
+        return data, data.pop("run"), data.pop("notes", [])
+
+    first, _, notes = report(cli(*run, "--out", str(tmp_path / "o1")))
+    assert notes == []
+    assert cli("cache", "clear", "--cache-dir", str(cdir), "--namespace", "scores").returncode == 0
+    assert _shuffle_vectors(cdir, fix_checksums=False) > 0
+    second, run2, notes = report(cli(*run, "--out", str(tmp_path / "o2")))
+    assert second == first
+    assert run2["cache"]["damaged"]["embeddings"] > 0
+    assert notes == [f"embedding cache: {run2['cache']['damaged']['embeddings']} damaged entries recomputed"]
+    # shuffled so that every check passes: --no-cache must not read them at all
+    _shuffle_vectors(cdir, fix_checksums=True)
+    third, _, notes = report(cli(*run, "--no-cache", "--out", str(tmp_path / "o3")))
+    assert third == first and notes == []

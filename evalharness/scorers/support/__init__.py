@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
-from ...results import CONTRADICTED, SUPPORTED, UNSUPPORTED, Claim, ItemScore, ScoreItem, Span
-from ..base import Scorer, format_signature, harness_version
+from ...results import ItemScore, ScoreItem
+from ..base import Scorer
 from .backend_options import EnsembleOptions, LlmOptions, NliOptions
+from .claims import HIGHER_IS_BETTER, merge_spans, summarise_claims, verdict, with_verdict
 
-BACKENDS = ("embedding", "nli", "llm", "ensemble")
-
+__all__ = ["SupportOptions", "SupportScorer", "merge_spans", "summarise_claims", "verdict", "with_verdict"]
 
 @dataclass(frozen=True)
 class SupportOptions:
@@ -56,8 +56,7 @@ class SupportOptions:
 
 class SupportScorer(Scorer):
     name = "support"
-    higher_is_better = {"supported_rate": True, "unsupported_claims": False, "score": True, "consistent": True,
-                        "contradicted_claims": False, "agreement": True}
+    higher_is_better = HIGHER_IS_BETTER
     default_metrics = ("supported_rate", "unsupported_claims", "score", "consistent")
     Options = SupportOptions
 
@@ -69,102 +68,34 @@ class SupportScorer(Scorer):
         self.default_metrics = SupportScorer.default_metrics + extra_metrics(self.options)
 
     def backend(self):
+        """The configured backend (see ``types.Backend``); building it loads nothing."""
         if self._backend is None:
-            if self.options.backend != "embedding":
-                from .backends import make_backend
-                self._backend = make_backend(self.options)
-            else:
-                from .embedding import EmbeddingBackend
-                self._backend = EmbeddingBackend(self.options)
+            from .backends import make_backend
+            self._backend = make_backend(self.options)
         return self._backend
 
     def close(self) -> None:
-        if self._backend is not None and hasattr(self._backend, "close"):
+        if self._backend is not None:
             self._backend.close()
 
     def summary_threshold(self) -> float:
         """The cut-off on ``support.score`` behind ``support.consistent``: the configured
-        one, else the one meta-eval recommended for the shipped combiner (embedding
-        backend), else the claim threshold."""
+        one, else the one meta-eval recommended for the backend (the shipped combiner of
+        the embedding backend), else the claim threshold."""
         if self.options.summary_threshold is not None:
             return self.options.summary_threshold
-        if self.options.backend == "embedding":
-            from .combiner import load_combiner
-            rec = load_combiner().recommended_threshold
-            if rec is not None:
-                return rec
-        return self.options.threshold
+        rec = self.backend().recommended_summary_threshold()
+        return rec if rec is not None else self.options.threshold
 
     def signature(self) -> str:
         return f"{self._signature()}|consistent:>={self.summary_threshold():g}"
 
     def _signature(self) -> str:
-        if self.options.backend != "embedding":
-            from .backends import backend_signature
-            return backend_signature(self.options)
-        from ...models import resolve_model
-        from .combiner import load_combiner
-        from .features import CHECKS_VERSION
-        o = self.options
-        _, display = resolve_model(o.model)
-        return format_signature("support", {
-            "backend": o.backend, "model": display, "combiner": load_combiner().version,
-            "checks": CHECKS_VERSION,
-            "threshold": f"{o.threshold:g}", "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
-            "window": f"lex-top2+pair,max{o.max_unit_words}w", "v": harness_version(),
-        })
+        from .backends import backend_signature
+        return backend_signature(self.backend(), self.options)
 
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
-        if self.options.backend != "embedding":
-            from .backends import score_items
-            results = score_items(self.backend, self.options, items)
-        else:
-            results = [summarise_claims(claims, score) for claims, score in self.backend().judge_items(items)]
+        from .backends import score_items
+        results = score_items(self.backend(), items)
         cut = self.summary_threshold()
         return [with_verdict(r, cut) if isinstance(r, ItemScore) else r for r in results]
-
-
-def with_verdict(result: ItemScore, cut: float) -> ItemScore:
-    """Add ``consistent``: 1.0 when the summary's support score reaches ``cut``, else 0.0
-    (its mean over a system is the share of summaries judged consistent)."""
-    import dataclasses
-    if "score" in result.scores:
-        return dataclasses.replace(result, scores={**result.scores, "consistent": float(result.scores["score"] >= cut)})
-    reason = result.not_applicable.get("score", "no support score")
-    return dataclasses.replace(result, not_applicable={**result.not_applicable, "consistent": reason})
-
-
-def summarise_claims(claims: Sequence[Claim], score: float | None = None) -> ItemScore:
-    """``score`` is the summary's support score; by default the worst claim's score
-    (the embedding backend passes its summary combiner's score, see combiner.py)."""
-    if not claims:
-        reason = "the summary holds no claim (no words)"
-        return ItemScore(scores={}, not_applicable={m: reason for m in SupportScorer.higher_is_better})
-    flagged = sum(1 for c in claims if not c.supported)
-    return ItemScore(scores={"supported_rate": 1.0 - flagged / len(claims), "unsupported_claims": float(flagged),
-                             "score": round(score, 6) if score is not None else min(c.score for c in claims)},
-                     claims=tuple(claims),
-                     not_applicable={"contradicted_claims": "this backend does not tell contradicted from unsupported",
-                                     "agreement": "measured only by the llm backend with samples > 1"})
-
-
-def merge_spans(text: str, tokens, stop_gap=None) -> tuple[Span, ...]:
-    """Merge blamed tokens into phrases, bridging gaps of stopwords and spaces only."""
-    from ...text import STOPWORDS
-    import re
-    spans: list[list[int]] = []
-    for t in sorted(tokens, key=lambda t: t.start):
-        if spans:
-            gap = text[spans[-1][1]:t.start]
-            words = re.findall(r"\w+", gap)
-            if len(words) <= 2 and all(w.lower() in STOPWORDS for w in words) and not re.search(r"[.;!?]", gap):
-                spans[-1][1] = t.end
-                continue
-        spans.append([t.start, t.end])
-    return tuple(Span(text[a:b], a, b) for a, b in spans)
-
-
-def verdict(supported: bool, contradicted: bool = False) -> str:
-    if supported:
-        return SUPPORTED
-    return CONTRADICTED if contradicted else UNSUPPORTED

@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ...errors import ScorerError
-from ...results import Claim, ScoreItem, Span
-from ...text import split_claims
-from .backend_options import PROMPT_VERSION
+from ....errors import ScorerError
+from ....results import Claim, ScoreItem, Span
+from ....text import split_claims
+from ..backend_options import PROMPT_VERSION
+from ..types import ItemError, Judged
 
 VERDICTS = ("supported", "unsupported", "contradicted")
 MODES = ("json_schema", "json_object", "off")
@@ -301,8 +302,15 @@ def post_json(url: str, payload: dict, headers: dict, timeout: float) -> HttpRep
         conn.close()
 
 
+def public_endpoint(url: str) -> str:
+    """scheme://host[:port]/path of an endpoint, without credentials or query."""
+    u = urllib.parse.urlsplit(url)
+    host = u.hostname or ""
+    return f"{u.scheme}://{host}{f':{u.port}' if u.port else ''}{u.path}"
+
+
 def default_cache_dir() -> Path:
-    from ...cache import default_cache_dir as score_cache_dir
+    from ....cache import default_cache_dir as score_cache_dir
     return score_cache_dir() / "llm"
 
 
@@ -320,6 +328,7 @@ class SampleResult:
 
 class LlmBackend:
     name = "llm"
+    can_contradict = True
 
     def __init__(self, options) -> None:
         self.options = options
@@ -327,16 +336,36 @@ class LlmBackend:
         self.o = o
         self.url = o.base_url.rstrip("/") + "/chat/completions"
         self._key = None
-        if o.api_key_env:
-            key = os.environ.get(o.api_key_env)
-            if not key:
-                raise ScorerError(f"backend 'llm': the environment variable {o.api_key_env} (api_key_env) is not set")
-            self._key = key
+        self._key_read = False
         self._mode = o.structured_output if o.structured_output != "auto" else "json_schema"
         self._lock = threading.Lock()
         self._dead: str | None = None
         self.cache_dir = Path(o.cache_dir).expanduser() if o.cache_dir else default_cache_dir()
         self.mode_notes: list[str] = []
+
+    def signature_parts(self) -> dict[str, object]:
+        m = self.o
+        return {"llm": m.model, "endpoint": public_endpoint(m.base_url), "prompt": PROMPT_VERSION,
+                "temp": f"{m.temperature:g}", "samples": m.samples, "maxtok": m.max_tokens,
+                "structured": m.structured_output, **({"instructions": "user"} if m.instructions_in == "user" else {})}
+
+    def recommended_summary_threshold(self) -> float | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+    def _read_key(self) -> None:
+        """The API key, read from the environment on first use (never stored elsewhere)."""
+        if self._key_read:
+            return
+        o = self.o
+        if o.api_key_env:
+            key = os.environ.get(o.api_key_env)
+            if not key:
+                raise ScorerError(f"backend 'llm': the environment variable {o.api_key_env} (api_key_env) is not set")
+            self._key = key
+        self._key_read = True
 
     @property
     def where(self) -> str:
@@ -470,7 +499,7 @@ class LlmBackend:
     def _cache_put(self, key: str, result: SampleResult) -> None:
         if not self.o.cache:
             return
-        from ...report import atomic_write
+        from ....report import atomic_write
         data = {"prompt": PROMPT_VERSION, "judged": {
             str(cid): {"verdict": j.verdict, "evidence": [j.evidence.start, j.evidence.end] if j.evidence else None,
                        "spans": [[s.start, s.end] for s in j.spans], "note": j.note}
@@ -481,8 +510,8 @@ class LlmBackend:
             pass  # a cache that cannot be written only costs time
 
     # -- the batch --------------------------------------------------------------
-    def judge(self, items: Sequence[ScoreItem]) -> list:
-        from .backends import Judged
+    def judge(self, items: Sequence[ScoreItem]) -> list[Judged | ItemError]:
+        self._read_key()
         n = self.o.samples
         claims_of = [split_claims(item.summary) for item in items]
         tasks = [(k, s) for k, cl in enumerate(claims_of) if cl for s in range(n)]
@@ -502,18 +531,17 @@ class LlmBackend:
         out = []
         for k, (item, claims) in enumerate(zip(items, claims_of)):
             if not claims:
-                out.append(Judged(claims=()))
+                out.append(Judged(claims=(), contradiction=True))
                 continue
             samples = [results[(k, s)] for s in range(n)]
             failed = [r for r in samples if isinstance(r, ItemFailed)]
             if failed:
-                out.append(ScorerError(f"{self.where}: {failed[0]}", scorer="support", case_id=item.case_id))
+                out.append(ItemError(f"{self.where}: {failed[0]}", case_id=item.case_id))
                 continue
             out.append(self._vote(item, claims, samples))
         return out
 
     def _vote(self, item: ScoreItem, claims: Sequence[Span], samples: list[SampleResult]):
-        from .backends import Judged
         n = len(samples)
         judged_claims = []
         unanimous = 0

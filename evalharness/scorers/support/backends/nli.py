@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ...errors import ScorerError
-from ...results import Claim, ScoreItem, Span
-from ...text import is_content, split_claims, tokenize
-from .backend_options import THREE_WAY, TWO_WAY
-from .windows import WindowError, make_windows
+from ....errors import ScorerError
+from ....results import Claim, ScoreItem, Span
+from ....text import is_content, split_claims, tokenize
+from ..backend_options import THREE_WAY, TWO_WAY
+from ..types import ItemError, Judged
+from ..windows import WindowError, make_windows
 
 CONTRADICTION_MIN = 0.5
 
@@ -104,14 +105,40 @@ class NliBackend:
     name = "nli"
 
     def __init__(self, options) -> None:
+        self.options = options
+        self.model_name = options.nli.model
+        self.model = None
+        self._failed: ScorerError | None = None   # a load failure, kept: no reload per batch
+        self._window_cache: dict[tuple[str, int], list[Span]] = {}
+
+    def signature_parts(self) -> dict[str, object]:
+        n = self.options.nli
+        labels = ",".join(f"{k}={v}" for k, v in sorted(n.labels.items())) if n.labels else "from-model"
+        return {"nli": n.model, "rev": n.revision or "default", "labels": labels,
+                "maxlen": n.max_length or "model", "window": f"sent,overlap{n.window_overlap:g}"}
+
+    def recommended_summary_threshold(self) -> float | None:
+        return None
+
+    def _load(self) -> None:
+        if self.model is not None:
+            return
+        if self._failed is not None:
+            raise self._failed
+        try:
+            self._open()
+        except ScorerError as exc:
+            self._failed = exc
+            raise
+
+    def _open(self) -> None:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        from ...models import offline_unless_hub, pick_device
+        from ....models import offline_unless_hub, pick_device
 
-        self.options = options
+        options = self.options
         o = options.nli
-        self.model_name = o.model
         path = model_path(o.model)
         offline_unless_hub(path)
         kw = {"trust_remote_code": o.trust_remote_code}
@@ -131,11 +158,10 @@ class NliBackend:
                               "supported)")
         self.labels = resolve_labels(model.config.id2label, o.labels, o.model)
         self.device = pick_device(options.device)
-        self.model = model.to(self.device).eval()
         self.torch = torch
+        self.model = model.to(self.device).eval()
         self.max_length = self._limit(o.max_length)
         self.specials = self.tokenizer.num_special_tokens_to_add(pair=True)
-        self._window_cache: dict[tuple[str, int], list[Span]] = {}
 
     def _limit(self, configured: int | None) -> int:
         cfg = self.model.config
@@ -155,15 +181,18 @@ class NliBackend:
         return limit
 
     def count(self, text: str) -> int:
+        self._load()
         return len(self.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
 
     @property
     def can_contradict(self) -> bool:
+        self._load()
         return self.labels.contradiction is not None
 
     # -- scoring -----------------------------------------------------------
-    def judge(self, items: Sequence[ScoreItem]) -> list:
-        """Per item: (claims, can_contradict) or a ScorerError."""
+    def judge(self, items: Sequence[ScoreItem]) -> list[Judged | ItemError]:
+        """Per item: its judged claims, or an ItemError (a source that cannot be windowed)."""
+        self._load()
         plans: list = []      # per item: (claim spans, windows) or ScorerError
         pairs: list[tuple[str, str]] = []
         owners: list[tuple[int, int, int]] = []  # (item, claim, window)
@@ -175,8 +204,7 @@ class NliBackend:
             try:
                 windows = self._windows_for(item.source, max(self.count(c.text) for c in claims))
             except WindowError as exc:
-                plans.append(ScorerError(f"backend 'nli' (model '{self.model_name}'): {exc}", scorer="support",
-                                         case_id=item.case_id))
+                plans.append(ItemError(f"backend 'nli' (model '{self.model_name}'): {exc}", case_id=item.case_id))
                 continue
             plans.append((claims, windows))
             for ci, c in enumerate(claims):
@@ -189,11 +217,12 @@ class NliBackend:
             table.setdefault((k, ci), []).append((wi, p))
         out = []
         for k, (item, plan) in enumerate(zip(items, plans)):
-            if isinstance(plan, ScorerError):
+            if isinstance(plan, ItemError):
                 out.append(plan)
                 continue
             claims, windows = plan
-            out.append([self._claim(item, c, windows, table.get((k, ci), [])) for ci, c in enumerate(claims)])
+            out.append(Judged(claims=tuple(self._claim(item, c, windows, table.get((k, ci), []))
+                                           for ci, c in enumerate(claims)), contradiction=self.can_contradict))
         return out
 
     def _windows_for(self, source: str, longest_claim: int) -> list[Span]:
@@ -213,6 +242,7 @@ class NliBackend:
         """Class probabilities per (premise, hypothesis), computed in length-sorted batches."""
         if not pairs:
             return []
+        self._load()
         torch = self.torch
         enc = self.tokenizer([p for p, _ in pairs], [h for _, h in pairs], truncation=False)["input_ids"]
         too_long = [i for i, ids in enumerate(enc) if len(ids) > self.max_length]
@@ -262,11 +292,12 @@ class NliBackend:
 
     def close(self) -> None:
         self.model = None
+        self._window_cache.clear()
 
 
 def _absent_words(summary: str, span: Span, evidence: str) -> tuple[Span, ...]:
     """Content words of the claim whose stem does not occur in the evidence window."""
-    from . import merge_spans
+    from ..claims import merge_spans
     present = {t.norm for t in tokenize(evidence)}
     blamed = [t for t in tokenize(span.text, span.start) if is_content(t) and t.norm not in present]
     return merge_spans(summary, blamed)

@@ -27,6 +27,10 @@ class NliOptions:
     """A Hugging Face sequence-classification model (NLI or fact-checker)."""
 
     model: str | None = None                  # hub id or local folder
+    # a known checker (template, labels, chunks and score as its own code does them), see backends/presets.py
+    preset: Literal["mnli", "minicheck-roberta-large", "minicheck-deberta-v3-large", "minicheck-flan-t5-large",
+                    "factcg-deberta-v3-large", "hhem-2.1-open"] | None = None
+    tokenizer: str | None = None              # hub id or folder; None = the model's (HHEM: its foundation's)
     labels: dict[str, int | str] | None = None  # role -> class index or label name; None = from the model config
     max_length: int | None = None             # tokens per (window, claim) pair; None = the model's limit
     window_overlap: float = 0.5               # share of a window's sentences repeated in the next one
@@ -40,9 +44,18 @@ class NliOptions:
             if problem:
                 return "model", problem
         if self.labels is not None:
+            if self.preset not in (None, "mnli"):
+                return "labels", f"preset '{self.preset}' fixes the label mapping; remove 'labels'"
             problem = check_label_mapping(self.labels)
             if problem:
                 return "labels", problem
+        if self.tokenizer is not None:
+            from ...models import model_problem
+            problem = model_problem(self.tokenizer)
+            if problem:
+                return "tokenizer", problem
+        if self.trust_remote_code and self.preset == "hhem-2.1-open":
+            return "trust_remote_code", "preset 'hhem-2.1-open' runs HHEM's head in evalharness; no remote code runs"
         if self.max_length is not None and self.max_length < 16:
             return "max_length", f"must be at least 16, got {self.max_length}"
         if not 0.0 <= self.window_overlap < 1.0:

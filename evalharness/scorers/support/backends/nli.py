@@ -20,6 +20,7 @@ from ....results import Claim, ScoreItem, Span
 from ....text import is_content, split_claims, tokenize
 from ..backend_options import THREE_WAY, TWO_WAY
 from ..types import ItemError, Judged
+from .claim_evidence import narrow_evidence, offending_words, word_count, word_token_count
 from ..windows import WindowError, make_windows
 
 CONTRADICTION_MIN = 0.5
@@ -102,11 +103,16 @@ _POSITION_OFFSET_TYPES = ("roberta", "xlm-roberta", "camembert", "longformer", "
 
 
 class NliBackend:
+    """Judges claims with a local checker: any sequence classifier (the generic NLI
+    behaviour), or a known fact-checker through its preset (see presets.py)."""
+
     name = "nli"
 
     def __init__(self, options) -> None:
+        from .presets import PRESETS
         self.options = options
         self.model_name = options.nli.model
+        self.preset = PRESETS[options.nli.preset or "mnli"]
         self.model = None
         self._failed: ScorerError | None = None   # a load failure, kept: no reload per batch
         self._window_cache: dict[tuple[str, int], list[Span]] = {}
@@ -114,8 +120,19 @@ class NliBackend:
     def signature_parts(self) -> dict[str, object]:
         n = self.options.nli
         labels = ",".join(f"{k}={v}" for k, v in sorted(n.labels.items())) if n.labels else "from-model"
-        return {"nli": n.model, "rev": n.revision or "default", "labels": labels,
-                "maxlen": n.max_length or "model", "window": f"sent,overlap{n.window_overlap:g}"}
+        parts: dict[str, object] = {"nli": n.model, "rev": n.revision or "default"}
+        if n.preset:  # a preset fixes the template, labels, chunks and score; configs without one sign as before
+            p = self.preset
+            parts.update({"preset": p.name, "labels": labels if p.labels is None else "preset",
+                          "maxlen": n.max_length or p.max_length or "model",
+                          "window": (f"sent,overlap{n.window_overlap:g}" if p.unit == "fit" else
+                                     f"sent,{p.unit}{p.chunk or ''}"), "evidence": "best-sent,detector-words"})
+            if n.tokenizer:
+                parts["tokenizer"] = n.tokenizer
+            return parts
+        parts.update({"labels": labels, "maxlen": n.max_length or "model",
+                      "window": f"sent,overlap{n.window_overlap:g}"})
+        return parts
 
     def recommended_summary_threshold(self) -> float | None:
         return None
@@ -133,37 +150,76 @@ class NliBackend:
 
     def _open(self) -> None:
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoTokenizer
 
         from ....models import offline_unless_hub, pick_device
 
         options = self.options
         o = options.nli
+        preset = self.preset
         path = model_path(o.model)
         offline_unless_hub(path)
         kw = {"trust_remote_code": o.trust_remote_code}
         if o.revision:
             kw["revision"] = o.revision
+        self.torch = torch
+        self.template = preset.template
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(path, **kw)
-            model, info = AutoModelForSequenceClassification.from_pretrained(path, output_loading_info=True, **kw)
+            if preset.kind == "hhem":
+                from .hhem import load_hhem
+                model, prompt, foundation = load_hhem(path)
+                self.template = prompt.replace("{text1}", "{chunk}").replace("{text2}", "{claim}")
+                tok_path = model_path(o.tokenizer or (path if _has_tokenizer(path) else foundation))
+                offline_unless_hub(tok_path)
+                self.tokenizer = AutoTokenizer.from_pretrained(tok_path)
+                info: dict = {}
+            elif preset.kind == "seq2seq":
+                from transformers import AutoModelForSeq2SeqLM
+                self.tokenizer = AutoTokenizer.from_pretrained(model_path(o.tokenizer) if o.tokenizer else path, **kw)
+                model, info = AutoModelForSeq2SeqLM.from_pretrained(path, output_loading_info=True, **kw)
+            else:
+                from transformers import AutoModelForSequenceClassification
+                self.tokenizer = AutoTokenizer.from_pretrained(model_path(o.tokenizer) if o.tokenizer else path, **kw)
+                model, info = AutoModelForSequenceClassification.from_pretrained(path, output_loading_info=True, **kw)
+        except ScorerError:
+            raise
         except Exception as exc:  # noqa: BLE001 - any loader failure names the model
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ScorerError(f"backend 'nli': cannot load model '{o.model}' as a sequence classifier: {msg}") from None
+            raise ScorerError(f"backend 'nli': cannot load model '{o.model}' as {_KIND_WORDS[preset.kind]}: "
+                              f"{msg}{_preset_hint(path, preset)}") from None
         missing = [k for k in info.get("missing_keys", ()) if "position_ids" not in k]
         if missing:
             raise ScorerError(f"backend 'nli': model '{o.model}' has no trained sequence-classification head "
                               f"(weights missing: {', '.join(sorted(missing)[:4])}); use a checkpoint saved as "
-                              "*ForSequenceClassification (seq2seq checkpoints such as MiniCheck-Flan-T5 are not "
-                              "supported)")
-        self.labels = resolve_labels(model.config.id2label, o.labels, o.model)
+                              "*ForSequenceClassification, or a preset (seq2seq MiniCheck-Flan-T5: preset "
+                              "minicheck-flan-t5-large)")
+        if preset.kind == "classifier":
+            self.labels = resolve_labels(model.config.id2label, o.labels or preset.labels, o.model)
+        else:  # two scores: [unsupported, supported]
+            self.labels = LabelMap(1, None, "2-way")
+        if preset.kind == "seq2seq":
+            # MiniCheck reads the logits of token ids 3 and 209: the first pieces of "0" and "1"
+            # in the T5 vocabulary; take them from the tokenizer so any T5 vocabulary works
+            ids = [self.tokenizer("0", add_special_tokens=False)["input_ids"],
+                   self.tokenizer("1", add_special_tokens=False)["input_ids"]]
+            if not ids[0] or not ids[1] or ids[0][0] == ids[1][0]:
+                raise ScorerError(f"backend 'nli': the tokenizer of '{o.model}' has no distinct tokens for "
+                                  "'0' and '1' (preset minicheck-flan-t5-large reads their probabilities)")
+            self.label_ids = [ids[0][0], ids[1][0]]
+            start = model.config.decoder_start_token_id
+            self.decoder_start = 0 if start is None else int(start)
         self.device = pick_device(options.device)
-        self.torch = torch
         self.model = model.to(self.device).eval()
         self.max_length = self._limit(o.max_length)
-        self.specials = self.tokenizer.num_special_tokens_to_add(pair=True)
+        self.overhead = self._overhead()
 
-    def _limit(self, configured: int | None) -> int:
+    def _limit(self, configured: int | None) -> int | None:
+        """Tokens per model input: the configured limit, else the preset's published one,
+        else the model's own (None: no limit, HHEM's T5 encoder)."""
+        if configured is None and self.preset.max_length is not None:
+            return self.preset.max_length
+        if self.preset.kind == "hhem":
+            return configured
         cfg = self.model.config
         limits = []
         tok_max = getattr(self.tokenizer, "model_max_length", None)
@@ -180,6 +236,23 @@ class NliBackend:
             return configured
         return limit
 
+    def model_input(self, chunk: str, claim: str) -> tuple[str, str | None]:
+        """What the checker's own code feeds the model for (chunk, claim): a text pair, or
+        one text (second item None)."""
+        p = self.preset
+        if p.input == "pair":
+            return chunk, claim
+        if p.input == "eos":
+            return p.prefix + chunk + self.tokenizer.eos_token + claim, None
+        return p.prefix + self.template.format(chunk=chunk, claim=claim), None
+
+    def _overhead(self) -> int:
+        """Tokens an input takes beyond its chunk and claim (specials, template)."""
+        if self.preset.input == "pair":
+            return self.tokenizer.num_special_tokens_to_add(pair=True)
+        a, _ = self.model_input("x", "x")  # (empty texts can lose a separator)
+        return len(self.tokenizer(a, truncation=False)["input_ids"]) - 2 * self.count("x")
+
     def count(self, text: str) -> int:
         self._load()
         return len(self.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
@@ -191,9 +264,9 @@ class NliBackend:
 
     # -- scoring -----------------------------------------------------------
     def judge(self, items: Sequence[ScoreItem]) -> list[Judged | ItemError]:
-        """Per item: its judged claims, or an ItemError (a source that cannot be windowed)."""
+        """Per item: its judged claims, or an ItemError (a source that cannot be chunked)."""
         self._load()
-        plans: list = []      # per item: (claim spans, windows) or ScorerError
+        plans: list = []
         pairs: list[tuple[str, str]] = []
         owners: list[tuple[int, int, int]] = []  # (item, claim, window)
         for k, item in enumerate(items):
@@ -215,7 +288,7 @@ class NliBackend:
         table: dict[tuple[int, int], list] = {}
         for (k, ci, wi), p in zip(owners, probs):
             table.setdefault((k, ci), []).append((wi, p))
-        out = []
+        out: list[Judged | ItemError] = []
         for k, (item, plan) in enumerate(zip(items, plans)):
             if isinstance(plan, ItemError):
                 out.append(plan)
@@ -226,26 +299,53 @@ class NliBackend:
         return out
 
     def _windows_for(self, source: str, longest_claim: int) -> list[Span]:
-        """Windows of ``source`` that fit the model next to a claim of ``longest_claim`` tokens."""
-        budget = self.max_length - self.specials - longest_claim
-        if budget < 16:
-            raise WindowError(f"a claim of {longest_claim} tokens leaves only {max(budget, 0)} of the model's "
+        """Sentence-respecting chunks of ``source`` as the preset cuts them, each fitting
+        the model next to a claim of ``longest_claim`` tokens."""
+        p = self.preset
+        room = None if self.max_length is None else self.max_length - self.overhead - longest_claim
+        if room is not None and room < 16:
+            raise WindowError(f"a claim of {longest_claim} tokens leaves only {max(room, 0)} of the model's "
                               f"{self.max_length} tokens for source text")
+        overlap = self.options.nli.window_overlap if p.overlap is None else p.overlap
+        if p.unit == "fit":
+            budget, counter = room, self.count
+        elif p.unit == "tokens":
+            budget, counter = min(p.chunk, room) if room is not None else p.chunk, self.count
+        elif p.unit == "whole":
+            budget, counter = 1 << 60, word_count
+        else:
+            budget, counter = p.chunk, word_count if p.unit == "words" else word_token_count
         key = (source, budget)
         if key not in self._window_cache:
             if len(self._window_cache) > 4096:
                 self._window_cache.clear()
-            self._window_cache[key] = make_windows(source, budget, self.count, self.options.nli.window_overlap)
+            windows = make_windows(source, budget, counter, overlap)
+            if room is not None and p.unit not in ("fit", "tokens"):  # word-counted chunks must fit in tokens too
+                for w in windows:
+                    if self.count(w.text) > room:
+                        raise WindowError(f"a {p.chunk}-{p.unit.replace('-', ' ')} chunk takes {self.count(w.text)} "
+                                          f"tokens, more than the {room} left for source text; lower "
+                                          "nli.max_length is not the fix: raise it, or shorten the claim")
+            self._window_cache[key] = windows
         return self._window_cache[key]
 
     def classify(self, pairs: Sequence[tuple[str, str]]) -> list[list[float]]:
-        """Class probabilities per (premise, hypothesis), computed in length-sorted batches."""
+        """Class probabilities per (chunk, claim) ([unsupported, supported] for the
+        seq2seq and HHEM checkers), computed in length-sorted batches."""
         if not pairs:
             return []
         self._load()
         torch = self.torch
-        enc = self.tokenizer([p for p, _ in pairs], [h for _, h in pairs], truncation=False)["input_ids"]
-        too_long = [i for i, ids in enumerate(enc) if len(ids) > self.max_length]
+        inputs = [self.model_input(c, h) for c, h in pairs]
+        pair_input = inputs[0][1] is not None
+
+        def tokenize(batch, **kw):
+            if pair_input:
+                return self.tokenizer([a for a, _ in batch], [b for _, b in batch], truncation=False, **kw)
+            return self.tokenizer([a for a, _ in batch], truncation=False, **kw)
+
+        enc = tokenize(inputs)["input_ids"]
+        too_long = [i for i, ids in enumerate(enc) if self.max_length is not None and len(ids) > self.max_length]
         if too_long:  # windows are built to fit; this guards against tokenizer surprises
             raise ScorerError(f"backend 'nli': {len(too_long)} (window, claim) pair(s) exceed "
                               f"{self.max_length} tokens; refusing to truncate")
@@ -255,12 +355,25 @@ class NliBackend:
         with torch.inference_mode():
             for b in range(0, len(order), bs):
                 idx = order[b:b + bs]
-                batch = self.tokenizer([pairs[i][0] for i in idx], [pairs[i][1] for i in idx], truncation=False,
-                                       padding=True, return_tensors="pt").to(self.device)
-                logits = self.model(**batch).logits.float()
-                for i, row in zip(idx, torch.softmax(logits, dim=-1).cpu().tolist()):
+                batch = tokenize([inputs[i] for i in idx], padding=True, return_tensors="pt").to(self.device)
+                for i, row in zip(idx, self._forward(batch).cpu().tolist()):
                     out[i] = row
         return out
+
+    def _forward(self, batch):
+        torch = self.torch
+        kind = self.preset.kind
+        if kind == "seq2seq":
+            start = torch.full((batch["input_ids"].shape[0], 1), self.decoder_start, dtype=torch.long,
+                               device=batch["input_ids"].device)
+            logits = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                                decoder_input_ids=start).logits[:, 0, :]
+            logits = logits[:, self.label_ids]
+        elif kind == "hhem":
+            logits = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, 0, :]
+        else:
+            logits = self.model(**batch).logits
+        return torch.softmax(logits.float(), dim=-1)
 
     def _claim(self, item: ScoreItem, span: Span, windows: list[Span], scored: list) -> Claim:
         lm = self.labels
@@ -277,6 +390,7 @@ class NliBackend:
             contra = float(cp[lm.contradiction])
         contradicted = not supported and contra >= CONTRADICTION_MIN
         ev_window = windows[contra_w] if contradicted else windows[best_w]
+        evidence = narrow_evidence(item.source, ev_window, span.text) if self.options.nli.preset else ev_window
         reasons: tuple[str, ...] = ()
         spans: tuple[Span, ...] = ()
         if not supported:
@@ -284,15 +398,37 @@ class NliBackend:
             if contradicted:
                 reasons += (f"nli: contradiction probability {contra:.2f} in window [{ev_window.start}:"
                             f"{ev_window.end}]",)
-            spans = _absent_words(item.summary, span, ev_window.text) or (span,)
+            if self.options.nli.preset:
+                spans = offending_words(item.summary, span, evidence, item.source)
+            else:
+                spans = _absent_words(item.summary, span, ev_window.text) or (span,)
         return Claim(text=span.text, start=span.start, end=span.end, supported=supported, score=round(score, 6),
-                     evidence=ev_window, unsupported_spans=spans,
+                     evidence=evidence, unsupported_spans=spans,
                      verdict="supported" if supported else ("contradicted" if contradicted else "unsupported"),
                      reasons=reasons)
 
     def close(self) -> None:
         self.model = None
         self._window_cache.clear()
+
+
+_KIND_WORDS = {"classifier": "a sequence classifier", "seq2seq": "a seq2seq checker",
+               "hhem": "an HHEM-2.1 checker"}
+
+
+def _has_tokenizer(path: str) -> bool:
+    p = Path(path)
+    return any((p / f).is_file() for f in ("tokenizer.json", "tokenizer_config.json", "spiece.model"))
+
+
+def _preset_hint(path: str, preset) -> str:
+    """A pointer to the preset a checkpoint needs, when the loader failed without one."""
+    if preset.name != "mnli":
+        return ""
+    from .hhem import is_hhem_folder
+    if is_hhem_folder(path):
+        return " (an HHEM-2.1-Open checkpoint: set nli.preset: hhem-2.1-open; no trust_remote_code needed)"
+    return ""
 
 
 def _absent_words(summary: str, span: Span, evidence: str) -> tuple[Span, ...]:

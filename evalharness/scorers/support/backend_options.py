@@ -93,6 +93,8 @@ class LlmOptions:
 
     base_url: str | None = None       # e.g. http://127.0.0.1:8080/v1
     model: str | None = None
+    mode: Literal["json", "yes-no"] = "json"  # json: one request per summary; yes-no: one per claim and chunk
+    chunk_words: int = 500            # yes-no mode: source chunk size in words (sentences kept whole)
     api_key_env: str | None = None    # NAME of the environment variable holding the key (never the key)
     temperature: float = 0.0
     samples: int = 1                  # odd; >1 = majority vote, agreement reported
@@ -129,6 +131,11 @@ class LlmOptions:
             return "backoff_s", "must not be negative"
         if self.concurrency < 1:
             return "concurrency", "must be at least 1"
+        if self.chunk_words < 16:
+            return "chunk_words", "must be at least 16"
+        if self.mode == "yes-no" and self.structured_output not in ("auto", "off"):
+            return "structured_output", ("yes-no mode constrains the answer with a grammar where the server has "
+                                         "one: use auto or off")
         return None
 
 

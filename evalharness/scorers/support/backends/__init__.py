@@ -53,7 +53,7 @@ def _role(o, member: str) -> str:
 def extra_metrics(o) -> tuple[str, ...]:
     members = o.ensemble.members if o.backend == "ensemble" else (o.backend,)
     out: tuple[str, ...] = ()
-    if "nli" in members or "llm" in members:
+    if "nli" in members or ("llm" in members and o.llm.mode != "yes-no"):
         out += ("contradicted_claims",)
     if "llm" in members and o.llm.samples > 1:
         out += ("agreement",)

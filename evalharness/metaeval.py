@@ -155,8 +155,8 @@ class SpanResult:
 
     def to_json(self) -> dict:
         return {"n_annotated": self.n_annotated, "n_consistent": self.n_consistent,
-                "hit_rate": _num(self.hit_rate), "span_precision": _num(self.span_precision),
-                "clean_flag_rate": _num(self.clean_flag_rate), "n_flagged_spans": self.n_flagged_spans}
+                "hit_rate": json_number(self.hit_rate), "span_precision": json_number(self.span_precision),
+                "clean_flag_rate": json_number(self.clean_flag_rate), "n_flagged_spans": self.n_flagged_spans}
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -205,14 +205,14 @@ class DatasetResult:
     folds: tuple[Fold, ...]
 
     def to_json(self) -> dict:
-        return {"n": self.n, "n_consistent": self.n_consistent, "auc": _num(self.auc),
-                "balanced_accuracy": _num(self.balanced_accuracy), "threshold": _num(self.threshold),
+        return {"n": self.n, "n_consistent": self.n_consistent, "auc": json_number(self.auc),
+                "balanced_accuracy": json_number(self.balanced_accuracy), "threshold": json_number(self.threshold),
                 "protocol": self.protocol,
-                "folds": [{"n_tune": len(f.tune), "n_measure": len(f.measure), "threshold": _num(f.threshold),
-                           "balanced_accuracy": _num(f.balanced_accuracy)} for f in self.folds]}
+                "folds": [{"n_tune": len(f.tune), "n_measure": len(f.measure), "threshold": json_number(f.threshold),
+                           "balanced_accuracy": json_number(f.balanced_accuracy)} for f in self.folds]}
 
 
-def _num(x: float):
+def json_number(x: float):
     return None if x is None or not np.isfinite(x) else round(float(x), 6)
 
 
@@ -259,8 +259,8 @@ class MetaEvalResult:
     def to_json(self) -> dict:
         return {"scorer": self.scorer, "metric": self.metric,
                 "datasets": {k: v.to_json() for k, v in self.datasets.items()},
-                "mean": {"auc": _num(self.mean_auc), "balanced_accuracy": _num(self.mean_balanced_accuracy)},
-                "recommended_threshold": _num(self.recommended_threshold)}
+                "mean": {"auc": json_number(self.mean_auc), "balanced_accuracy": json_number(self.mean_balanced_accuracy)},
+                "recommended_threshold": json_number(self.recommended_threshold)}
 
 
 def meta_evaluate(scorer: str, metric: str, rows: Sequence[tuple[str, float, int, str | None]]) -> MetaEvalResult:

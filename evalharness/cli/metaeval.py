@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -48,7 +49,7 @@ class _Bar:
 def run(args) -> int:
     from .. import registry
     from ..config import load_config
-    from ..metaeval import meta_evaluate
+    from ..metaeval import json_number, meta_evaluate
     from ..cache import default_cache_dir
     from ..metaeval_run import RowScoreCache, load_all, pick_metric, score_rows
 
@@ -88,8 +89,8 @@ def run(args) -> int:
         for name, d in data["datasets"].items():
             fr = detail.flags.get(name)
             if fr is not None:
-                d["flag_rate"] = {"threshold": fr.threshold, "consistent": _num(fr.consistent),
-                                  "inconsistent": _num(fr.inconsistent)}
+                d["flag_rate"] = {"threshold": fr.threshold, "consistent": json_number(fr.consistent),
+                                  "inconsistent": json_number(fr.inconsistent)}
             if name in detail.spans:
                 d["spans"] = detail.spans[name].to_json()
         if detail.recommended is not None:
@@ -110,14 +111,14 @@ def run(args) -> int:
 MAX_CONSISTENT_FLAG_RATE = 0.2
 
 
+@dataclass(frozen=True)
 class Detail:
     """What meta-eval says about the scorer's own decision (flags at its claim threshold)."""
 
-    def __init__(self, threshold, flags, spans, recommended) -> None:
-        self.threshold = threshold      # the scorer's claim threshold, or None
-        self.flags = flags              # dataset -> FlagRates at that threshold
-        self.spans = spans              # dataset -> SpanResult (rows with error_spans only)
-        self.recommended = recommended  # precision-first claim threshold, or None
+    threshold: float | None      # the scorer's claim threshold, or None
+    flags: dict                  # dataset -> FlagRates at that threshold
+    spans: dict                  # dataset -> SpanResult (rows with error_spans only)
+    recommended: float | None    # precision-first claim threshold, or None
 
 
 def decision_detail(scorer, rows, row_scores, result) -> Detail:
@@ -142,10 +143,6 @@ def decision_detail(scorer, rows, row_scores, result) -> Detail:
     groups = [([rs.score for _, rs in v], [r.label for r, _ in v]) for v in by.values()]
     rec = precision_first_threshold(groups, MAX_CONSISTENT_FLAG_RATE)
     return Detail(threshold, flags, spans, None if rec != rec else min(1.0, max(0.0, rec)))
-
-
-def _num(x):
-    return None if x is None or x != x else round(float(x), 6)
 
 
 def _pct(x) -> str:

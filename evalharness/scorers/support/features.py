@@ -276,12 +276,18 @@ class WordSet:
     hyphenated compounds ("Oslo-based" is found where the text says "based in Oslo")."""
 
     def __init__(self, tokens) -> None:
-        self.stems = {t.norm for t in tokens}
-        self.bases = {base_stem(t.text) for t in tokens} | self.stems
+        self.tokens = list(tokens)
+        self.stems = {t.norm for t in self.tokens}
+        self.bases = {base_stem(t.text) for t in self.tokens} | self.stems
         self.roots = {root(s) for s in self.bases}
 
-    def has_stem(self, st: str) -> bool:
-        return fuzzy_match(st, self.stems)
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """stem -> token positions (what check_bigram_coverage's nearness test reads)."""
+        out: dict[str, list[int]] = {}
+        for j, t in enumerate(self.tokens):
+            out.setdefault(t.norm, []).append(j)
+        return out
 
     def has(self, tok: Token) -> bool:
         st = tok.norm
@@ -340,8 +346,7 @@ class ClaimContext:
     def content(self) -> list[int]:
         """Content words checked for support: not numbers (the number checks own them), not
         light words, and not a number word the evidence or source states ("a fifth" for 20%)."""
-        soft = {m.index for m in number_mentions(list(self.tokens), self.claim_text, self.claim_start)
-                if not is_number_token(self.tokens[m.index])
+        soft = {m.index for m in self.claim_mentions if not is_number_token(self.tokens[m.index])
                 and (number_supported(m, self.ev_numbers) or number_supported(m, self.src_numbers))}
         return [i for i, t in enumerate(self.tokens) if is_content(t) and not is_number_token(t)
                 and t.text.lower() not in LIGHT and i not in soft]
@@ -387,9 +392,14 @@ class ClaimContext:
         return [m for u in self.context_units for m in number_mentions(list(u))]
 
     @cached_property
+    def claim_mentions(self) -> list[NumberMention]:
+        """Every number the claim states, number words and fractions included."""
+        return number_mentions(list(self.tokens), self.claim_text, self.claim_start)
+
+    @cached_property
     def claim_numbers(self) -> list[NumberMention]:
-        return [m for m in number_mentions(list(self.tokens), self.claim_text, self.claim_start)
-                if is_number_token(self.tokens[m.index])]
+        """The numbers a reader can check (digits and cardinal words), which the number checks own."""
+        return [m for m in self.claim_mentions if is_number_token(self.tokens[m.index])]
 
     @cached_property
     def names(self) -> list[int]:
@@ -421,10 +431,6 @@ class Finding:
 NOTHING = Finding()
 
 
-def _words(toks, idx) -> str:
-    return " ".join(toks[i].text for i in idx)
-
-
 # -- soft checks -------------------------------------------------------------------------
 
 def check_sim(ctx: ClaimContext) -> Finding:
@@ -453,13 +459,6 @@ def check_source_coverage(ctx: ClaimContext) -> Finding:
     return Finding(1.0 - len(ctx.missing_src) / len(ctx.content))
 
 
-def _near_positions(ctx: ClaimContext) -> dict[str, list[int]]:
-    positions: dict[str, list[int]] = {}
-    for j, t in enumerate(ctx.source_tokens):
-        positions.setdefault(t.norm, []).append(j)
-    return positions
-
-
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "by", "to", "with", "at"})
 
 
@@ -473,9 +472,9 @@ def check_bigram_coverage(ctx: ClaimContext) -> Finding:
     bigrams = ctx.source_bigrams
     pairs = [(ctx.tokens[a].norm, ctx.tokens[b].norm) for a, b in zip(content, content[1:])]
     value = sum(1 for p in pairs if p in bigrams) / len(pairs)
-    positions = _near_positions(ctx)
+    positions = ctx.src.positions
 
-    src = ctx.source_tokens
+    src = ctx.src.tokens
 
     def near(x: str, y: str) -> bool:
         """x then y within six words, or y then x joined by a preposition ("disease risk" for
@@ -1080,12 +1079,6 @@ class ClaimCheck:
     @property
     def fired(self) -> list[str]:
         return [n for n in FEATURE_NAMES if n in HARD_CHECKS and self.values.get(n, 0.0) > 0]
-
-    def __getattr__(self, name):  # chk.sim, chk.coverage ... (read-only convenience)
-        values = self.__dict__.get("values", {})
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
 
 
 def run_checks(ctx: ClaimContext) -> ClaimCheck:

@@ -36,22 +36,12 @@ MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "
 HEDGES = frozenset("""about around approximately roughly nearly almost some circa approx close over under
 more less fewer than just up upwards least most estimated""".split())
 
-# -- quantifiers -----------------------------------------------------------------------
-#: universal and negative-universal quantifiers, and the proportional words that contradict them
-UNIVERSAL = frozenset("all every each entire whole always everyone everybody everything unanimously".split())
-NONE_WORDS = frozenset("none nobody nothing never no-one".split())
-PARTIAL = frozenset("""some several many few most majority minority part partly partially half third quarter
-fifth proportion share portion percent per-cent mostly handful occasionally sometimes often""".split())
-
 # -- modality and time -------------------------------------------------------------------
 #: markers that an event is planned, possible, proposed or conditional, not a fact that happened
 MODAL = frozenset("""will would may might could should shall can plan plans planned planning intend intends
 intended aim aims aimed hope hopes hoped expect expects expected expecting propose proposes proposed consider
 considers considering possible possibly potential potentially likely unlikely if unless whether scheduled due
 set later next upcoming future forthcoming prospective suggest suggests suggested want wants wanted""".split())
-#: auxiliaries that state it did happen ("has started", "was approved")
-FACTUAL_PAST = frozenset("""has have had already was were did""".split())
-
 # -- negation, exclusion, hedged negation -------------------------------------------
 NEGATIONS = frozenset({"not", "no", "never", "n't", "nobody", "nothing", "none", "neither", "nor", "without",
                        "cannot", "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "hasn't",
@@ -154,7 +144,6 @@ def antonym_table() -> dict[str, frozenset[str]]:
 #: was someone else's (used by the possession check)
 TAKING = frozenset("""capture captured capturing seize seized seizing take taken took taking occupy occupied
 occupying annex annexed annexing conquer conquered win won grab grabbed""".split())
-POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "own"})
 
 #: derivational endings stripped before comparing two words ("causal" ~ "caused")
 DERIVATIONAL = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ions", "ion", "ally", "ical", "ial",

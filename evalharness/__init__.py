@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_cases": "cases", "load_runs": "cases", "with_runs": "cases", "Case": "cases",
     "load_config": "config", "Config": "config", "CompareConfig": "config", "RegressionRule": "config",
-    "evaluate": "runner",
+    "evaluate": "runner", "CachePolicy": "store",
     "Report": "report", "read_report": "report", "write_report": "report",
     "compare_reports": "compare", "Comparison": "compare",
     "render": "render",

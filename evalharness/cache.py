@@ -1,49 +1,28 @@
-"""Persistent score cache: one SQLite file, shared safely by concurrent runs.
+"""The score cache: one scorer's :class:`ItemScore` per item, in the ``scores``
+namespace of the one store (:mod:`evalharness.store`).
 
-A cached entry is one scorer's :class:`ItemScore` for one item, keyed by
-(scorer signature + code fingerprint, source hash, summary hash, reference hash).
-The signature pins the options, model and library versions; the code
-fingerprint (a hash of the scorer's own source files) makes an edited scorer miss
-instead of returning stale numbers during development.
+A cached entry is keyed by (scorer signature + code fingerprint, source hash,
+summary hash, reference hash). The signature pins the options, model and library
+versions; the code fingerprint (a hash of the scorer's own source files) makes an
+edited scorer miss instead of returning stale numbers during development.
 
-Concurrency and crashes: the database runs in WAL mode with a busy timeout, and
-every write is one transaction, so two runs can share a cache, and a run killed
-at any instant (SIGKILL included) leaves either the whole batch or none of it.
-Only successful results are stored; a failed item is always recomputed.
+Only successful results are stored; a failed item is always recomputed. A stored
+value is checked on reading (its checksum, finite numbers, every metric its
+scorer gives): a bad entry is dropped, recomputed and counted in the report's notes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sqlite3
-import time
-from dataclasses import dataclass
+import math
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
-from .errors import ConfigError
 from .results import Claim, ItemScore, ScoreItem
+from .store import DB_NAME, CachePolicy, CacheStats, Store, default_cache_dir  # noqa: F401 - re-exported
 
-SCHEMA_VERSION = 1
-DB_NAME = "scores.sqlite3"
-ENV_DIR = "EVALHARNESS_CACHE_DIR"
-BUSY_TIMEOUT_MS = 60_000
-
-
-def default_cache_dir() -> Path:
-    """``$EVALHARNESS_CACHE_DIR``, else the platform's user cache folder
-    (platformdirs when installed), else ``$XDG_CACHE_HOME`` or ``~/.cache``."""
-    env = os.environ.get(ENV_DIR)
-    if env:
-        return Path(env).expanduser()
-    try:
-        import platformdirs
-        return Path(platformdirs.user_cache_dir("evalharness", appauthor=False))
-    except ImportError:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(base) / "evalharness"
+NAMESPACE = "scores"
 
 
 def _h(text: str) -> str:
@@ -85,105 +64,91 @@ def scorer_key(scorer) -> str:
 def dump_score(s: ItemScore) -> str:
     return json.dumps({"scores": dict(s.scores), "not_applicable": dict(s.not_applicable),
                        "claims": [c.to_json() for c in s.claims], "notes": list(s.notes)},
-                      ensure_ascii=False, separators=(",", ":"))
+                      ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} in a cached value")
 
 
 def load_score(text: str) -> ItemScore:
-    d = json.loads(text)
-    return ItemScore(scores={k: float(v) for k, v in d["scores"].items()},
-                     not_applicable=dict(d.get("not_applicable", {})),
-                     claims=tuple(Claim.from_json(c) for c in d.get("claims", ())),
+    """The stored text back as an ItemScore; ValueError (or KeyError, TypeError) for a value
+    that is not one: malformed, a NaN or infinite number, a score that is not a number."""
+    d = json.loads(text, parse_constant=_no_constant)
+    scores = {}
+    for k, v in d["scores"].items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"score {k!r} is not a finite number")
+        scores[k] = float(v)
+    claims = tuple(Claim.from_json(c) for c in d.get("claims", ()))
+    if any(not math.isfinite(c.score) for c in claims):
+        raise ValueError("a claim score is not finite")
+    return ItemScore(scores=scores, not_applicable=dict(d.get("not_applicable", {})), claims=claims,
                      notes=tuple(d.get("notes", ())))
 
 
-@dataclass(frozen=True)
-class CacheStats:
-    path: str
-    entries: int
-    size_bytes: int
-    by_scorer: Mapping[str, int]
-
-    def to_json(self) -> dict:
-        return {"path": self.path, "entries": self.entries, "size_bytes": self.size_bytes,
-                "by_scorer": dict(self.by_scorer)}
+def _metric_names(s: ItemScore) -> frozenset:
+    return frozenset(s.scores) | frozenset(s.not_applicable)
 
 
 class ScoreCache:
-    """A handle on the cache database. Open one per run (per process)."""
+    """The ``scores`` namespace, with this run's hit and miss counts. Open one per run
+    (per process): ``ScoreCache(policy=...)``, or ``ScoreCache(folder)``."""
 
-    def __init__(self, directory: Path | str | None = None) -> None:
-        self.directory = Path(directory).expanduser() if directory else default_cache_dir()
-        self.path = self.directory / DB_NAME
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a killed process never corrupts or loses committed
-            # transactions; only a power cut may drop the last few.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS scores (key TEXT PRIMARY KEY, scorer TEXT NOT NULL, "
-                             "signature TEXT NOT NULL, value TEXT NOT NULL, created REAL NOT NULL)")
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"cannot open the score cache {self.path}: {exc} "
-                              "(run 'evalharness cache clear' or pass --no-cache)", field="run.cache_dir") from None
-        except OSError as exc:
-            raise ConfigError(f"cannot create the score cache folder {self.directory}: {exc}",
-                              field="run.cache_dir") from None
-        if row and row[0] != str(SCHEMA_VERSION):
-            raise ConfigError(f"the score cache {self.path} has schema version {row[0]}, this evalharness "
-                              f"reads {SCHEMA_VERSION} (run 'evalharness cache clear')", field="run.cache_dir")
+    def __init__(self, directory: Path | str | None = None, *, policy: CachePolicy | None = None) -> None:
+        if policy is None:
+            policy = CachePolicy(folder=Path(directory).expanduser() if directory else None)
+        self.policy = policy
+        self.store = Store(policy.directory, policy.health)
+        self.directory = self.store.directory
+        self.path = self.store.path
         self.hits = 0
         self.misses = 0
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, ItemScore]:
+    def get_many(self, keys: Sequence[str], metrics: Iterable[str] | None = None) -> dict[str, ItemScore]:
+        """Cached results for ``keys``. With ``metrics`` (the metric names the scorer may
+        give), an entry naming another metric, or lacking one that the other entries of
+        this call have, is damaged: dropped, and so recomputed."""
         out: dict[str, ItemScore] = {}
-        uniq = list(dict.fromkeys(keys))
-        for i in range(0, len(uniq), 500):
-            chunk = uniq[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, value in self._db.execute(f"SELECT key, value FROM scores WHERE key IN ({marks})", chunk):
-                out[key] = load_score(value)
+        bad: list[str] = []
+        for key, (value, _) in self.store.get(NAMESPACE, keys).items():
+            try:
+                out[key] = load_score(value.decode("utf-8"))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                bad.append(key)
+        if metrics is not None and out:
+            allowed = frozenset(metrics)
+            for key in [k for k, s in out.items() if not _metric_names(s) <= allowed]:
+                bad.append(key)
+                del out[key]
+            full = frozenset().union(*(_metric_names(s) for s in out.values()))
+            for key in [k for k, s in out.items() if _metric_names(s) != full]:
+                bad.append(key)
+                del out[key]
+        self.store.discard(NAMESPACE, bad)
         self.hits += sum(1 for k in keys if k in out)
         self.misses += sum(1 for k in keys if k not in out)
         return out
 
     def put_many(self, scorer: str, signature: str, entries: Iterable[tuple[str, ItemScore]]) -> int:
-        """Store results in one transaction (all or nothing). Returns how many."""
-        now = time.time()
-        rows = [(k, scorer, signature, dump_score(s), now) for k, s in entries]
-        if not rows:
-            return 0
-        with self._db:  # BEGIN ... COMMIT, or ROLLBACK on error
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)", rows)
-        return len(rows)
+        """Store results in one transaction (all or nothing). Returns how many (0 when
+        the store cannot be written any more: a full disk is a note, never a lost run)."""
+        rows = []
+        for k, s in entries:
+            try:
+                rows.append((k, scorer, dump_score(s).encode("utf-8"), ""))
+            except ValueError:  # a NaN or infinite score is never cached
+                continue
+        return self.store.put(NAMESPACE, rows)
 
     def stats(self) -> CacheStats:
-        n = self._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
-        by = dict(self._db.execute("SELECT scorer, COUNT(*) FROM scores GROUP BY scorer ORDER BY scorer"))
-        size = sum(p.stat().st_size for p in self.directory.glob(DB_NAME + "*") if p.is_file())
-        return CacheStats(path=str(self.path), entries=int(n), size_bytes=size, by_scorer=by)
+        return self.store.stats()
 
     def clear(self, scorer: str | None = None) -> int:
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            if scorer:
-                cur = self._db.execute("DELETE FROM scores WHERE scorer = ?", (scorer,))
-            else:
-                cur = self._db.execute("DELETE FROM scores")
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.execute("VACUUM")
-        return cur.rowcount
+        return self.store.clear(NAMESPACE, scorer)
 
     def close(self) -> None:
-        try:
-            self._db.close()
-        except sqlite3.Error:
-            pass
+        self.store.close()
 
     def __enter__(self) -> "ScoreCache":
         return self

@@ -178,7 +178,7 @@ class RayExecutor:
             n = self.actors or max(1, min(len(ranges), width // 2 or 1))
             gpus = 1 if ray.cluster_resources().get("GPU", 0) >= n else 0
             actor_cls = ray.remote(num_cpus=1, num_gpus=gpus)(_ScorerActor)
-            actors = [actor_cls.remote(type(scorer), scorer.options) for _ in range(n)]
+            actors = [actor_cls.remote(type(scorer), scorer.options, scorer.cache_policy) for _ in range(n)]
             submit = lambda i, batch: actors[i % len(actors)].score.remote(batch)  # noqa: E731
             window = 2 * len(actors)
         def batches():  # streamed: at most ``window`` batches in flight, results in order
@@ -215,8 +215,10 @@ def _ray_task(scorer, batch):
 class _ScorerActor:
     """Holds one scorer (and so one loaded model) for the actor's lifetime."""
 
-    def __init__(self, cls, options) -> None:
+    def __init__(self, cls, options, cache_policy=None) -> None:
         self.scorer = cls(options)
+        if cache_policy is not None:
+            self.scorer.cache_policy = cache_policy
 
     def score(self, batch):
         return score_or_error(self.scorer, batch)

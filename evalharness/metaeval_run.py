@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -111,38 +112,45 @@ def row_key(signature: str, source: str, summary: str) -> str:
 
 
 class RowScoreCache:
-    """Per-row results on disk (score and flagged spans), one JSONL file per scorer
-    signature. Appends only, so an interrupted run keeps what it finished. Swappable:
-    anything with ``get(key)`` and ``put(dict)`` works."""
+    """Per-row results (score and flagged spans) in the ``metaeval-rows`` namespace of
+    the one store, keyed by (scorer signature, source, summary); written batch by batch,
+    so an interrupted run keeps what it finished. A stored value that does not parse, or
+    whose score is not a finite number, is dropped and recomputed. Swappable: anything
+    with ``get(key)`` and ``put(dict)`` works."""
 
-    def __init__(self, folder: Path | str, signature: str) -> None:
-        self.folder = Path(folder)
-        name = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:16]
-        self.path = self.folder / f"metaeval-{name}.jsonl"
+    NAMESPACE = "metaeval-rows"
+
+    def __init__(self, policy, signature: str) -> None:
+        self._ns = policy.open(self.NAMESPACE)
+        self.tag = signature.split("|", 1)[0]
         self._data: dict[str, RowScore] = {}
-        if self.path.is_file():
-            for line in self.path.read_text(encoding="utf-8").split("\n"):
-                try:
-                    rec = json.loads(line)
-                    v = float(rec["v"])
-                    flags = tuple((int(a), int(b)) for a, b in rec["f"]) if rec.get("f") is not None else None
-                    if v == v:
-                        self._data[rec["k"]] = RowScore(v, flags)
-                except (ValueError, KeyError, TypeError):
-                    continue  # a torn last line from an interrupted run
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Read the stored values of ``keys`` in one pass (``get`` then answers from memory)."""
+        if self._ns is None:
+            return
+        bad = []
+        for k, (value, _) in self._ns.get(keys).items():
+            row = RowScore.decode(value)
+            if row is None:
+                bad.append(k)
+            else:
+                self._data[k] = row
+        self._ns.reject(bad)
 
     def get(self, key: str) -> "RowScore | None":
         return self._data.get(key)
 
     def put(self, values: "dict[str, RowScore]") -> None:
-        if not values:
+        values = {k: v for k, v in values.items() if math.isfinite(v.score)}
+        if not values or self._ns is None:
             return
         self._data.update(values)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="utf-8") as fh:
-            for k, v in values.items():
-                fh.write(json.dumps({"k": k, "v": v.score,
-                                     "f": [list(x) for x in v.flags] if v.flags is not None else None}) + "\n")
+        self._ns.put([(k, self.tag, v.encode(), "") for k, v in values.items()])
+
+    def close(self) -> None:
+        if self._ns is not None:
+            self._ns.close()
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,22 @@ class RowScore:
 
     score: float
     flags: tuple[tuple[int, int], ...] | None = None
+
+    def encode(self) -> bytes:
+        flags = [list(x) for x in self.flags] if self.flags is not None else None
+        return json.dumps({"v": repr(self.score), "f": flags}).encode("ascii")
+
+    @classmethod
+    def decode(cls, value: bytes) -> "RowScore | None":
+        """The stored row, or None for anything that is not one with a finite score."""
+        try:
+            rec = json.loads(value.decode("ascii"))
+            score = float(rec["v"])
+            flags = rec["f"]
+            flags = tuple((int(a), int(b)) for a, b in flags) if flags is not None else None
+        except (ValueError, UnicodeDecodeError, KeyError, TypeError):
+            return None
+        return cls(score, flags) if math.isfinite(score) else None
 
 
 def pick_metric(scorer) -> str:
@@ -168,6 +192,8 @@ def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, 
     source are batched together, so each source is cut and encoded once per batch."""
     signature = scorer.signature()
     keys = [row_key(signature, r.source, r.summary) for r in rows]
+    if cache is not None and hasattr(cache, "prefetch"):
+        cache.prefetch(keys)
     out: list[RowScore | None] = [cache.get(k) if cache is not None else None for k in keys]
     todo = [i for i, v in enumerate(out) if v is None]
     # group by source, keeping first-seen order of sources

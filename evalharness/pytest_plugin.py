@@ -11,7 +11,9 @@ YAML files from paths given explicitly on the command line (never from
 ``testpaths`` defaults, never inside the ``testpaths`` folders unless the file
 itself is named), so a project's ordinary ``pytest`` run is unaffected. Importing
 it imports nothing of evalharness; the harness loads on the first case file.
-Uses only the public API (``evalharness.load_cases``, ``load_config``, ``evaluate``).
+Uses only the public API (``evalharness.load_cases``, ``load_config``, ``evaluate``,
+``CachePolicy``). It shares the CLI's caches and takes the same cache flags
+(``--evalharness-no-cache``, ``--evalharness-cache-dir``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def pytest_addoption(parser) -> None:
                          "else configs/default.yaml under the rootdir)")
     group.addoption("--no-evalharness", action="store_true", default=False,
                     help="do not collect YAML cases")
+    group.addoption("--evalharness-no-cache", action="store_true", default=False,
+                    help="neither read nor write any evalharness cache (as 'evalharness run --no-cache')")
+    group.addoption("--evalharness-cache-dir", metavar="DIR", default=None,
+                    help="evalharness cache folder (as 'evalharness run --cache-dir'; default: the config's "
+                         "run.cache_dir, else the user cache folder, shared with the CLI)")
     parser.addini("evalharness_config", "evalharness config for collected YAML cases", default=None)
 
 
@@ -74,8 +81,13 @@ class _HarnessState:
         if self.report is None and self.error is None:
             import evalharness
             cases = list(self.cases.values())
+            cfg = self.pytest_config
             try:
-                self.report = evalharness.evaluate(cases, self.harness_config())
+                config = self.harness_config()
+                # the CLI's cache and flags: what `evalharness run` cached, the plugin reads, and back
+                policy = evalharness.CachePolicy.from_settings(config.run, no_cache=cfg.getoption("--evalharness-no-cache"),
+                                                   cache_dir=cfg.getoption("--evalharness-cache-dir"))
+                self.report = evalharness.evaluate(cases, config, cache=policy)
             except evalharness.EvalHarnessError as exc:
                 self.error = exc
         if self.error is not None:

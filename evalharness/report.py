@@ -145,6 +145,7 @@ class Report:
     run: Mapping[str, Any] = field(default_factory=dict)     # timings and provenance: not deterministic
     headline: tuple[str, ...] = ()                           # metrics shown first by renderers
     schema_version: int = SCHEMA_VERSION
+    notes: tuple[str, ...] = ()                              # e.g. damaged cache entries; omitted when none
 
     def to_json(self) -> dict:
         return {
@@ -156,6 +157,7 @@ class Report:
             "systems": {s: {m: v.to_json() for m, v in ms.items()} for s, ms in self.systems.items()},
             "cases": [c.to_json() for c in self.cases],
             "gate": self.gate.to_json(),
+            **({"notes": list(self.notes)} if self.notes else {}),
             "config": self.config,
             "run": self.run,
         }
@@ -168,6 +170,7 @@ class Report:
             systems={s: {m: MetricSummary(**v) for m, v in ms.items()} for s, ms in d["systems"].items()},
             cases=tuple(CaseResult.from_json(c) for c in d["cases"]), gate=GateResult.from_json(d["gate"]),
             config=d.get("config", {}), run=d.get("run", {}), headline=tuple(d.get("headline", ())),
+            notes=tuple(d.get("notes", ())),
         )
 
 

@@ -70,7 +70,7 @@ def run_cached(scorer, items: Sequence[ScoreItem], executor, cache, progress: Pr
 
     skey = scorer_key(scorer)
     keys = [item_key(skey, it) for it in items]
-    found = cache.get_many(keys)
+    found = cache.get_many(keys, metrics=scorer.higher_is_better)
     todo_idx: dict[str, int] = {}
     for i, k in enumerate(keys):
         if k not in found and k not in todo_idx:
@@ -98,11 +98,30 @@ def _error_text(exc: BaseException) -> str:
 
 def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: Progress | None = None,
              scorers: Sequence | None = None, cases_root: Path | None = None, cache=None) -> Report:
-    """Score every candidate with every scorer and build the report. ``cache`` (a
-    :class:`evalharness.cache.ScoreCache`) is used only when given."""
+    """Score every candidate with every scorer and build the report. ``cache`` is the
+    run's :class:`evalharness.store.CachePolicy` (or an open
+    :class:`evalharness.cache.ScoreCache`); it reaches every scorer's own caches
+    too. Without it nothing is read from or written to any cache."""
+    from .cache import ScoreCache
+    from .store import CachePolicy
     started = time.time()
     executor = executor or LocalExecutor(batch_size=config.run.batch_size)
     scorers = list(scorers) if scorers is not None else build_scorers(config)
+    if isinstance(cache, ScoreCache):
+        policy, score_cache, own = cache.policy, cache, False
+    else:
+        policy = cache if cache is not None else CachePolicy.off()
+        score_cache, own = (ScoreCache(policy=policy), True) if policy.enabled else (None, False)
+    for scorer in scorers:
+        scorer.cache_policy = policy
+    try:
+        return _evaluate(cases, config, executor, progress, scorers, cases_root, score_cache, policy, started)
+    finally:
+        if own:
+            score_cache.close()
+
+
+def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, policy, started) -> Report:
     items = plan(cases)
     per_scorer: dict[str, list] = {}
     signatures: dict[str, str] = {}
@@ -165,11 +184,13 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "duration_s": round(time.time() - started, 3),
         "scorer_seconds": timings,
-        **({"cache": {"hits": cache.hits, "misses": cache.misses}} if cache is not None else {}),
+        **({"cache": {"hits": cache.hits, "misses": cache.misses,
+                      **({"damaged": dict(policy.health.damaged)} if policy.health.damaged else {})}}
+           if cache is not None else {}),
         "provenance": provenance(cases_root),
     }
     return Report(signatures=signatures, metrics=metrics, systems=systems, cases=tuple(results), gate=gate,
-                  config=config.to_json(), run=run, headline=tuple(headline))
+                  config=config.to_json(), run=run, headline=tuple(headline), notes=tuple(policy.health.notes()))
 
 
 def aggregate_systems(results: Sequence[CaseResult], metrics: Mapping[str, bool],

@@ -166,18 +166,28 @@ class _CallError(Exception):
 
 
 def summarise_cases(specs: Sequence[SystemSpec], cases: Sequence, *, workers: int = 4,
-                    cache_dir: Path | None = None, use_cache: bool = True,
-                    progress=None) -> dict[str, dict[str, Summarised]]:
-    """Summarise every case with every spec: system -> case id -> outcome."""
+                    cache=None, progress=None) -> dict[str, dict[str, Summarised]]:
+    """Summarise every case with every spec: system -> case id -> outcome. ``cache`` is
+    the run's :class:`evalharness.store.CachePolicy` (None: no cache)."""
     if workers < 1:
         raise InputError(f"must be at least 1, got {workers}", field="--system-workers")
+    store = cache.try_open("summaries") if cache is not None and any(s.version for s in specs) else None
+    try:
+        return _summarise_all(specs, cases, workers, store, progress)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _summarise_all(specs, cases, workers, store, progress) -> dict[str, dict[str, Summarised]]:
     out: dict[str, dict[str, Summarised]] = {}
     for spec in specs:
         fn = load_callable(spec.target) if spec.kind == "py" else None
         results: dict[str, Summarised] = {}
         todo = []
+        hits = _cache_get(store, spec, cases) if (store is not None and spec.version) else {}
         for case in cases:
-            hit = _cache_get(cache_dir, spec, case.source) if (use_cache and spec.version and cache_dir) else None
+            hit = hits.get(case.id)
             if hit is not None:
                 results[case.id] = Summarised(case.id, spec.name, hit, cached=True)
             else:
@@ -203,8 +213,8 @@ def summarise_cases(specs: Sequence[SystemSpec], cases: Sequence, *, workers: in
         with ThreadPoolExecutor(max_workers=min(workers, max(1, len(todo)))) as pool:
             for res in pool.map(call, todo):
                 results[res.case_id] = res
-                if res.error is None and use_cache and spec.version and cache_dir:
-                    _cache_put(cache_dir, spec, next(c.source for c in todo if c.id == res.case_id), res.summary)
+                if res.error is None and store is not None and spec.version:
+                    _cache_put(store, spec, next(c.source for c in todo if c.id == res.case_id), res.summary)
                 done += 1
                 if progress:
                     progress(stage, done, total)
@@ -212,27 +222,35 @@ def summarise_cases(specs: Sequence[SystemSpec], cases: Sequence, *, workers: in
     return out
 
 
-def _cache_get(cache_dir: Path, spec: SystemSpec, source: str) -> str | None:
-    path = Path(cache_dir) / f"{cache_key(spec, source)}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if (data.get("system"), data.get("version"), data.get("source_sha256")) != (spec.name, spec.version,
-                                                                               source_hash(source)):
-        return None
-    summary = data.get("summary")
-    return summary if isinstance(summary, str) and summary.strip() else None
+def _cache_get(store, spec: SystemSpec, cases: Sequence) -> dict[str, str]:
+    """Case id -> cached summary (the ``summaries`` namespace); a bad entry is dropped."""
+    keys = {c.id: cache_key(spec, c.source) for c in cases}
+    found = store.get(keys.values())
+    out, bad = {}, []
+    for case in cases:
+        entry = found.get(keys[case.id])
+        if entry is None:
+            continue
+        try:
+            data = json.loads(entry[0].decode("utf-8"))
+            summary = data["summary"]
+            ok = ((data["system"], data["version"], data["source_sha256"]) == (spec.name, spec.version,
+                                                                              source_hash(case.source))
+                  and isinstance(summary, str) and bool(summary.strip()))
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if ok:
+            out[case.id] = summary
+        else:
+            bad.append(keys[case.id])
+    store.reject(bad)
+    return out
 
 
-def _cache_put(cache_dir: Path, spec: SystemSpec, source: str, summary: str) -> None:
-    from .report import atomic_write
-    try:
-        atomic_write(Path(cache_dir) / f"{cache_key(spec, source)}.json",
-                     json.dumps({"system": spec.name, "version": spec.version, "source_sha256": source_hash(source),
-                                 "summary": summary}, ensure_ascii=False))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+def _cache_put(store, spec: SystemSpec, source: str, summary: str) -> None:
+    value = json.dumps({"system": spec.name, "version": spec.version, "source_sha256": source_hash(source),
+                        "summary": summary}, ensure_ascii=False)
+    store.put([(cache_key(spec, source), spec.name, value.encode("utf-8"), "")])  # a failed write only costs time
 
 
 def with_summaries(cases: Sequence, results: Mapping[str, Mapping[str, Summarised]]) -> list:

@@ -158,8 +158,8 @@ def test_default_location_follows_the_environment(monkeypatch, tmp_path):
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     from evalharness.errors import ConfigError
-    (tmp_path / "scores.sqlite3").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ConfigError, match="cannot open the score cache .*cache clear"):
+    (tmp_path / "cache.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ConfigError, match="cannot open the cache .*cache clear"):
         ScoreCache(tmp_path)
 
 
@@ -189,9 +189,9 @@ def _writer(tmp_path, tag: str, batches: int, size: int) -> subprocess.Popen:
 
 
 def _integrity(path) -> tuple[str, int]:
-    db = sqlite3.connect(str(path / "cache" / "scores.sqlite3"))
+    db = sqlite3.connect(str(path / "cache" / "cache.sqlite3"))
     try:
-        return db.execute("PRAGMA integrity_check").fetchone()[0], db.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
+        return db.execute("PRAGMA integrity_check").fetchone()[0], db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
     finally:
         db.close()
 

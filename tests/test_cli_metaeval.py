@@ -68,7 +68,7 @@ def test_end_to_end_table_json_and_cache(cli, tmp_path):
     p = _write(tmp_path, rows)
     out = tmp_path / "me.json"
     cache = tmp_path / "cache"
-    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}  # the embedding cache, kept out of the user's folder
+    env = {"EVALHARNESS_CACHE_DIR": str(tmp_path / "default")}  # nothing may go to the default folder
     r = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache), env=env)
     assert r.returncode == 0, r.stderr
     assert "tiny" in r.stdout and "mean (unweighted)" in r.stdout
@@ -82,7 +82,9 @@ def test_end_to_end_table_json_and_cache(cli, tmp_path):
     assert data["mean"]["auc"] == 1.0
     rec = data["recommended_threshold"]
     assert 0.0 <= rec <= 1.0
-    assert len(list(cache.iterdir())) == 1
+    # one store in --cache-dir holds the rows and the embeddings; nothing went anywhere else
+    assert [p.name for p in cache.iterdir() if not p.name.endswith(("-wal", "-shm"))] == ["cache.sqlite3"]
+    assert not (tmp_path / "default").exists()
     # the rerun reads every row from the cache and gives the same numbers
     r2 = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache), env=env)
     assert r2.returncode == 0, r2.stderr

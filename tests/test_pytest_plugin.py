@@ -112,6 +112,41 @@ def test_a_bad_config_is_a_collection_error(project):
     assert "Traceback" not in r.stdout.str()
 
 
+def _cli_cache_counts(project, *flags):
+    """What `evalharness run` on the same cases finds in the cache: (hits, misses)."""
+    import json
+    from conftest import run_cli
+    out = project.path / "cli-out"
+    r = run_cli("run", str(project.path / "cases"), "--config", str(project.path / "configs" / "eh.yaml"),
+                "--out", str(out), "--format", "json", *flags)
+    assert r.returncode == 1, r.stderr  # the weak system fails its gate rule
+    cache = json.loads(r.stdout)["run"]["cache"]
+    return cache["hits"], cache["misses"]
+
+
+def test_the_plugin_reads_and_writes_the_cli_score_cache(project, tmp_path, monkeypatch):
+    """Issue 12: the plugin never read or wrote the score cache (13.5 s every run)."""
+    monkeypatch.setenv("EVALHARNESS_CACHE_DIR", str(tmp_path / "shared"))
+    run(project, "cases/", "--evalharness-config", "configs/eh.yaml").assert_outcomes(passed=1, failed=2)
+    assert _cli_cache_counts(project) == (2, 0)      # the CLI finds what the plugin scored
+    cdir = tmp_path / "flag"
+    assert _cli_cache_counts(project, "--cache-dir", str(cdir)) == (0, 2)
+    # and with --evalharness-cache-dir the plugin reads what the CLI scored there (the policy is reported)
+    (project.path / "conftest.py").write_text(
+        "import json, pytest\n"
+        "def pytest_sessionfinish(session):\n"
+        "    from evalharness.pytest_plugin import _state\n"
+        "    st = _state(session.config)\n"
+        "    print('CACHE=' + json.dumps(st.report.run.get('cache')))\n")
+    r = run(project, "cases/", "--evalharness-config", "configs/eh.yaml", "--evalharness-cache-dir", str(cdir), "-s")
+    assert 'CACHE={"hits": 2, "misses": 0}' in r.stdout.str()
+    r = run(project, "cases/", "--evalharness-config", "configs/eh.yaml", "--evalharness-cache-dir",
+            str(tmp_path / "never"), "-s", "--evalharness-no-cache")
+    r.assert_outcomes(passed=1, failed=2)
+    assert "CACHE=null" in r.stdout.str()
+    assert not (tmp_path / "never").exists()
+
+
 def test_importing_the_plugin_imports_no_harness_module():
     code = ("import sys, evalharness.pytest_plugin; "
             "bad = [m for m in ('evalharness.cases', 'evalharness.runner', 'numpy', 'torch', 'yaml') "

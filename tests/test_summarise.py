@@ -11,6 +11,7 @@ import pytest
 
 from evalharness.cases import Case, load_runs
 from evalharness.errors import InputError
+from evalharness.store import CachePolicy
 from evalharness.summarise import (parse_system_specs, summarise_cases, with_summaries, write_runs)
 
 SCRIPT = """\
@@ -89,7 +90,7 @@ def test_cache_by_name_version_and_source(monkeypatch, tmp_path):
 
     def go(*versions):
         specs = parse_system_specs(["p=py:ehtest_cache:summarise"], list(versions))
-        return summarise_cases(specs, cases, cache_dir=tmp_path / "cache")["p"]
+        return summarise_cases(specs, cases, cache=CachePolicy(tmp_path / "cache"))["p"]
 
     first = go("p=v1")
     assert len(calls) == 2 and not first["c0"].cached

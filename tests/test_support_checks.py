@@ -101,11 +101,14 @@ def test_lexical_rank_prefers_shared_rare_words():
 
 
 def test_vector_cache_round_trip(tmp_path):
-    c = VectorCache("model-x", tmp_path)
-    c.put_many({"a text": np.array([1.0, 2.0], dtype=np.float32)})
-    again = VectorCache("model-x", tmp_path).get_many(["a text", "other"])
-    assert list(again) == ["a text"] and again["a text"].tolist() == [1.0, 2.0]
-    assert VectorCache("model-y", tmp_path).get_many(["a text"]) == {}
+    from evalharness.store import CachePolicy
+    policy = CachePolicy(tmp_path)
+    c = VectorCache("model-x", policy, dim=2)
+    c.put_many({"a text": np.array([0.6, 0.8], dtype=np.float32)})
+    again = VectorCache("model-x", policy, dim=2).get_many(["a text", "other"])
+    assert list(again) == ["a text"] and again["a text"].tolist() == [np.float32(0.6), np.float32(0.8)]
+    assert VectorCache("model-y", policy, dim=2).get_many(["a text"]) == {}
+    assert VectorCache("model-x", CachePolicy.off(), dim=2).get_many(["a text"]) == {}
 
 
 def test_registry_orders_names_vector_and_signs():

@@ -153,7 +153,7 @@ def test_api_key_comes_from_the_named_variable_and_is_never_written(tmp_path, mo
     assert secret not in json.dumps([c.to_json() for c in res.claims]) + " ".join(res.notes)
     files = list((tmp_path / "c").rglob("*"))
     assert any(f.is_file() for f in files)
-    assert all(secret not in f.read_text() for f in files if f.is_file())
+    assert all(secret.encode() not in f.read_bytes() for f in files if f.is_file())
     monkeypatch.delenv("JUDGE_KEY")
     [res] = make(srv.base_url, api_key_env="JUDGE_KEY").score_batch([ITEM])
     assert isinstance(res, ScorerError)

@@ -220,7 +220,8 @@ def test_forty_dev_rows(server, cli, tmp_path):
     data_file = tmp_path / "judged.jsonl"
     data_file.write_text("".join(json.dumps({k: row[k] for k in ("id", "dataset", "source", "summary", "label")})
                                  + "\n" for row in ok))
-    m = cli("meta-eval", str(data_file), "--config", cfg, "--json", str(tmp_path / "meta.json"), "--no-cache",
+    m = cli("meta-eval", str(data_file), "--config", cfg, "--json", str(tmp_path / "meta.json"),
+            "--cache-dir", str(tmp_path / "meta-cache"),
             timeout=RUN_TIMEOUT)
     assert "Traceback" not in m.stderr, m.stderr[-3000:]
     assert m.returncode in (0, 3), m.stderr[-3000:]

@@ -21,10 +21,11 @@ def add_parser(sub) -> None:
     p.add_argument("--scorer", default="support", help="scorer to measure (default: support)")
     p.add_argument("--config", default=None, metavar="FILE", help="take the scorer's options from this config")
     p.add_argument("--json", default=None, metavar="OUT", help="also write the results as JSON to OUT")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write any cache (per-row scores, embeddings): a cold run")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write any cache (per-row scores, "
+                   "embeddings, llm replies): a cold run")
     p.add_argument("--cache-dir", default=None, metavar="DIR",
-                   help="where per-row scores are kept (default: run.cache_dir of the config, else "
-                        "~/.cache/evalharness)")
+                   help="cache folder for every cache (default: run.cache_dir of the config, else "
+                        "the user cache folder)")
     p.set_defaults(func=run)
 
 
@@ -50,37 +51,36 @@ def run(args) -> int:
     from .. import registry
     from ..config import load_config
     from ..metaeval import json_number, meta_evaluate
-    from ..cache import default_cache_dir
     from ..metaeval_run import RowScoreCache, load_all, pick_metric, score_rows
+    from ..store import CachePolicy
 
     cls = registry.get_scorer_class(args.scorer)
     options = None
-    cache_dir = None
+    run_config = None
     if args.config:
         config = load_config(Path(args.config))
         sc = config.scorer(args.scorer)
         if sc is None:
             raise InputError(f"the config has no '{args.scorer}' scorer", file=args.config, field="scorers")
         options = sc.options
-        if not config.run.cache:
-            args.no_cache = True
-        cache_dir = config.run.cache_dir
+        run_config = config.run
     rows = load_all(args.data)  # every row validated before any model loads
-    if args.no_cache:
-        import dataclasses
-        options = options if options is not None else cls.Options()
-        if "embedding_cache" in getattr(options, "__dataclass_fields__", {}):
-            options = dataclasses.replace(options, embedding_cache=False)
+    # one policy for every cache (rows, embeddings, llm replies): the flags over the config's run: section
+    policy = CachePolicy.from_settings(run_config, no_cache=args.no_cache, cache_dir=args.cache_dir)
     scorer = cls(options)
+    scorer.cache_policy = policy
     signature = scorer.signature()
     metric = pick_metric(scorer)
-    cache = None
-    if not args.no_cache:
-        cache = RowScoreCache(Path(args.cache_dir or cache_dir or default_cache_dir()), signature)
+    cache = RowScoreCache(policy, signature)  # opens the store: a broken cache is exit 2 before any model loads
     t0 = time.perf_counter()
-    row_scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
+    try:
+        row_scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
+    finally:
+        cache.close()
     seconds = time.perf_counter() - t0
     scores = [r.score for r in row_scores]
+    for note in policy.health.notes():
+        print(f"evalharness: warning: {note}", file=sys.stderr)
     result = meta_evaluate(signature, metric, [(r.dataset, s, r.label, r.split) for r, s in zip(rows, scores)])
     detail = decision_detail(scorer, rows, row_scores, result)
     sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows), detail))

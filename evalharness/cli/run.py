@@ -42,15 +42,17 @@ def add_execution(p) -> None:
     g = p.add_argument_group("execution (overrides the config's run: section)")
     g.add_argument("--workers", type=int, metavar="N", help="worker processes for CPU-bound scorers "
                    "(default: the cores available)")
-    g.add_argument("--no-cache", action="store_true", help="neither read nor write the persistent score cache")
-    g.add_argument("--cache-dir", metavar="DIR", help="score cache folder (default: the user cache folder)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write any cache (scores, embeddings, "
+                   "llm replies, summaries)")
+    g.add_argument("--cache-dir", metavar="DIR", help="cache folder for every cache (default: the user cache folder)")
     g.add_argument("--executor", choices=("local", "ray"), help="where scoring runs (default: local)")
     g.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster (ray://host:10001 or host:6379); "
                    "without it --executor ray starts a local Ray instance")
 
 
 def execution(args, config):
-    """(executor, cache) for a run, from the config's ``run:`` section and the flags."""
+    """(executor, cache policy) for a run, from the config's ``run:`` section and the flags.
+    The cache is opened here once, so a broken cache is exit 2 before any work."""
     from ..errors import InputError
     from ..executor import RayExecutor, available_cores
     from ..runner import LocalExecutor
@@ -68,11 +70,12 @@ def execution(args, config):
         executor = RayExecutor(address, batch_size=rc.batch_size, num_cpus=workers)
     else:
         executor = LocalExecutor(batch_size=rc.batch_size, workers=workers)
-    cache = None
-    if rc.cache and not getattr(args, "no_cache", False):
-        from ..cache import ScoreCache
-        cache = ScoreCache(getattr(args, "cache_dir", None) or rc.cache_dir)
-    return executor, cache
+    from ..store import CachePolicy
+    policy = CachePolicy.from_settings(rc, no_cache=getattr(args, "no_cache", False),
+                                       cache_dir=getattr(args, "cache_dir", None))
+    if policy.enabled:
+        policy.open("scores").close()
+    return executor, policy
 
 
 def run(args) -> int:
@@ -82,7 +85,7 @@ def run(args) -> int:
     from ..runner import evaluate
 
     config, cases, root = load_inputs(args)
-    executor, cache = execution(args, config)
+    executor, policy = execution(args, config)
     out = Path(args.out)
     progress = make_progress(quiet=args.quiet)
     # Model libraries draw their own bars ("Loading weights"): ours covers loading, theirs would only be noise.
@@ -97,15 +100,12 @@ def run(args) -> int:
         if args.system:
             from ..summarise import parse_system_specs, summarise_cases, with_summaries
             specs = parse_system_specs(args.system, args.system_version, timeout=args.system_timeout)
-            fly = summarise_cases(specs, cases, workers=args.system_workers, cache_dir=_cache_dir(args, config),
-                                  use_cache=cache is not None, progress=progress)
+            fly = summarise_cases(specs, cases, workers=args.system_workers, cache=policy, progress=progress)
             cases = with_summaries(cases, fly)
-        report = evaluate(cases, config, cases_root=root, progress=progress, executor=executor, cache=cache)
+        report = evaluate(cases, config, cases_root=root, progress=progress, executor=executor, cache=policy)
     finally:
         if progress is not None:
             progress.close()
-        if cache is not None:
-            cache.close()
         if hasattr(executor, "close"):
             executor.close()
     if fly is not None:
@@ -121,6 +121,8 @@ def run(args) -> int:
         report = merge_gate(report, comparison)
         atomic_write(out / "comparison.json", dumps_comparison(comparison))
     write_report(report, out / "report.json")
+    for note in report.notes:  # damaged or unwritable caches: the results are right, the user should know
+        print(f"evalharness: warning: {note}", file=sys.stderr)
     if args.format == "html":
         html_path = out / "report.html"
         atomic_write(html_path, render(report, "html", comparison=comparison, baseline=base))
@@ -133,7 +135,3 @@ def run(args) -> int:
         print(f"report: {out / 'report.json'}", file=sys.stderr)
     return exit_code(report.gate)
 
-
-def _cache_dir(args, config) -> Path:
-    from ..cache import default_cache_dir
-    return Path(getattr(args, "cache_dir", None) or config.run.cache_dir or default_cache_dir()) / "summaries"

@@ -35,6 +35,23 @@ class Scorer:
     def __init__(self, options: Any | None = None) -> None:
         self.options = options if options is not None else self.Options()
 
+    _cache_policy = None
+
+    @property
+    def cache_policy(self):
+        """Where and whether this scorer may keep things between runs (embeddings, llm
+        replies): the run's one :class:`evalharness.store.CachePolicy`, set by
+        ``evaluate`` (and meta-eval) before the first batch. Standing alone, a scorer
+        uses the default folder."""
+        if self._cache_policy is None:
+            from ..store import CachePolicy
+            self._cache_policy = CachePolicy()
+        return self._cache_policy
+
+    @cache_policy.setter
+    def cache_policy(self, policy) -> None:
+        self._cache_policy = policy
+
     def signature(self) -> str:
         raise NotImplementedError
 

@@ -28,7 +28,7 @@ class SupportOptions:
     max_unit_words: int = 80
     batch_size: int = 64
     device: str = "auto"
-    embedding_cache: bool = True   # keep sentence embeddings on disk between runs (speed only)
+    embedding_cache: bool = True   # keep sentence embeddings in the run's cache (speed only; --no-cache wins)
     nli: NliOptions = field(default_factory=NliOptions)
     llm: LlmOptions = field(default_factory=LlmOptions)
     ensemble: EnsembleOptions = field(default_factory=EnsembleOptions)
@@ -72,10 +72,10 @@ class SupportScorer(Scorer):
         if self._backend is None:
             if self.options.backend != "embedding":
                 from .backends import make_backend
-                self._backend = make_backend(self.options)
+                self._backend = make_backend(self.options, self.cache_policy)
             else:
                 from .embedding import EmbeddingBackend
-                self._backend = EmbeddingBackend(self.options)
+                self._backend = EmbeddingBackend(self.options, self.cache_policy)
         return self._backend
 
     def close(self) -> None:

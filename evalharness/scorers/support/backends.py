@@ -84,22 +84,24 @@ class FailedBackend:
         raise self.error
 
 
-def make_backend(o):
+def make_backend(o, cache=None):
+    """The backend ``o`` names; ``cache`` is the run's cache policy (for the llm replies
+    and the embeddings)."""
     try:
-        return _make_backend(o)
+        return _make_backend(o, cache)
     except ScorerError as exc:
         return FailedBackend(exc)
 
 
-def _make_backend(o):
+def _make_backend(o, cache=None):
     if o.backend == "nli":
         from .nli import NliBackend
         return NliBackend(o)
     if o.backend == "llm":
         from .llm import LlmBackend
-        return LlmBackend(o)
+        return LlmBackend(o, cache)
     if o.backend == "ensemble":
-        return EnsembleBackend(o)
+        return EnsembleBackend(o, cache)
     raise ScorerError(f"unknown support backend '{o.backend}'", scorer="support")
 
 
@@ -200,15 +202,15 @@ class EnsembleBackend:
 
     name = "ensemble"
 
-    def __init__(self, o) -> None:
+    def __init__(self, o, cache=None) -> None:
         self.o = o
         self.members = []
         for m in o.ensemble.members:
             if m == "embedding":
                 from .embedding import EmbeddingBackend
-                self.members.append((m, EmbeddingBackend(o)))
+                self.members.append((m, EmbeddingBackend(o, cache)))
             else:
-                self.members.append((m, make_backend(replace(o, backend=m))))
+                self.members.append((m, make_backend(replace(o, backend=m), cache)))
 
     def judge(self, items: Sequence[ScoreItem]) -> list:
         per_member = []

@@ -95,18 +95,19 @@ def anchor_units(index: SourceIndex, tokens, claim_stems: set, chosen: list[int]
 
 
 class EmbeddingBackend:
-    def __init__(self, options) -> None:
+    def __init__(self, options, cache=None) -> None:
         from ...models import get_encoder
         self.options = options
         self.encoder = get_encoder(options.model, options.device)
         self._combiner = None
         self._sources: OrderedDict[str, SourceIndex] = OrderedDict()
         self.disk = None
-        if getattr(options, "embedding_cache", True):
+        if cache is not None and cache.enabled and getattr(options, "embedding_cache", True):
             from ...models import resolve_model
             from .vectorcache import VectorCache
             path, display = resolve_model(options.model)
-            self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}")
+            self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}", cache,
+                                    dim=self.encoder.model.config.hidden_size, tag=display)
 
     @property
     def combiner(self):

@@ -29,7 +29,6 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 from ...errors import ScorerError
@@ -301,11 +300,6 @@ def post_json(url: str, payload: dict, headers: dict, timeout: float) -> HttpRep
         conn.close()
 
 
-def default_cache_dir() -> Path:
-    from ...cache import default_cache_dir as score_cache_dir
-    return score_cache_dir() / "llm"
-
-
 class ItemFailed(Exception):
     pass
 
@@ -321,7 +315,7 @@ class SampleResult:
 class LlmBackend:
     name = "llm"
 
-    def __init__(self, options) -> None:
+    def __init__(self, options, cache=None) -> None:
         self.options = options
         o = options.llm
         self.o = o
@@ -335,7 +329,9 @@ class LlmBackend:
         self._mode = o.structured_output if o.structured_output != "auto" else "json_schema"
         self._lock = threading.Lock()
         self._dead: str | None = None
-        self.cache_dir = Path(o.cache_dir).expanduser() if o.cache_dir else default_cache_dir()
+        # the run's cache policy; ``llm.cache: false`` switches this cache off, ``llm.cache_dir`` moves it
+        self._policy = cache.narrowed(enabled=o.cache, folder=o.cache_dir) if cache is not None else None
+        self._store = None
         self.mode_notes: list[str] = []
 
     @property
@@ -449,36 +445,45 @@ class LlmBackend:
                  item.source, item.summary, [(c.start, c.end) for c in claims]]
         return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
+    def _cache(self):
+        with self._lock:
+            if self._store is None and self._policy is not None:
+                self._store = self._policy.try_open("llm") or False
+            return self._store or None
+
     def _cache_get(self, key: str, item: ScoreItem, claims: Sequence[Span]) -> SampleResult | None:
-        if not self.o.cache:
+        store = self._cache()
+        if store is None:
             return None
-        path = self.cache_dir / key[:2] / f"{key}.json"
+        entry = store.get([key]).get(key)
+        if entry is None:
+            return None
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json.loads(entry[0].decode("utf-8"))
             judged = {}
             for cid, j in data["judged"].items():
                 ev = j["evidence"]
+                if j["verdict"] not in VERDICTS:
+                    raise ValueError("not a verdict")
                 judged[int(cid)] = Judgement(
                     j["verdict"], Span(item.source[ev[0]:ev[1]], ev[0], ev[1]) if ev else None,
                     tuple(Span(item.summary[a:b], a, b) for a, b in j["spans"]), j.get("note", ""))
             if set(judged) != set(range(1, len(claims) + 1)):
-                return None
+                raise ValueError("not one verdict per claim")
             return SampleResult(judged, {}, [], cached=True)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            store.reject([key])  # dropped and asked again
             return None
 
     def _cache_put(self, key: str, result: SampleResult) -> None:
-        if not self.o.cache:
+        store = self._cache()
+        if store is None:
             return
-        from ...report import atomic_write
         data = {"prompt": PROMPT_VERSION, "judged": {
             str(cid): {"verdict": j.verdict, "evidence": [j.evidence.start, j.evidence.end] if j.evidence else None,
                        "spans": [[s.start, s.end] for s in j.spans], "note": j.note}
             for cid, j in result.judged.items()}}
-        try:
-            atomic_write(self.cache_dir / key[:2] / f"{key}.json", json.dumps(data))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        store.put([(key, self.o.model, json.dumps(data).encode("utf-8"), "")])  # a failed write only costs time
 
     # -- the batch --------------------------------------------------------------
     def judge(self, items: Sequence[ScoreItem]) -> list:

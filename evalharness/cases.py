@@ -19,6 +19,15 @@ from .errors import CaseError, did_you_mean
 CASE_KEYS = ("id", "source", "source_file", "references", "candidates", "expect", "meta")
 EXPECT_KEYS = ("flags", "min", "max")
 CASE_SUFFIXES = (".yaml", ".yml")
+RUNS_KEYS = ("case_id", "summary", "meta")
+RUNS_LINE = 'a runs line is {"case_id": ..., "summary": ...}, optionally with "meta"'
+RUNS_EXPECTED = f" ({RUNS_LINE})"
+# keys other tools write for the same two things
+RUNS_HINTS = {k: f" (the case id goes in 'case_id'; {RUNS_LINE})" for k in (
+    "id", "case", "caseid", "example_id", "doc_id", "uid")}
+RUNS_HINTS.update({k: f" (the summary goes in 'summary'; {RUNS_LINE})" for k in (
+    "output", "outputs", "prediction", "pred", "generated", "generation", "text", "response", "completion",
+    "candidate", "hypothesis")})
 
 
 @dataclass(frozen=True)
@@ -282,9 +291,10 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
         if not isinstance(row, dict):
             raise CaseError(f"each line must be a JSON object, got {_type_name(row)}", file=str(path), line=lineno)
         for key in row:
-            if key not in ("case_id", "summary", "meta"):
-                raise CaseError(f"unknown key '{key}'{did_you_mean(key, ('case_id', 'summary', 'meta'))}",
-                                file=str(path), line=lineno, field=key)
+            if key not in RUNS_KEYS:
+                hint = did_you_mean(key, RUNS_KEYS) or RUNS_HINTS.get(str(key).casefold(), "")
+                raise CaseError(f"unknown key '{key}'{hint or RUNS_EXPECTED}", file=str(path), line=lineno,
+                                field=key)
         for key in ("case_id", "summary"):
             if key not in row:
                 raise CaseError("missing required field", file=str(path), line=lineno, field=key)

@@ -149,7 +149,9 @@ def compare_config_from_report(report: Report) -> CompareConfig:
                                     significant=bool(r.get("significant", True)),
                                     systems=tuple(systems) if systems is not None else None))
     return CompareConfig(alpha=float(raw.get("alpha", 0.05)), resamples=int(raw.get("resamples", 1000)),
-                         seed=int(raw.get("seed", 12345)), rules=tuple(rules))
+                         seed=int(raw.get("seed", 12345)), rules=tuple(rules),
+                         no_rules=bool(raw.get("no_rules", False)),
+                         allow_missing_systems=tuple(raw.get("allow_missing_systems", ())))
 
 
 def _norm(text: str) -> str:
@@ -157,8 +159,15 @@ def _norm(text: str) -> str:
 
 
 def describe_rule(rule: RegressionRule) -> str:
+    """The rule's name (its kind, "regression", is shown next to it by every renderer)."""
     sig = ", significant" if rule.significant else ""
-    return f"regression {rule.metric}: drop <= {rule.max_drop:g}{sig}"
+    return f"{rule.metric}: drop <= {rule.max_drop:g}{sig}"
+
+
+NO_REGRESSION_CHECKS = ("the regression gate checked nothing: {why} (add compare.rules, or set "
+                        "'compare: {{no_rules: true}}' to accept a comparison that fails only on scorer errors)")
+NO_REGRESSION_CHECKS_NAME = "the regression gate checks something"
+SYSTEMS_KEPT = "baseline systems are in the new run"
 
 
 def compare_reports(base: Report, new: Report, config: CompareConfig | None = None, *,
@@ -237,7 +246,7 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
             deltas.append(MetricDelta(system=system, metric=m, higher_is_better=hib, stats=stats,
                                       significant=stats.p_value < config.alpha))
 
-    gate = _regression_gate(config, deltas, shared_sys, metrics, new)
+    gate = _regression_gate(config, deltas, shared_sys, metrics, new, missing_sys, base)
     return Comparison(base_label=base_label, new_label=new_label, alpha=config.alpha, shared_cases=shared,
                       missing_cases=missing, extra_cases=extra, shared_systems=shared_sys,
                       missing_systems=missing_sys, extra_systems=extra_sys,
@@ -246,17 +255,37 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
 
 
 def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], systems: Sequence[str],
-                     metrics: Mapping[str, bool], new: Report) -> GateResult:
+                     metrics: Mapping[str, bool], new: Report, missing_systems: Sequence[str] = (),
+                     base: Report | None = None) -> GateResult:
+    """Fails closed: a baseline system missing from the new run fails (unless
+    ``compare.allow_missing_systems`` names it), and a gate without any check fails
+    (unless ``compare.no_rules``)."""
     from .gate import error_failures
 
     failures: list[GateFailure] = list(error_failures(new.cases))
     checks: list[GateCheck] = []
+    for system in missing_systems:
+        if system in config.allow_missing_systems:
+            checks.append(GateCheck("regression", SYSTEMS_KEPT, system, None, True,
+                                    f"system '{system}' is missing from the new run (allowed by "
+                                    "compare.allow_missing_systems)"))
+            continue
+        msg = (f"system '{system}' is in the baseline but missing from the new run (list it under "
+               "compare.allow_missing_systems if it was retired on purpose)")
+        failures.append(GateFailure("regression", msg, rule=SYSTEMS_KEPT, system=system))
+        checks.append(GateCheck("regression", SYSTEMS_KEPT, system, None, False, msg))
     by_key = {(d.system, d.metric): d for d in deltas}
     for rule in config.rules:
         name = describe_rule(rule)
         targets = rule.systems if rule.systems is not None else tuple(systems)
         for system in targets:
             d = by_key.get((system, rule.metric))
+            if d is None and system in systems and rule.metric in metrics and base is not None \
+                    and rule.metric not in base.systems.get(system, {}) and rule.metric not in new.systems.get(system, {}):
+                checks.append(GateCheck("regression", name, system, None, True,
+                                        f"{rule.metric} has no value for '{system}' in either run (not applicable "
+                                        "to these cases)"))
+                continue
             if d is None:
                 why = ("is not in both runs" if system not in systems
                        else f"has no paired values of {rule.metric}" if rule.metric in metrics
@@ -278,6 +307,12 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
             elif too_far:
                 msg = f"{name}: {system} moved by {d.drop:.4f} but not significantly (p={d.stats.p_value:.4g})"
             checks.append(GateCheck("regression", name, system, None, not failed, msg))
+    if not any(c.name != SYSTEMS_KEPT for c in checks) and not config.no_rules:
+        why = ("compare.rules is empty" if not config.rules else
+               "the two runs share no system" if not systems else "no rule applies to the shared systems")
+        msg = NO_REGRESSION_CHECKS.format(why=why)
+        failures.append(GateFailure("regression", msg, rule=NO_REGRESSION_CHECKS_NAME))
+        checks.append(GateCheck("regression", NO_REGRESSION_CHECKS_NAME, None, None, False, msg))
     return GateResult(passed=not failures, failures=tuple(failures), checks=tuple(checks))
 
 
@@ -287,7 +322,8 @@ def merge_gate(report: Report, comparison: Comparison) -> Report:
     # A report that already went through --baseline keeps only one copy of the regression checks.
     kept_f = tuple(f for f in g.failures if f.kind != "regression")
     kept_c = tuple(c for c in g.checks if c.kind != "regression")
-    extra_f = tuple(f for f in comparison.gate.failures if f.kind != "error")
+    have = set(kept_f)
+    extra_f = tuple(f for f in comparison.gate.failures if f.kind != "error" or f not in have)
     failures = kept_f + extra_f
     merged = GateResult(passed=not failures, failures=failures, checks=kept_c + comparison.gate.checks)
     return dataclasses.replace(report, gate=merged)

@@ -20,6 +20,7 @@ from .errors import ConfigError, did_you_mean
 
 TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
 RULE_KEYS = ("metric", "min", "max", "systems", "on")
+GATE_KEYS = ("rules", "no_rules")
 RULE_ON = ("mean", "ci_low", "ci_high", "every")
 BOOTSTRAP_KEYS = ("resamples", "confidence", "seed")
 
@@ -65,6 +66,7 @@ class RunConfig:
     workers: int | None = None        # worker processes for CPU-bound scorers; None = cores available
     cache: bool = True                # persistent score cache
     cache_dir: str | None = None      # None = the user cache folder
+    allow_missing: bool = False       # a runs file (--candidates) may leave cases out; they are listed
     executor: typing.Literal["local", "ray"] = "local"
     ray_address: str | None = None
     batch_size: int = 256             # items per scorer call
@@ -86,10 +88,17 @@ class RegressionRule:
 
 @dataclass(frozen=True)
 class CompareConfig:
+    """``no_rules: true`` says explicitly that a regression gate without any rule is
+    wanted (else a gate that checks nothing fails); ``allow_missing_systems`` names
+    the systems of the baseline that the new run may leave out (else a system that
+    disappeared fails the gate)."""
+
     alpha: float = 0.05
     resamples: int = 1000
     seed: int = 12345
     rules: tuple[RegressionRule, ...] = ()
+    no_rules: bool = False
+    allow_missing_systems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,9 @@ class Config:
     run: RunConfig = field(default_factory=RunConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
     file: str | None = None
+    gate_no_rules: bool = False       # `gate: {no_rules: true}`: a gate that checks nothing may pass
+    # "gate.rules[0]" / "compare.rules[2]" -> the line of its `systems` (else of the rule), for errors
+    rule_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def scorer(self, name: str) -> ScorerConfig | None:
         return next((s for s in self.scorers if s.name == name), None)
@@ -109,9 +121,9 @@ class Config:
             "file": self.file,
             "scorers": {s.name: options_to_json(s.options) for s in self.scorers},
             "gate": [dataclasses.asdict(r) for r in self.gate],
+            "gate_no_rules": self.gate_no_rules,
             "bootstrap": dataclasses.asdict(self.bootstrap),
-            "compare": {"alpha": self.compare.alpha, "resamples": self.compare.resamples, "seed": self.compare.seed,
-                        "rules": [dataclasses.asdict(r) for r in self.compare.rules]},
+            "compare": dataclasses.asdict(self.compare),
         }
 
 
@@ -253,14 +265,18 @@ def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[str, bool]:
     return out
 
 
-def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[GateRule, ...]:
+def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[tuple[GateRule, ...], bool]:
+    """The gate's rules and its ``no_rules`` switch."""
+    no_rules = False
     if raw is None:
-        return ()
+        return (), no_rules
     if isinstance(raw, dict):
         for key in raw:
-            if key != "rules":
-                raise ConfigError(f"unknown key '{key}'{did_you_mean(key, ['rules'])}", file=doc.file,
+            if key not in GATE_KEYS:
+                raise ConfigError(f"unknown key '{key}'{did_you_mean(key, GATE_KEYS)}", file=doc.file,
                                   line=doc.line("gate", key), field=f"gate.{key}")
+        if "no_rules" in raw:
+            no_rules = coerce(raw["no_rules"], bool, "gate.no_rules", doc, ("gate", "no_rules"))
         raw = raw.get("rules") or []
         base: tuple = ("gate", "rules")
     else:
@@ -268,6 +284,9 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
     if not isinstance(raw, list):
         raise ConfigError(f"must be a list of rules, got {_tname(raw)}", file=doc.file, line=doc.line(*base),
                           field="gate.rules")
+    if no_rules and raw:
+        raise ConfigError(f"'no_rules: true' contradicts the {len(raw)} rule(s) under 'gate.rules'; keep one of "
+                          "the two", file=doc.file, line=doc.line("gate", "no_rules"), field="gate.no_rules")
     rules = []
     for i, r in enumerate(raw):
         path = base + (i,)
@@ -301,7 +320,7 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
             systems = coerce(systems, tuple[str, ...], f"{where}.systems", doc, path + ("systems",))
         on = coerce(r.get("on", "mean"), typing.Literal[RULE_ON], f"{where}.on", doc, path + ("on",))  # type: ignore
         rules.append(GateRule(metric=metric, min=lo, max=hi, systems=systems, on=on))
-    return tuple(rules)
+    return tuple(rules), no_rules
 
 
 def load_config(path: Path | str) -> Config:
@@ -322,7 +341,7 @@ def config_from_document(doc: Document) -> Config:
                               line=doc.line(key), field=key)
     scorers = _parse_scorers(raw.get("scorers"), doc)
     metrics = known_metrics(scorers)
-    gate = _parse_rules(raw.get("gate"), doc, metrics)
+    gate, gate_no_rules = _parse_rules(raw.get("gate"), doc, metrics)
     boot = build_dataclass(BootstrapConfig, raw.get("bootstrap"), "bootstrap", doc, ("bootstrap",))
     if boot.resamples < 1:
         raise ConfigError("must be at least 1", file=doc.file, line=doc.line("bootstrap", "resamples"),
@@ -337,7 +356,23 @@ def config_from_document(doc: Document) -> Config:
         raise ConfigError("must be at least 1", file=doc.file, line=doc.line("run", "batch_size"),
                           field="run.batch_size")
     compare = _parse_compare(raw.get("compare"), doc, metrics)
-    return Config(scorers=scorers, gate=gate, bootstrap=boot, run=run, compare=compare, file=doc.file)
+    return Config(scorers=scorers, gate=gate, bootstrap=boot, run=run, compare=compare, file=doc.file,
+                  gate_no_rules=gate_no_rules, rule_lines=_rule_lines(raw, doc))
+
+
+def _rule_lines(raw: Mapping, doc: Document) -> dict[str, int]:
+    """Where each gate and regression rule is (its `systems` line when it has one)."""
+    out: dict[str, int] = {}
+    gate = raw.get("gate")
+    sections = (("gate.rules", ("gate", "rules") if isinstance(gate, dict) else ("gate",),
+                 gate.get("rules") if isinstance(gate, dict) else gate),
+                ("compare.rules", ("compare", "rules"), (raw.get("compare") or {}).get("rules")))
+    for name, base, rules in sections:
+        for i, r in enumerate(rules if isinstance(rules, list) else ()):
+            line = doc.line(*base, i, "systems") if isinstance(r, dict) and "systems" in r else doc.line(*base, i)
+            if line is not None:
+                out[f"{name}[{i}]"] = line
+    return out
 
 
 def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> CompareConfig:
@@ -374,4 +409,50 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
             raise ConfigError(f"must not be negative, got {rule.max_drop:g}", file=doc.file,
                               line=doc.line(*path, "max_drop"), field=f"{where}.max_drop")
         rules.append(rule)
+    if base.no_rules and rules:
+        raise ConfigError(f"'no_rules: true' contradicts the {len(rules)} rule(s) under 'compare.rules'; keep one "
+                          "of the two", file=doc.file, line=doc.line("compare", "no_rules"), field="compare.no_rules")
     return dataclasses.replace(base, rules=tuple(rules))
+
+
+DEFAULT_CONFIG = "configs/default.yaml"                  # a project's own config, when it has one
+BUILTIN_CONFIG = "default_config.yaml"                  # package data of evalharness
+BUILTIN_LABEL = "evalharness/default_config.yaml (built-in)"
+
+
+def builtin_config_text() -> str:
+    """The built-in default config, as shipped inside the package."""
+    from importlib import resources
+    return resources.files("evalharness").joinpath(BUILTIN_CONFIG).read_text(encoding="utf-8")
+
+
+def load_builtin_config() -> Config:
+    doc = load_yaml(Path(BUILTIN_LABEL), text=builtin_config_text(), error_cls=ConfigError, what="config file")
+    return config_from_document(doc)
+
+
+def resolve_config(path: Path | str | None, root: Path | str | None = None) -> Config:
+    """The config of a command: ``path`` when given (it must exist), else
+    ``configs/default.yaml`` under ``root`` (default: the working folder) when it
+    exists, else the built-in default."""
+    if path:
+        return load_config(path)
+    local = Path(root or ".") / DEFAULT_CONFIG
+    if local.is_file():
+        return load_config(local if root else Path(DEFAULT_CONFIG))
+    return load_builtin_config()
+
+
+def check_rule_systems(config: Config, systems) -> None:
+    """Refuse a gate or regression rule that names a system which no case, runs file
+    or on-the-fly system provides (``validate``, ``run`` and the pytest plugin all
+    call this, so all three refuse the same configs the same way)."""
+    known = list(dict.fromkeys(systems))
+    for section, rules in (("gate.rules", config.gate), ("compare.rules", config.compare.rules)):
+        for i, rule in enumerate(rules):
+            for name in rule.systems or ():
+                if name not in known:
+                    raise ConfigError(f"names system '{name}', which no case or runs file provides"
+                                      f"{did_you_mean(name, known)}; systems here: {', '.join(known) or 'none'}",
+                                      file=config.file, line=config.rule_lines.get(f"{section}[{i}]"),
+                                      field=f"{section}[{i}].systems")

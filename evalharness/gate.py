@@ -126,10 +126,23 @@ def error_failures(results: Iterable[CaseResult]) -> list[GateFailure]:
     return out
 
 
+NO_CHECKS = ("the gate checked nothing: no gate rule and no case 'expect' entry applies to these cases "
+             "(add gate.rules or expect entries, or set 'gate: {no_rules: true}' to accept a gate that fails "
+             "only on scorer errors)")
+NO_CHECKS_NAME = "the gate checks something"
+
+
 def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], results: Sequence[CaseResult],
-                  scorers: Sequence[str] = ("support",)) -> GateResult:
+                  scorers: Sequence[str] = ("support",), *, no_rules: bool = False) -> GateResult:
+    """Fail closed: a gate with no check at all fails (kind "gate") unless
+    ``no_rules`` (the config's ``gate.no_rules``) says explicitly that this is wanted."""
     errors = error_failures(results)
     rule_f, rule_c = check_rules(rules, systems, results)
     exp_f, exp_c = check_expectations(cases, results, scorers)
-    failures = tuple(errors + rule_f + exp_f)
-    return GateResult(passed=not failures, failures=failures, checks=tuple(rule_c + exp_c))
+    checks = rule_c + exp_c
+    empty: list[GateFailure] = []
+    if not checks and not no_rules:
+        empty.append(GateFailure("gate", NO_CHECKS, rule=NO_CHECKS_NAME))
+        checks.append(GateCheck("gate", NO_CHECKS_NAME, None, None, False, NO_CHECKS))
+    failures = tuple(errors + rule_f + exp_f + empty)
+    return GateResult(passed=not failures, failures=failures, checks=tuple(checks))

@@ -203,11 +203,12 @@ class DatasetResult:
     threshold: float           # best on all rows of this dataset: the one to deploy
     protocol: str              # "split" or "2-fold"
     folds: tuple[Fold, ...]
+    undefined: str | None = None   # why AUC, balanced accuracy and threshold are undefined (NaN)
 
     def to_json(self) -> dict:
         return {"n": self.n, "n_consistent": self.n_consistent, "auc": json_number(self.auc),
                 "balanced_accuracy": json_number(self.balanced_accuracy), "threshold": json_number(self.threshold),
-                "protocol": self.protocol,
+                "protocol": self.protocol, "undefined": self.undefined,
                 "folds": [{"n_tune": len(f.tune), "n_measure": len(f.measure), "threshold": json_number(f.threshold),
                            "balanced_accuracy": json_number(f.balanced_accuracy)} for f in self.folds]}
 
@@ -229,22 +230,44 @@ def folds_for(splits: Sequence[str | None]) -> tuple[str, list[tuple[list[int], 
     return "2-fold", [(even, odd), (odd, even)]
 
 
+def one_class_reason(labels: Sequence[int]) -> str | None:
+    """Why balanced accuracy and a threshold are undefined for these labels, or None."""
+    y = np.asarray(labels, dtype=int)
+    if len(y) == 0:
+        return "no rows"
+    if (y == 1).all():
+        return "every row is labelled consistent (1): balanced accuracy and a threshold need both classes"
+    if (y == 0).all():
+        return "every row is labelled inconsistent (0): balanced accuracy and a threshold need both classes"
+    return None
+
+
 def evaluate_dataset(name: str, scores: Sequence[float], labels: Sequence[int],
                      splits: Sequence[str | None] | None = None) -> DatasetResult:
+    """Undefined is undefined: with one label class, AUC, balanced accuracy and the
+    threshold are NaN with the reason; a fold whose tuning or measured rows hold one
+    class only is left out (its "balanced accuracy" would be one recall)."""
     s = np.asarray(scores, dtype=float)
     y = np.asarray(labels, dtype=int)
     splits = list(splits) if splits is not None else [None] * len(s)
     protocol, plan = folds_for(splits)
+    nan = float("nan")
+    why = one_class_reason(y)
+    if why is not None:
+        return DatasetResult(name=name, n=len(s), n_consistent=int((y == 1).sum()), auc=nan, balanced_accuracy=nan,
+                             threshold=nan, protocol=protocol, folds=(), undefined=why)
     folds = []
     for tune, measure in plan:
-        if not tune or not measure:
+        if not tune or not measure or one_class_reason(y[tune]) or one_class_reason(y[measure]):
             continue
         t = best_threshold(s[tune], y[tune])
         folds.append(Fold(tuple(tune), tuple(measure), t, balanced_accuracy(s[measure], y[measure], t)))
-    ba = float(np.mean([f.balanced_accuracy for f in folds])) if folds else float("nan")
+    ba = float(np.mean([f.balanced_accuracy for f in folds])) if folds else nan
+    undefined = None if folds else ("no fold holds both classes in its tuning and its measured rows: balanced "
+                                    "accuracy is undefined (add rows of the rarer class)")
     return DatasetResult(name=name, n=len(s), n_consistent=int((y == 1).sum()), auc=roc_auc(s, y),
-                         balanced_accuracy=ba, threshold=best_threshold(s, y) if len(s) else float("nan"),
-                         protocol=protocol, folds=tuple(folds))
+                         balanced_accuracy=ba, threshold=best_threshold(s, y), protocol=protocol,
+                         folds=tuple(folds), undefined=undefined)
 
 
 @dataclass(frozen=True)
@@ -255,12 +278,14 @@ class MetaEvalResult:
     mean_auc: float
     mean_balanced_accuracy: float
     recommended_threshold: float
+    no_recommendation: str | None = None   # why there is no recommended threshold
 
     def to_json(self) -> dict:
         return {"scorer": self.scorer, "metric": self.metric,
                 "datasets": {k: v.to_json() for k, v in self.datasets.items()},
                 "mean": {"auc": json_number(self.mean_auc), "balanced_accuracy": json_number(self.mean_balanced_accuracy)},
-                "recommended_threshold": json_number(self.recommended_threshold)}
+                "recommended_threshold": json_number(self.recommended_threshold),
+                "no_recommendation": self.no_recommendation}
 
 
 def meta_evaluate(scorer: str, metric: str, rows: Sequence[tuple[str, float, int, str | None]]) -> MetaEvalResult:
@@ -273,9 +298,15 @@ def meta_evaluate(scorer: str, metric: str, rows: Sequence[tuple[str, float, int
         results[ds] = evaluate_dataset(ds, [r[0] for r in items], [r[1] for r in items], [r[2] for r in items])
     aucs = [r.auc for r in results.values() if np.isfinite(r.auc)]
     bas = [r.balanced_accuracy for r in results.values() if np.isfinite(r.balanced_accuracy)]
-    groups = [([r[0] for r in items], [r[1] for r in items]) for items in by.values()]
+    # only datasets with both classes can choose a threshold (one class alone would pick a trivial cut)
+    groups = [([r[0] for r in items], [r[1] for r in items]) for items in by.values()
+              if one_class_reason([r[1] for r in items]) is None]
     rec = best_shared_threshold(groups) if groups else float("nan")
+    why = None
+    if not groups:
+        labels = [r[1] for items in by.values() for r in items]
+        why = one_class_reason(labels) or "no dataset holds both classes (consistent and inconsistent rows)"
     return MetaEvalResult(scorer=scorer, metric=metric, datasets=results,
                           mean_auc=float(np.mean(aucs)) if aucs else float("nan"),
                           mean_balanced_accuracy=float(np.mean(bas)) if bas else float("nan"),
-                          recommended_threshold=rec)
+                          recommended_threshold=rec, no_recommendation=why)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import CaseError, ScorerError
+from .errors import CaseError, InputError, ScorerError
 from .results import ScoreItem
 
 REQUIRED = ("id", "dataset", "source", "summary", "label")
@@ -222,8 +222,13 @@ def score_rows(scorer, rows: Sequence[LabelledRow], metric: str, *, cache=None, 
             if metric in res.scores:
                 v = float(res.scores[metric])
             elif metric in res.not_applicable:
-                # e.g. a summary with no claim: nothing in it can be unsupported
-                v = 1.0 if higher else 0.0
+                # never a made-up number (such as 0.5 for every row, which reads as AUC 50)
+                r = rows[i]
+                raise InputError(f"{scorer.name}.{metric} is not applicable to row '{r.id}': "
+                                 f"{res.not_applicable[metric]}; meta-eval needs a value for every row"
+                                 + (" (labelled rows have no references: measure a scorer that reads the "
+                                    "source, such as support)" if "reference" in res.not_applicable[metric] else ""),
+                                 file=r.file, line=r.line)
             else:
                 raise ScorerError(f"gave no '{metric}' for row '{rows[i].id}'", scorer=scorer.name)
             v = v if higher else -v

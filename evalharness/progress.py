@@ -86,3 +86,23 @@ def make_progress(quiet: bool = False, stream: TextIO | None = None) -> Progress
     except (AttributeError, ValueError):
         tty = False
     return ProgressBar(stream) if tty else None
+
+
+VERBOSE_ENV = "EVALHARNESS_VERBOSE"
+
+
+def quiet_library_progress(verbose: bool = False) -> None:
+    """Silence the progress bars model libraries draw on stderr (transformers' and
+    huggingface_hub's "Loading weights", "Fetching files"): ours covers loading, and
+    theirs would be noise in a log. ``verbose`` (``--verbose``) or ``EVALHARNESS_VERBOSE=1``
+    leaves them on. Call it before the libraries load; it also switches them off when
+    they are already loaded."""
+    import os
+    if verbose or os.environ.get(VERBOSE_ENV, "").strip() not in ("", "0"):
+        return
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read by both at import time
+    for name, attr in (("transformers.utils.logging", "disable_progress_bar"),
+                       ("huggingface_hub.utils", "disable_progress_bars")):
+        mod = sys.modules.get(name)
+        if mod is not None and hasattr(mod, attr):
+            getattr(mod, attr)()

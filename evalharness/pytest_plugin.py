@@ -3,8 +3,12 @@
 One item per (case, system). An item passes when the case's ``expect`` entries and
 the config's per-case gate rules (``on: every``) hold for that system and no
 scorer failed on it; rules on a whole system (a mean, an interval end) become one
-``evalharness-gate[<system>]`` item each. A failing item reports the gate failures
-and the unsupported claims with their evidence, not a stack trace.
+``evalharness::gate[<system>]`` item each, under their own node id (collected after
+the case files and counted with them). A gate that would check nothing is one failing
+``evalharness::gate-checks-something`` item (unless ``gate.no_rules``), and a rule that
+names a system no case provides is a collection error, as in ``validate`` and ``run``.
+A failing item reports the gate failures and the unsupported claims with their
+evidence, not a stack trace.
 
 Registered through the ``pytest11`` entry point ``evalharness``. It only collects
 YAML files from paths given explicitly on the command line (never from
@@ -31,7 +35,7 @@ def pytest_addoption(parser) -> None:
     group = parser.getgroup("evalharness", "evalharness: YAML summarisation cases as tests")
     group.addoption("--evalharness-config", metavar="FILE", default=None,
                     help="evalharness config for collected cases (default: ini evalharness_config, "
-                         "else configs/default.yaml under the rootdir)")
+                         "else configs/default.yaml under the rootdir, else the built-in default)")
     group.addoption("--no-evalharness", action="store_true", default=False,
                     help="do not collect YAML cases")
     group.addoption("--evalharness-no-cache", action="store_true", default=False,
@@ -55,12 +59,12 @@ class _HarnessState:
         if self._hconfig is None:
             import evalharness
             cfg = self.pytest_config
+            from evalharness.config import resolve_config
             path = cfg.getoption("--evalharness-config") or cfg.getini("evalharness_config")
-            path = Path(path) if path else Path(cfg.rootpath) / "configs" / "default.yaml"
-            if not path.is_absolute() and not path.exists():
+            if path and not Path(path).is_absolute() and not Path(path).exists():
                 path = Path(cfg.rootpath) / path
-            try:
-                self._hconfig = evalharness.load_config(path)
+            try:  # like the CLI: the named config, else configs/default.yaml, else the built-in default
+                self._hconfig = resolve_config(path or None, root=Path(cfg.rootpath))
             except evalharness.EvalHarnessError as exc:
                 raise CaseFile.CollectError(f"evalharness: {exc}") from None
         return self._hconfig
@@ -220,15 +224,21 @@ class CaseItem(pytest.Item):
         return self.path, (self.case.line or 1) - 1, f"evalharness case {self.case.id} [{self.system}]"
 
 
-class SystemGateItem(pytest.Item):
-    """The config's rules on a whole system (mean or interval), over every collected case."""
+class GateItem(pytest.Item):
+    """The config's rules on a whole system (mean or interval), over every collected
+    case; or (``system`` None) the failure of a gate that checks nothing."""
 
-    def __init__(self, *, system: str, **kwargs) -> None:
+    def __init__(self, *, system: str | None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.system = system
 
     def runtest(self) -> None:
         report = _state(self.config).run()
+        if self.system is None:
+            failures = [f for f in report.gate.failures if f.kind == "gate"]
+            if failures:
+                raise HarnessFailure("\n".join(f"[{f.kind}] {f.message}" for f in failures))
+            return
         failures = [f for f in report.gate.failures
                     if f.kind == "rule" and f.case_id is None and f.system == self.system]
         if failures:
@@ -241,19 +251,55 @@ class SystemGateItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return self.path, None, f"evalharness gate [{self.system}]"
+        what = f"[{self.system}]" if self.system else "(checks something)"
+        return self.path, None, f"evalharness gate {what}"
 
 
+SystemGateItem = GateItem  # the name of earlier versions
+
+
+class GateCollector(pytest.Collector):
+    """The items of the whole-system gate, under their own node id (``evalharness::gate[<system>]``),
+    collected once every case file is in, and counted in "collected N items" like any other."""
+
+    NODEID = "evalharness"
+
+    def collect(self):
+        import evalharness
+        from evalharness.config import check_rule_systems
+        st = _state(self.config)
+        hconfig = st.harness_config()
+        systems: list[str] = []
+        for item in st.items:
+            if item.system not in systems:
+                systems.append(item.system)
+        try:  # the check `validate` and `run` make, with the same message
+            check_rule_systems(hconfig, systems)
+        except evalharness.EvalHarnessError as exc:
+            raise CaseFile.CollectError(f"evalharness: {exc}") from None
+        rules = hconfig.gate
+        for system in systems:
+            if any(r.on != "every" and (r.systems is None or system in r.systems) for r in rules):
+                yield GateItem.from_parent(self, name=f"gate[{system}]", system=system)
+        has_checks = bool(rules) or any(s in case.candidates for case in st.cases.values() for s in case.expect)
+        if not has_checks and not hconfig.gate_no_rules:
+            yield GateItem.from_parent(self, name="gate-checks-something", system=None)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, CaseFile.CollectError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k / -m deselect, so those select gate items too
 def pytest_collection_modifyitems(session, config, items) -> None:
     st = config.stash.get(_STATE, None)
     if st is None or not st.items:
         return
-    rules = st.harness_config().gate
-    systems = []
-    for item in st.items:
-        if item.system not in systems:
-            systems.append(item.system)
-    last_file = st.items[-1].parent
-    for system in systems:
-        if any(r.on != "every" and (r.systems is None or system in r.systems) for r in rules):
-            items.append(SystemGateItem.from_parent(last_file, name=f"evalharness-gate[{system}]", system=system))
+    collector = GateCollector.from_parent(session, name=GateCollector.NODEID, nodeid=GateCollector.NODEID)
+    # collected the way pytest collects a node, so the report counts and shows it like the others
+    config.hook.pytest_collectstart(collector=collector)
+    rep = config.hook.pytest_make_collect_report(collector=collector)
+    config.hook.pytest_collectreport(report=rep)
+    if rep.passed:
+        items.extend(x for x in rep.result if isinstance(x, pytest.Item))

@@ -146,6 +146,12 @@ class Report:
     headline: tuple[str, ...] = ()                           # metrics shown first by renderers
     schema_version: int = SCHEMA_VERSION
     notes: tuple[str, ...] = ()                              # e.g. damaged cache entries; omitted when none
+    # system -> the case ids its runs file left out (accepted with --allow-missing / run.allow_missing)
+    missing_summaries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def system_names(self) -> tuple[str, ...]:
+        return tuple(self.systems)
 
     def to_json(self) -> dict:
         return {
@@ -158,8 +164,10 @@ class Report:
             "cases": [c.to_json() for c in self.cases],
             "gate": self.gate.to_json(),
             **({"notes": list(self.notes)} if self.notes else {}),
+            **({"missing_summaries": {s: list(ids) for s, ids in self.missing_summaries.items()}}
+               if self.missing_summaries else {}),
             "config": self.config,
-            "run": self.run,
+            "run": self.run,   # last: everything before it is deterministic
         }
 
     @classmethod
@@ -171,6 +179,7 @@ class Report:
             cases=tuple(CaseResult.from_json(c) for c in d["cases"]), gate=GateResult.from_json(d["gate"]),
             config=d.get("config", {}), run=d.get("run", {}), headline=tuple(d.get("headline", ())),
             notes=tuple(d.get("notes", ())),
+            missing_summaries={s: tuple(ids) for s, ids in d.get("missing_summaries", {}).items()},
         )
 
 

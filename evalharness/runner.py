@@ -179,7 +179,8 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
                                   candidates=tuple(cands), file=case.file))
 
     systems = aggregate_systems(results, metrics, config)
-    gate = evaluate_gate(config.gate, systems, cases, results, [s.name for s in scorers])
+    gate = evaluate_gate(config.gate, systems, cases, results, [s.name for s in scorers],
+                         no_rules=config.gate_no_rules)
     run = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "duration_s": round(time.time() - started, 3),

@@ -146,3 +146,77 @@ def test_default_run_on_the_seed_case_flags_its_errors(tmp_path):
                 assert source[c["evidence"]["start"]:c["evidence"]["end"]] == c["evidence"]["text"]
     # the text rendering shows the flags with their evidence
     assert "world powers" in r.stdout and "closest evidence" in r.stdout
+
+
+NO_EXPECT_CASE = """\
+id: mine
+source: The council approved a 12 million pound repair of the bridge on Tuesday.
+references: [The council approved a 12 million pound bridge repair.]
+candidates:
+  mine: The council approved a 12 million pound repair of the bridge.
+"""
+
+
+def test_a_gate_that_checks_nothing_fails_loudly_unless_no_rules(tmp_path):
+    (tmp_path / "case.yaml").write_text(NO_EXPECT_CASE)
+    r = run_cli("run", str(tmp_path / "case.yaml"), "--config", "tests/fixtures/cli/rouge-only.yaml",
+                "--out", str(tmp_path / "out"))
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.splitlines()[-2:] == [
+        "GATE FAILED (1 failure(s))",
+        "  [gate] the gate checked nothing: no gate rule and no case 'expect' entry applies to these cases (add "
+        "gate.rules or expect entries, or set 'gate: {no_rules: true}' to accept a gate that fails only on scorer "
+        "errors)"]
+    cfg = tmp_path / "none.yaml"
+    cfg.write_text("scorers:\n  rouge: {}\ngate:\n  no_rules: true\n")
+    r = run_cli("run", str(tmp_path / "case.yaml"), "--config", str(cfg), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1] == ("GATE PASSED (0 checks: gate.no_rules is set, so only a scorer error "
+                                         "could fail it)")
+
+
+def test_validate_refuses_the_default_configs_model_a_rule_on_other_systems(tmp_path):
+    """The issue's case: validate said ok, run failed on "system 'model-a' is not in this run"."""
+    (tmp_path / "case.yaml").write_text(NO_EXPECT_CASE)
+    line = ("evalharness: error: configs/default.yaml:28: field 'gate.rules[0].systems': names system 'model-a', "
+            "which no case or runs file provides; systems here: mine\n")
+    for command in ("validate", "run"):
+        r = run_cli(command, str(tmp_path / "case.yaml"), *(["--out", str(tmp_path / "o")] if command == "run" else []))
+        assert (r.returncode, r.stderr) == (2, line), command
+    assert not (tmp_path / "o").exists()
+    runs = tmp_path / "a.jsonl"   # a runs file that provides model-a satisfies the rule
+    runs.write_text('{"case_id": "mine", "summary": "The council approved a repair."}\n')
+    r = run_cli("validate", str(tmp_path / "case.yaml"), "--candidates", f"model-a={runs}")
+    assert r.returncode == 0, r.stderr
+
+
+def test_allow_missing_scores_what_the_runs_file_has_and_lists_the_rest(tmp_path):
+    b = "tests/fixtures/broken"
+    args = [f"{b}/cases/two-cases.yaml", "--config", f"{b}/valid/config.yaml",
+            "--candidates", f"model-c={b}/runs/covers-one-of-two.jsonl"]
+    r = run_cli("run", *args, "--out", str(tmp_path / "out"))
+    assert r.returncode == 2
+    assert r.stderr == (f"evalharness: error: {b}/runs/covers-one-of-two.jsonl: runs file of system 'model-c' "
+                        "covers 1 of 2 case(s); missing: second (pass --allow-missing, or set run.allow_missing: "
+                        "true, to score it on the cases it has)\n")
+    line = ("missing summaries: system 'model-c' has none for 1 of 2 case(s) (accepted by --allow-missing / "
+            "run.allow_missing): second")
+    v = run_cli("validate", *args, "--allow-missing")
+    assert v.returncode == 0 and v.stdout.splitlines()[-1] == line
+    r = run_cli("run", *args, "--allow-missing", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert line in r.stdout.splitlines()
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["missing_summaries"] == {"model-c": ["second"]}
+    assert report["systems"]["model-c"]["rouge.rouge1"]["n"] == 1
+    cfg = tmp_path / "allow.yaml"
+    cfg.write_text((ROOT / b / "valid" / "config.yaml").read_text() + "run:\n  allow_missing: true\n")
+    r = run_cli("validate", *args[:1], "--config", str(cfg), *args[3:])
+    assert r.returncode == 0 and r.stdout.splitlines()[-1] == line
+
+
+def test_report_exits_with_the_verdict_it_shows(tmp_path):
+    r = run_cli("run", "--config", "tests/fixtures/cli/rouge-gate.yaml", "--out", str(tmp_path))
+    assert r.returncode == 1
+    rep = run_cli("report", str(tmp_path / "report.json"))
+    assert rep.returncode == 1 and "GATE FAILED" in rep.stdout

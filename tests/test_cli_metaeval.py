@@ -116,3 +116,48 @@ def test_recommended_threshold_plugs_into_config(cli, tmp_path, monkeypatch):
     res = SupportScorer(opts).score_batch([ScoreItem(f"t-{i}", "s", TINY_SOURCE, s) for i, (s, _) in enumerate(TINY)])
     assert [r.scores["consistent"] for r in res] == [float(all(c.supported for c in r.claims)) for r in res]
     assert [r.scores["consistent"] for r in res] == [float(r.scores["score"] >= rec) for r in res]
+    assert [r.scores["consistent"] for r in res] == [float(y) for _, y in TINY]
+
+
+def test_a_metric_not_applicable_to_the_rows_is_an_error_with_the_reason(cli, tmp_path):
+    """Was: AUC 50.0, BAcc 50.0 and threshold 1.0000 for ROUGE on rows that have no references."""
+    p = _write(tmp_path, [GOOD, {**GOOD, "id": "t-1", "summary": "The dog sat.", "label": 0}])
+    r = cli("meta-eval", str(p), "--scorer", "rouge", "--no-cache")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == (f"evalharness: error: {p}:1: rouge.rouge1 is not applicable to row 't-0': no reference "
+                        "summaries in this case; meta-eval needs a value for every row (labelled rows have no "
+                        "references: measure a scorer that reads the source, such as support)\n")
+
+
+ONE_CLASS = "every row is labelled consistent (1): balanced accuracy and a threshold need both classes"
+
+
+@pytest.mark.slow
+def test_one_label_class_gives_no_balanced_accuracy_no_threshold_and_no_library_bars(cli, tmp_path):
+    rows = [{"id": f"t-{i}", "dataset": "tiny", "source": TINY_SOURCE, "summary": s, "label": 1}
+            for i, (s, _) in enumerate(TINY[:3])]
+    p = _write(tmp_path, rows)
+    out, cache = tmp_path / "me.json", tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    r = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache), env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""                      # no "Loading weights" bar from transformers
+    lines = r.stdout.splitlines()
+    # the flag rate at the claim threshold is still measured on the one class there is
+    assert "tiny                         3     3    n/a    n/a     n/a  2-fold      33.3% /     n/a" in lines
+    assert f"n/a in tiny: {ONE_CLASS}" in lines
+    assert f"no threshold recommended: {ONE_CLASS}" in lines
+    assert not [x for x in lines if x.startswith("recommended threshold")]
+    data = json.loads(out.read_text())
+    d = data["datasets"]["tiny"]
+    assert (d["auc"], d["balanced_accuracy"], d["threshold"], d["undefined"]) == (None, None, None, ONE_CLASS)
+    assert data["recommended_threshold"] is None and data["no_recommendation"] == ONE_CLASS
+    assert "recommended_config" not in data
+    # a rerun reads every row from the cache: no made-up rate of thousands of summaries per second
+    r = cli("meta-eval", str(p), "--json", str(out), "--cache-dir", str(cache), env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1].startswith("all 3 rows cached (")
+    assert json.loads(out.read_text())["summaries_per_second"] is None
+    # asked for, the library's own bar is back (the control for the silence above)
+    r = cli("meta-eval", str(p), "--no-cache", env={**env, "EVALHARNESS_VERBOSE": "1"})
+    assert r.returncode == 0 and "Loading weights" in r.stderr

@@ -11,6 +11,9 @@ import pytest
 CONFIG = """\
 scorers:
   rouge: {types: [rouge1]}
+gate:
+  rules:
+    - {metric: rouge.rouge1, min: 0.0}
 compare:
   rules:
     - {metric: rouge.rouge1, max_drop: 0.0, significant: false, systems: [new]}
@@ -89,7 +92,7 @@ def test_run_against_a_baseline_gates_regressions(cli, root, setup):
             "--junit", str(setup / "j.xml"))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "cases only in the new run (1): truce" in r.stdout
-    assert "[regression] regression rouge.rouge1: drop <= 0: new dropped by" in r.stdout
+    assert "[regression] rouge.rouge1: drop <= 0: new dropped by" in r.stdout  # the kind is not repeated
     comp = json.loads((new / "comparison.json").read_text())
     assert comp["cases"] == {"shared": ["bridge", "cup"], "missing": [], "extra": ["truce"]}
     d = next(x for x in comp["deltas"] if x["system"] == "new" and x["metric"] == "rouge.rouge1")
@@ -101,4 +104,34 @@ def test_run_against_a_baseline_gates_regressions(cli, root, setup):
     assert page.startswith("<!DOCTYPE html>") and '"cmp":{' in page
     suite = ET.parse(setup / "j.xml").getroot().find("testsuite")
     failed = [tc.get("name") for tc in suite.iter("testcase") if tc.find("failure") is not None]
-    assert failed == ["new :: regression rouge.rouge1: drop <= 0"]
+    assert failed == ["new :: rouge.rouge1: drop <= 0"]
+
+
+def _testcases(path):
+    suite = ET.parse(path).getroot().find("testsuite")
+    return [(tc.get("classname"), tc.get("name"), "failure" if tc.find("failure") is not None else "pass")
+            for tc in suite.iter("testcase")]
+
+
+def test_run_report_and_compare_give_one_verdict_and_one_junit(cli, root, setup):
+    """The same two runs judged by `run --baseline`, `report --baseline` and `compare`: the same
+    exit code and the same JUnit test cases (mean rules included), whatever wrote them."""
+    base, new = setup / "base", setup / "new"
+    c = setup / "cases"
+    cases = [str(c / "bridge.yaml"), str(c / "cup.yaml")]
+    r = cli("run", *cases, "--config", str(setup / "cfg.yaml"), "--out", str(base),
+            "--system", f"new=cmd:{sys.executable} {setup / 'lead.py'}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = cli("run", *cases, "--config", str(setup / "cfg.yaml"), "--out", str(new), "--quiet",
+            "--system", f"new=cmd:{sys.executable} {setup / 'short.py'}", "--baseline", str(base / "report.json"),
+            "--junit", str(setup / "run.xml"))
+    assert r.returncode == 1, r.stdout + r.stderr
+    r2 = cli("report", str(new / "report.json"), "--baseline", str(base / "report.json"),
+             "--junit", str(setup / "report.xml"))
+    r3 = cli("compare", str(base / "report.json"), str(new / "report.json"), "--junit", str(setup / "compare.xml"))
+    assert (r2.returncode, r3.returncode) == (1, 1), r2.stdout + r3.stdout
+    got = _testcases(setup / "run.xml")
+    assert ("evalharness.rule", "new :: rouge.rouge1 >= 0", "pass") in got          # the mean rule
+    assert ("evalharness.regression", "new :: rouge.rouge1: drop <= 0", "failure") in got
+    assert _testcases(setup / "report.xml") == got
+    assert _testcases(setup / "compare.xml") == got

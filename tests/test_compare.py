@@ -140,13 +140,92 @@ def reports(tmp_path):
     return tmp_path
 
 
-def test_cli_compare_passes_without_rules(cli, reports):
+NO_CHECKS_LINE = ("  [regression] the regression gate checked nothing: compare.rules is empty (add compare.rules, "
+                  "or set 'compare: {no_rules: true}' to accept a comparison that fails only on scorer errors)")
+
+
+def test_cli_compare_without_rules_fails_loudly(cli, reports):
     r = cli("compare", str(reports / "base.json"), str(reports / "new.json"))
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 1, r.stderr
     assert "cases only in the baseline (1): gone" in r.stdout
     assert "cases only in the new run (1): added" in r.stdout
     assert "+ newly flagged: \"Work starts in June.\"" in r.stdout
     assert "- no longer flagged: \"Work starts in May.\"" in r.stdout
+    assert r.stdout.splitlines()[-2:] == ["REGRESSION GATE FAILED (1 failure(s))", NO_CHECKS_LINE]
+
+
+def test_cli_compare_no_rules_switch_passes_and_says_so(cli, reports):
+    cfg = reports / "none.yaml"
+    cfg.write_text("scorers: [rouge]\ncompare:\n  no_rules: true\n")
+    r = cli("compare", str(reports / "base.json"), str(reports / "new.json"), "--config", str(cfg))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1] == ("REGRESSION GATE PASSED (0 checks: compare.no_rules is set, so only a "
+                                         "scorer error could fail it)")
+
+
+def test_cli_compare_no_rules_with_rules_is_a_config_error(cli, reports):
+    cfg = reports / "both.yaml"
+    cfg.write_text("scorers: [rouge]\ncompare:\n  no_rules: true\n  rules:\n    - {metric: rouge.rouge1}\n")
+    r = cli("compare", str(reports / "base.json"), str(reports / "new.json"), "--config", str(cfg))
+    assert r.returncode == 2
+    assert r.stderr == (f"evalharness: error: {cfg}:3: field 'compare.no_rules': 'no_rules: true' contradicts the 1 "
+                        "rule(s) under 'compare.rules'; keep one of the two\n")
+
+
+def _with_system_b(report, drop_b=False):
+    import dataclasses
+    cases = []
+    for c in report.cases:
+        extra = () if drop_b else (cand("B", "y", {"rouge.rouge1": 0.5}),)
+        cases.append(dataclasses.replace(c, candidates=c.candidates + extra))
+    return make_report(list(cases))
+
+
+def test_a_system_missing_from_the_new_run_fails_unless_allowed(cli, tmp_path):
+    base, new = _pair()
+    write_report(_with_system_b(base), tmp_path / "base.json")
+    write_report(_with_system_b(new, drop_b=True), tmp_path / "new.json")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("scorers: [rouge]\ncompare:\n  rules:\n    - {metric: rouge.rouge1, max_drop: 0.5}\n")
+    r = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "new.json"), "--config", str(cfg))
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert ("  [regression] system 'B' is in the baseline but missing from the new run (list it under "
+            "compare.allow_missing_systems if it was retired on purpose)") in r.stdout.splitlines()
+    cfg.write_text("scorers: [rouge]\ncompare:\n  allow_missing_systems: [B]\n  rules:\n"
+                   "    - {metric: rouge.rouge1, max_drop: 0.5}\n")
+    r = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "new.json"), "--config", str(cfg))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1] == "REGRESSION GATE PASSED (2 check(s))"
+
+
+HEADLINE = {"rouge.rouge1": True, "rouge.rouge2": True, "rouge.rougeL": True, "rouge.rougeLsum": True,
+            "bertscore.f1": True, "support.supported_rate": True, "support.unsupported_claims": False,
+            "support.score": True, "support.consistent": True}
+
+
+def test_the_default_config_fails_a_significant_drop_of_a_headline_metric(cli, root, tmp_path):
+    """The issue's case: supported_rate fell from 0.6 to 0.1 and compare said PASSED (0 check(s))."""
+    def rep(rates):
+        cases = [case(f"c{i}", SRC, cand("model-a", "x", {**{m: 0.5 for m in HEADLINE}, "support.supported_rate": r,
+                                                           "support.unsupported_claims": 1.0}))
+                 for i, r in enumerate(rates)]
+        return make_report(cases, metrics=HEADLINE)
+    write_report(rep([0.6] * 10), tmp_path / "base.json")
+    write_report(rep([0.1] * 10), tmp_path / "new.json")
+    for config in (root / "configs" / "default.yaml", root / "evalharness" / "default_config.yaml"):
+        r = cli("compare", str(tmp_path / "base.json"), str(tmp_path / "new.json"), "--config", str(config))
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert r.stdout.splitlines()[-2:] == [
+            "REGRESSION GATE FAILED (1 failure(s))",
+            "  [regression] support.supported_rate: drop <= 0, significant: model-a dropped by 0.5000 "
+            "(0.6000 -> 0.1000, p=0.001953, n=10)"]
+    # the same two reports, each rule checked once for the one system: 9 passing or failing checks
+    from evalharness.compare import compare_reports
+    from evalharness.config import load_config
+    from evalharness.report import read_report
+    comp = compare_reports(read_report(tmp_path / "base.json"), read_report(tmp_path / "new.json"),
+                           load_config(root / "configs" / "default.yaml").compare)
+    assert len(comp.gate.checks) == 9
 
 
 def test_cli_compare_fails_on_regression_with_junit(cli, reports):

@@ -161,7 +161,7 @@ def test_payloads_through_the_cli(tmp_path):
     f = tmp_path / "cases.yaml"
     f.write_text(yaml.safe_dump(cases, allow_unicode=True), encoding="utf-8")
     config = tmp_path / "config.yaml"
-    config.write_text("scorers:\n  rouge: {}\n")
+    config.write_text("scorers:\n  rouge: {}\ngate:\n  no_rules: true\n")
     r = run_cli("run", str(f), "--config", str(config), "--out", str(tmp_path / "out"), "--format", "markdown")
     assert r.returncode == 0, r.stderr
     assert_inert_html(markdown_to_html(r.stdout))

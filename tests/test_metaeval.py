@@ -134,3 +134,32 @@ def test_span_agreement_hand_counted():
     r = span_agreement(rows)
     assert (r.n_annotated, r.n_consistent, r.n_flagged_spans) == (3, 2, 3)
     assert r.hit_rate == 1 / 3 and r.span_precision == 1 / 3 and r.clean_flag_rate == 0.5
+def test_one_label_class_is_undefined_not_one_recall():
+    """Was: "AUC n/a, BAcc 83.3" and a recommended threshold for a dataset of consistent rows only."""
+    from evalharness.metaeval import evaluate_dataset, meta_evaluate
+    d = evaluate_dataset("ones", [0.1, 0.5, 0.9, 0.7, 0.3, 0.8], [1] * 6)
+    assert math.isnan(d.auc) and math.isnan(d.balanced_accuracy) and math.isnan(d.threshold)
+    assert d.folds == () and d.undefined.startswith("every row is labelled consistent (1)")
+    assert d.to_json()["balanced_accuracy"] is None
+    res = meta_evaluate("s", "score", [("ones", s, 1, None) for s in (0.1, 0.5, 0.9)])
+    assert math.isnan(res.recommended_threshold) and res.no_recommendation == d.undefined
+    assert math.isnan(res.mean_balanced_accuracy)
+
+
+def test_the_recommendation_uses_only_datasets_with_both_classes():
+    from evalharness.metaeval import meta_evaluate
+    both = [("mixed", s, y, None) for s, y in ((0.2, 0), (0.3, 0), (0.8, 1), (0.9, 1))]
+    ones = [("ones", s, 1, None) for s in (0.05, 0.1)]   # alone it would pull the cut below 0.05
+    res = meta_evaluate("s", "score", both + ones)
+    assert res.no_recommendation is None
+    assert 0.3 < res.recommended_threshold < 0.8
+    assert res.mean_balanced_accuracy == res.datasets["mixed"].balanced_accuracy
+
+
+def test_a_fold_that_measures_one_class_is_left_out():
+    from evalharness.metaeval import evaluate_dataset
+    # 2-fold by row order: odd rows are all label 1, so the fold that measures them is left out
+    d = evaluate_dataset("x", [0.2, 0.9, 0.3, 0.8, 0.1, 0.7], [0, 1, 0, 1, 0, 1])
+    assert d.folds == () and math.isnan(d.balanced_accuracy)
+    assert d.undefined.startswith("no fold holds both classes")
+    assert d.auc == 1.0   # AUC over all rows is defined

@@ -13,7 +13,7 @@ import yaml
 from conftest import ROOT, run_cli
 
 ODD = ROOT / "tests" / "fixtures" / "odd" / "cases.yaml"
-ROUGE_ONLY = "scorers:\n  rouge: {}\n"
+ROUGE_ONLY = "scorers:\n  rouge: {}\ngate:\n  no_rules: true\n"  # no expect entries either: nothing to gate
 N_CANDIDATES = 1000
 N_WORDS = 50_000
 

@@ -65,7 +65,7 @@ def test_one_item_per_case_and_system_with_readable_failures(project):
     r.assert_outcomes(passed=1, failed=2)
     r.stdout.fnmatch_lines(["*cases/bridge.yaml::bridge[[]good[]] PASSED*",
                             "*cases/bridge.yaml::bridge[[]weak[]] FAILED*",
-                            "*evalharness-gate[[]weak[]] FAILED*"])
+                            "evalharness::gate[[]weak[]] FAILED*"])
     out = r.stdout.str()
     assert "bridge / weak: 1 gate failure(s)" in out
     # rouge1 of "The weather was mild in the north." against the reference: only "the" is shared,
@@ -94,7 +94,7 @@ def test_other_yaml_is_left_alone(project):
     assert r.ret == pytest.ExitCode.OK
     assert "workflow" not in r.stdout.str()
     r.stdout.fnmatch_lines(["cases/bridge.yaml::bridge[[]good[]]", "cases/bridge.yaml::bridge[[]weak[]]",
-                            "cases/bridge.yaml::evalharness-gate[[]weak[]]"])
+                            "evalharness::gate[[]weak[]]"])
 
 
 def test_a_broken_case_is_a_collection_error_with_file_and_line(project):
@@ -180,3 +180,39 @@ def test_a_failing_item_lists_unsupported_claims_with_evidence(pytester):
     assert ('closest evidence [0:86]: "Millbrook council approved a 12 million pound repair of the Harbour Bridge '
             'on Tuesday."') in out
     assert "Traceback" not in out
+
+
+def test_gate_items_have_their_own_node_id_and_the_count_adds_up(project):
+    (project.path / "cases" / "zzz.yaml").write_text(CASE.replace("id: bridge", "id: zzz"))
+    r = run(project, "cases/", "--evalharness-config", "configs/eh.yaml", "-v")
+    r.stdout.fnmatch_lines(["*collected 5 items"])
+    r.assert_outcomes(passed=2, failed=3)   # 4 case items + 1 gate item = 5
+    out = r.stdout.str()
+    assert "evalharness::gate[weak] FAILED" in out
+    assert "zzz.yaml::evalharness-gate" not in out and "bridge.yaml::evalharness-gate" not in out
+
+
+def test_a_rule_naming_an_absent_system_is_refused_as_validate_refuses_it(project, cli):
+    (project.path / "configs" / "eh.yaml").write_text(ROUGE_CONFIG.replace("systems: [weak]", "systems: [model-a]"))
+    r = run(project, "cases/", "--evalharness-config", "configs/eh.yaml")
+    assert r.ret == pytest.ExitCode.INTERRUPTED
+    v = cli("validate", "cases/", "--config", "configs/eh.yaml", cwd=project.path)
+    assert v.returncode == 2
+    line = ("configs/eh.yaml:5: field 'gate.rules[0].systems': names system 'model-a', which no case or runs file "
+            "provides; systems here: good, weak")
+    assert v.stderr == f"evalharness: error: {line}\n"
+    assert f"evalharness: {line}" in r.stdout.str()
+    assert "Traceback" not in r.stdout.str()
+
+
+def test_a_gate_that_checks_nothing_fails_in_the_plugin_too(project):
+    (project.path / "configs" / "none.yaml").write_text("scorers:\n  rouge: {types: [rouge1]}\n")
+    (project.path / "cases" / "bridge.yaml").write_text(CASE.split("expect:")[0])
+    r = run(project, "cases/", "--evalharness-config", "configs/none.yaml", "-v")
+    r.stdout.fnmatch_lines(["*collected 3 items", "*evalharness::gate-checks-something FAILED*"])
+    r.assert_outcomes(passed=2, failed=1)
+    assert "[gate] the gate checked nothing: no gate rule and no case 'expect' entry applies" in r.stdout.str()
+    (project.path / "configs" / "none.yaml").write_text("scorers:\n  rouge: {types: [rouge1]}\ngate: {no_rules: true}\n")
+    r = run(project, "cases/", "--evalharness-config", "configs/none.yaml")
+    r.stdout.fnmatch_lines(["*collected 2 items"])
+    r.assert_outcomes(passed=2)

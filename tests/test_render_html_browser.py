@@ -60,7 +60,14 @@ def test_charts_are_drawn(page):
     assert js(b, "document.querySelectorAll('#chart-systems g.ci circle').length") == n_metrics * n_systems
     assert js(b, "document.querySelectorAll('#chart-dist svg.dist-chart').length") == n_metrics
     assert js(b, "document.querySelectorAll('#heatmap rect.cell').length") == len(new.cases) * n_systems * n_metrics
+    # rows that did not move at all (delta and its interval 0) hide behind a toggle
+    moved = [d for d in comp.deltas if not (d.stats.delta == d.stats.ci_low == d.stats.ci_high == 0)]
+    assert 0 < len(moved) < len(comp.deltas)
+    assert js(b, "document.querySelectorAll('#delta-table tbody tr').length") == len(moved)
+    b.click("#f-unchanged")
     assert js(b, "document.querySelectorAll('#delta-table tbody tr').length") == len(comp.deltas)
+    b.click("#f-unchanged")
+    assert js(b, "document.querySelectorAll('#delta-table tbody tr').length") == len(moved)
 
 
 def test_clicking_a_claim_highlights_its_evidence_in_the_source(page):

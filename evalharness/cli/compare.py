@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from ._outputs import add_junit, emit, exit_code, load_compare_config, write_junit
 
 ORDER = 25
@@ -24,7 +22,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..compare import compare_reports, dumps_comparison
+    from ..compare import compare_reports, dumps_comparison, merge_gate
     from ..render import render
     from ..render.compare import render_comparison_text
     from ..report import read_report
@@ -33,14 +31,15 @@ def run(args) -> int:
     new = read_report(args.new)
     config = load_compare_config(args.config, new)
     comp = compare_reports(base, new, config, base_label=args.base, new_label=args.new)
-    # The verdict of ``compare`` is the regression gate (plus the new run's scorer errors).
-    shown = dataclasses.replace(new, gate=comp.gate)
+    # The verdict is the one ``run --baseline`` and ``report --baseline`` give for the same two
+    # reports: the new run's own gate plus the regression gate, and so is the JUnit file.
+    shown = merge_gate(new, comp)
     if args.format == "json":
         text = dumps_comparison(comp)
     elif args.format == "text":
-        text = render_comparison_text(comp)
+        text = render_comparison_text(comp, run_gate=new.gate)
     else:
         text = render(shown, args.format, comparison=comp, baseline=base)
     emit(text, args.output, args.format)
     write_junit(shown, args.junit)
-    return exit_code(comp.gate)
+    return exit_code(shown.gate)

@@ -26,6 +26,8 @@ def add_parser(sub) -> None:
     p.add_argument("--cache-dir", default=None, metavar="DIR",
                    help="cache folder for every cache (default: run.cache_dir of the config, else "
                         "the user cache folder)")
+    p.add_argument("--verbose", action="store_true",
+                   help="let model libraries draw their own progress bars (also: EVALHARNESS_VERBOSE=1)")
     p.set_defaults(func=run)
 
 
@@ -51,7 +53,7 @@ def run(args) -> int:
     from .. import registry
     from ..config import load_config
     from ..metaeval import json_number, meta_evaluate
-    from ..metaeval_run import RowScoreCache, load_all, pick_metric, score_rows
+    from ..metaeval_run import RowScoreCache, load_all, pick_metric, row_key, score_rows
     from ..store import CachePolicy
 
     cls = registry.get_scorer_class(args.scorer)
@@ -65,6 +67,8 @@ def run(args) -> int:
         options = sc.options
         run_config = config.run
     rows = load_all(args.data)  # every row validated before any model loads
+    from ..progress import quiet_library_progress
+    quiet_library_progress(verbose=getattr(args, "verbose", False))
     # one policy for every cache (rows, embeddings, llm replies): the flags over the config's run: section
     policy = CachePolicy.from_settings(run_config, no_cache=args.no_cache, cache_dir=args.cache_dir)
     scorer = cls(options)
@@ -72,6 +76,9 @@ def run(args) -> int:
     signature = scorer.signature()
     metric = pick_metric(scorer)
     cache = RowScoreCache(policy, signature)  # opens the store: a broken cache is exit 2 before any model loads
+    keys = [row_key(signature, r.source, r.summary) for r in rows]
+    cache.prefetch(keys)
+    n_cached = sum(cache.get(k) is not None for k in keys)
     t0 = time.perf_counter()
     try:
         row_scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
@@ -83,7 +90,7 @@ def run(args) -> int:
         print(f"evalharness: warning: {note}", file=sys.stderr)
     result = meta_evaluate(signature, metric, [(r.dataset, s, r.label, r.split) for r, s in zip(rows, scores)])
     detail = decision_detail(scorer, rows, row_scores, result)
-    sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows), detail))
+    sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows), detail, n_cached))
     if args.json:
         data = result.to_json()
         for name, d in data["datasets"].items():
@@ -97,7 +104,9 @@ def run(args) -> int:
             data["recommended_threshold"] = round(detail.recommended, 6)
             data["recommended_config"] = {"scorers": {args.scorer: {"threshold": round(detail.recommended, 6)}}}
         data["seconds"] = round(seconds, 3)
-        data["summaries_per_second"] = round(len(rows) / seconds, 3) if seconds > 0 else None
+        n_scored = len(rows) - n_cached   # a rate over cached rows would only measure the cache
+        data["rows_cached"] = n_cached
+        data["summaries_per_second"] = round(n_scored / seconds, 3) if seconds > 0 and n_scored else None
         out = Path(args.json)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
@@ -125,7 +134,7 @@ def decision_detail(scorer, rows, row_scores, result) -> Detail:
     """For a scorer that flags claims below a ``threshold`` and scores a summary by its worst
     claim (``support``): the flag rates at its threshold, the span-level agreement where rows
     carry ``error_spans``, and the precision-first threshold to recommend."""
-    from ..metaeval import flag_rates, precision_first_threshold, span_agreement
+    from ..metaeval import flag_rates, one_class_reason, precision_first_threshold, span_agreement
     from ..metaeval_run import error_offsets
 
     threshold = getattr(scorer.options, "threshold", None)
@@ -140,8 +149,10 @@ def decision_detail(scorer, rows, row_scores, result) -> Detail:
     for ds, v in by.items():
         if any(r.error_spans for r, _ in v):
             spans[ds] = span_agreement([(r.label, rs.flags or (), error_offsets(r)) for r, rs in v])
-    groups = [([rs.score for _, rs in v], [r.label for r, _ in v]) for v in by.values()]
-    rec = precision_first_threshold(groups, MAX_CONSISTENT_FLAG_RATE)
+    # only datasets with both classes choose the threshold: one class alone says nothing about errors
+    groups = [([rs.score for _, rs in v], [r.label for r, _ in v]) for v in by.values()
+              if one_class_reason([r.label for r, _ in v]) is None]
+    rec = precision_first_threshold(groups, MAX_CONSISTENT_FLAG_RATE) if groups else float("nan")
     return Detail(threshold, flags, spans, None if rec != rec else min(1.0, max(0.0, rec)))
 
 
@@ -149,7 +160,17 @@ def _pct(x) -> str:
     return "   n/a" if x is None or x != x else f"{100 * x:6.1f}"
 
 
-def render(result, scorer_name: str, cls, seconds: float, n_rows: int, detail: Detail | None = None) -> str:
+def _rate(x) -> str:
+    """A percentage with its sign, or n/a (never "n/a%")."""
+    return "    n/a" if x is None or x != x else f"{_pct(x)}%"
+
+
+def _thresh(x) -> str:
+    return "    n/a" if x is None or x != x else f"{x:>7.4f}"
+
+
+def render(result, scorer_name: str, cls, seconds: float, n_rows: int, detail: Detail | None = None,
+           n_cached: int = 0) -> str:
     detail = detail or Detail(None, {}, {}, None)
     flagged = f"  flagged at {detail.threshold:.4f}: cons. / incons." if detail.threshold is not None else ""
     lines = [f"meta-eval of {result.scorer}", f"metric: {scorer_name}.{result.metric} (consistent when >= threshold)",
@@ -157,13 +178,16 @@ def render(result, scorer_name: str, cls, seconds: float, n_rows: int, detail: D
              f"{flagged}"]
     for name, d in result.datasets.items():
         line = (f"{name:<24} {d.n:>5} {d.n_consistent:>5} {_pct(d.auc)} {_pct(d.balanced_accuracy)} "
-                f"{d.threshold:>7.4f}  {d.protocol:<8}")
+                f"{_thresh(d.threshold)}  {d.protocol:<8}")
         fr = detail.flags.get(name)
         if fr is not None:
-            line += f"  {_pct(fr.consistent)}% / {_pct(fr.inconsistent)}%"
+            line += f"  {_rate(fr.consistent)} / {_rate(fr.inconsistent)}"
         lines.append(line)
     lines.append(f"{'mean (unweighted)':<24} {'':>5} {'':>5} {_pct(result.mean_auc)} "
                  f"{_pct(result.mean_balanced_accuracy)}")
+    for name, d in result.datasets.items():
+        if d.undefined:
+            lines.append(f"n/a in {name}: {d.undefined}")
     lines.append("")
     if detail.spans:
         lines.append("span level (rows with error_spans): errors hit = erroneous summaries whose flagged words "
@@ -183,6 +207,13 @@ def render(result, scorer_name: str, cls, seconds: float, n_rows: int, detail: D
         lines.append(f"  config:  scorers: {{{scorer_name}: {{threshold: {detail.recommended:.4f}}}}}")
     elif result.recommended_threshold == result.recommended_threshold:
         lines.append(f"best threshold on {scorer_name}.{result.metric}: {result.recommended_threshold:.4f}")
-    rate = n_rows / seconds if seconds > 0 else float("inf")
-    lines.append(f"scored {n_rows} rows in {seconds:.1f}s ({rate:.1f} summaries/s, cached rows included)")
+    elif result.no_recommendation:
+        lines.append(f"no threshold recommended: {result.no_recommendation}")
+    n_scored = n_rows - n_cached
+    if n_scored == 0:
+        lines.append(f"all {n_rows} rows cached ({seconds:.1f}s)")
+    else:
+        rate = f"{n_scored / seconds:.1f} summaries/s" if seconds > 0 else "instant"
+        cached = f"; {n_cached} more cached" if n_cached else ""
+        lines.append(f"scored {n_scored} rows in {seconds:.1f}s ({rate}){cached}")
     return "\n".join(lines) + "\n"

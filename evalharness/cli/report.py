@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 
-from ._outputs import add_baseline, add_junit, emit, write_junit
+from ._outputs import add_baseline, add_junit, emit, exit_code, write_junit
 
 ORDER = 30
 
 
 def add_parser(sub) -> None:
     from ..render import FORMATS
-    p = sub.add_parser("report", help="render a saved report.json")
+    p = sub.add_parser("report", help="render a saved report.json (exits like `run`: 0 gate passed, 1 gate "
+                       "failed, 3 scorer errors; with --baseline the regression gate joins it)")
     p.add_argument("report", metavar="REPORT.json")
     p.add_argument("--format", default="text", choices=FORMATS)
     p.add_argument("--output", "-o", metavar="FILE", help="write the rendering to FILE instead of stdout")
@@ -32,4 +33,4 @@ def run(args) -> int:
     text = render(report, args.format, comparison=comparison, baseline=base)
     emit(text, args.output, args.format)
     write_junit(report, args.junit)
-    return 0
+    return exit_code(report.gate)

@@ -84,13 +84,12 @@ def run(args) -> int:
     from ..report import atomic_write, write_report
     from ..runner import evaluate
 
-    config, cases, root = load_inputs(args)
+    config, cases, root, missing = load_inputs(args)
     executor, policy = execution(args, config)
     out = Path(args.out)
     progress = make_progress(quiet=args.quiet)
-    # Model libraries draw their own bars ("Loading weights"): ours covers loading, theirs would only be noise.
-    import os
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from ..progress import quiet_library_progress
+    quiet_library_progress()  # model libraries' own bars ("Loading weights"); EVALHARNESS_VERBOSE=1 keeps them
     base = None
     if args.baseline:
         from ..report import read_report
@@ -108,6 +107,9 @@ def run(args) -> int:
             progress.close()
         if hasattr(executor, "close"):
             executor.close()
+    if missing:
+        import dataclasses
+        report = dataclasses.replace(report, missing_summaries=missing)
     if fly is not None:
         from ..summarise import add_summarise_errors, write_runs
         report = add_summarise_errors(report, fly)

@@ -14,9 +14,12 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    config, cases, _ = load_inputs(args)
+    config, cases, _, missing = load_inputs(args)
     n = sum(len(c.candidates) for c in cases)
     systems = sorted({s for c in cases for s in c.candidates})
     print(f"ok: {len(cases)} case(s), {n} summaries from {len(systems)} system(s) ({', '.join(systems)}); "
           f"scorers: {', '.join(s.name for s in config.scorers)}; {len(config.gate)} gate rule(s)")
+    from ..render.text import missing_lines
+    for line in missing_lines(missing, len(cases)):
+        print(line)
     return 0

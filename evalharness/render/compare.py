@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import fmt_value
+from . import number_format
 from .text import _table
 
 
@@ -28,19 +28,31 @@ def coverage_lines(comp) -> list[str]:
     return out
 
 
+def metric_formats(comp) -> dict:
+    """One number format per metric for the base and new means of every system."""
+    vals: dict = {}
+    for d in comp.deltas:
+        vals.setdefault(d.metric, []).extend((d.stats.base_mean, d.stats.new_mean))
+    return {m: number_format(v) for m, v in vals.items()}
+
+
 def delta_rows(comp, metrics=None) -> list[list[str]]:
     metrics = metrics or comp.headline
     rows = [["system", "metric", "base", "new", "delta [CI] p"]]
+    formats = metric_formats(comp)
     for d in comp.deltas:
         if d.metric not in metrics:
             continue
         arrow = "↑" if d.higher_is_better else "↓"
-        rows.append([d.system, f"{d.metric} {arrow}", fmt_value(d.stats.base_mean), fmt_value(d.stats.new_mean),
+        fmt = formats[d.metric]
+        rows.append([d.system, f"{d.metric} {arrow}", fmt(d.stats.base_mean), fmt(d.stats.new_mean),
                      fmt_delta(d)])
     return rows
 
 
-def render_comparison_text(comp) -> str:
+def render_comparison_text(comp, run_gate=None) -> str:
+    """The comparison; with ``run_gate`` (the new run's own gate, as ``compare`` passes
+    it) also the failures of that gate, which count towards the verdict too."""
     lines = [f"evalharness compare: {comp.base_label} -> {comp.new_label}", ""]
     lines.extend(coverage_lines(comp))
     lines.append("")
@@ -63,12 +75,18 @@ def render_comparison_text(comp) -> str:
             lines.append(f"  - no longer flagged: \"{c.text}\"")
     lines.append("")
     lines.append(comparison_gate_text(comp))
+    own = [f for f in (run_gate.failures if run_gate is not None else ()) if f.kind not in ("regression", "error")]
+    if own:
+        lines.append(f"NEW RUN'S OWN GATE FAILED ({len(own)} failure(s))")
+        lines.extend(f"  [{f.kind}] {f.message}" for f in own)
     return "\n".join(lines) + "\n"
 
 
 def comparison_gate_text(comp) -> str:
     g = comp.gate
     if g.passed:
+        if not g.checks:
+            return "REGRESSION GATE PASSED (0 checks: compare.no_rules is set, so only a scorer error could fail it)"
         return f"REGRESSION GATE PASSED ({len(g.checks)} check(s))"
     out = [f"REGRESSION GATE FAILED ({len(g.failures)} failure(s))"]
     out.extend(f"  [{f.kind}] {f.message}" for f in g.failures)

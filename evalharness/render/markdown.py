@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from . import fmt_summary, fmt_value, shown_metrics
+from . import fmt_summary, fmt_value, shown_metrics, summary_format
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
@@ -65,15 +65,18 @@ def _verdict(report, comparison) -> list[str]:
 def comparison_table(comparison) -> list[str]:
     out = ["### Against the baseline", "",
            "| system | metric | base | new | delta [CI] | p |", "|---|---|---|---|---|---|"]
+    from .compare import metric_formats
+    formats = metric_formats(comparison)
     for d in comparison.deltas:
         if d.metric not in comparison.headline:
             continue
         s = d.stats
+        fmt = formats[d.metric]
         arrow = "↑" if d.higher_is_better else "↓"
         worse = d.drop > 1e-12
         mark = (" 🔻" if worse else " 🔺") if d.significant and s.delta != 0 else ""
-        out.append(f"| {md_escape(d.system)} | {md_escape(d.metric)} {arrow} | {fmt_value(s.base_mean)} | "
-                   f"{fmt_value(s.new_mean)} | {s.delta:+.3f} [{s.ci_low:+.3f}, {s.ci_high:+.3f}]{mark} | "
+        out.append(f"| {md_escape(d.system)} | {md_escape(d.metric)} {arrow} | {fmt(s.base_mean)} | "
+                   f"{fmt(s.new_mean)} | {s.delta:+.3f} [{s.ci_low:+.3f}, {s.ci_high:+.3f}]{mark} | "
                    f"{s.p_value:.3g} |")
     out.append("")
     out.append(f"_paired over shared cases; bootstrap CI of the delta at {1 - comparison.alpha:.0%}, "
@@ -127,11 +130,17 @@ def render_markdown(report, comparison=None, *, worst: int = WORST_CASES) -> str
     out.append("|---|" + "---|" * len(systems))
     for m in shown_metrics(report):
         arrow = "↑" if report.metrics.get(m, True) else "↓"
-        cells = [fmt_summary(report.systems[s][m]) if m in report.systems[s] else "n/a" for s in systems]
+        fmt = summary_format([report.systems[s].get(m) for s in systems])
+        cells = [fmt_summary(report.systems[s][m], fmt) if m in report.systems[s] else "n/a" for s in systems]
         out.append(f"| {md_escape(m)} {arrow} | " + " | ".join(cells) + " |")
     out.append("")
     out.append("_mean [95% bootstrap CI] n_")
     out.append("")
+    for system, ids in report.missing_summaries.items():
+        out.append(f"- missing summaries: **{md_escape(system)}** has none for {len(ids)} of {len(report.cases)} "
+                   f"case(s): " + ", ".join(md_escape(i) for i in ids))
+    if report.missing_summaries:
+        out.append("")
     by_id = {c.id: c for c in report.cases}
     if comparison is not None:
         worst_changes = comparison.worst(worst)

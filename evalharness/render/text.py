@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from . import fmt_summary, fmt_value, shown_metrics
+from . import fmt_summary, number_format, shown_metrics, summary_format
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -25,9 +25,10 @@ def system_table(report) -> list[str]:
     for m in shown_metrics(report):
         arrow = "↑" if report.metrics.get(m, True) else "↓"
         row = [f"{m} {arrow}"]
+        fmt = summary_format([report.systems[s].get(m) for s in systems])
         for s in systems:
             summ = report.systems[s].get(m)
-            row.append(fmt_summary(summ) if summ else "n/a")
+            row.append(fmt_summary(summ, fmt) if summ else "n/a")
         rows.append(row)
     return _table(rows)
 
@@ -55,10 +56,16 @@ def render_text(report) -> str:
     lines.append("")
     lines.extend(system_table(report))
     lines.append("")
+    missing = missing_lines(report.missing_summaries, n_cases)
+    if missing:
+        lines.extend(missing + [""])
+    shown = shown_metrics(report)
+    formats = {m: number_format([c.scores[m] for case in report.cases for c in case.candidates if m in c.scores])
+               for m in shown}
     for case in report.cases:
         lines.append(f"case {case.id}")
         for cand in case.candidates:
-            scores = ", ".join(f"{m}={fmt_value(cand.scores[m])}" for m in shown_metrics(report) if m in cand.scores)
+            scores = ", ".join(f"{m}={formats[m](cand.scores[m])}" for m in shown if m in cand.scores)
             lines.append(f"  {cand.system}: {scores}")
             for m, why in sorted(cand.not_applicable.items()):
                 if m in shown_metrics(report) and m.endswith(tuple(f".{x}" for x in ("rouge1", "f1", "supported_rate"))):
@@ -74,10 +81,19 @@ def render_text(report) -> str:
     return terminal_safe("\n".join(lines)) + "\n"
 
 
+def missing_lines(missing, n_cases: int) -> list[str]:
+    """The cases a runs file left out (accepted with --allow-missing), one line per system."""
+    return [f"missing summaries: system '{system}' has none for {len(ids)} of {n_cases} case(s) "
+            f"(accepted by --allow-missing / run.allow_missing): {', '.join(ids)}"
+            for system, ids in missing.items()]
+
+
 def gate_text(report) -> str:
     g = report.gate
     if g.passed:
         n = len(g.checks)
+        if n == 0:
+            return "GATE PASSED (0 checks: gate.no_rules is set, so only a scorer error could fail it)"
         return f"GATE PASSED ({n} check(s))"
     lines = [f"GATE FAILED ({len(g.failures)} failure(s))"]
     for f in g.failures:

@@ -6,7 +6,7 @@
   var D = JSON.parse(document.getElementById("eh-data").textContent);
   var SVGNS = "http://www.w3.org/2000/svg";
   var COLORS = ["#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64"];
-  var state = { flagged: false, regressed: false, systems: {}, selected: null, claim: null };
+  var state = { flagged: false, regressed: false, unchanged: false, systems: {}, selected: null, claim: null };
   D.systems.forEach(function (s) { state.systems[s] = true; });
 
   function el(tag, attrs, kids) {
@@ -103,6 +103,9 @@
   }
 
   /* ---------- deltas against the baseline ---------- */
+  function unchangedDelta(d) {  /* no move at all: delta and its interval are 0 */
+    return Math.abs(d[5]) < 1e-12 && Math.abs(d[6]) < 1e-12 && Math.abs(d[7]) < 1e-12;
+  }
   function drawDeltas() {
     if (!secDeltas) return;
     secDeltas.textContent = "";
@@ -115,10 +118,18 @@
     D.cmp.mcand.forEach(function (p) { info.push("case " + p[0] + ": " + p[1] + " has a summary on one side only"); });
     D.cmp.notes.forEach(function (n) { info.push("note: " + n); });
     info.forEach(function (t) { secDeltas.appendChild(el("div", { cls: "small muted coverage", text: t })); });
+    var rows = D.cmp.deltas.filter(function (d) { return state.systems[d[0]] && D.shown.indexOf(d[1]) >= 0; });
+    var unchanged = rows.filter(function (d) { return unchangedDelta(d); }).length;
+    if (unchanged) {
+      var tog = checkbox("f-unchanged", "show the " + unchanged + " unchanged row(s) (delta 0)", state.unchanged, false,
+        function (v) { state.unchanged = v; drawDeltas(); });
+      tog.className = "small muted";
+      secDeltas.appendChild(el("div", { id: "unchanged-toggle" }, [tog]));
+    }
     var tb = el("tbody");
     var table = el("table", { id: "delta-table" }, [el("thead", {}, [el("tr", {}, ["system", "metric", "base", "new", "delta", "CI of delta", "p", "n"].map(function (h) { return el("th", { text: h }); }))]), tb]);
-    D.cmp.deltas.forEach(function (d) {
-      if (!state.systems[d[0]] || D.shown.indexOf(d[1]) < 0) return;
+    rows.forEach(function (d) {
+      if (!state.unchanged && unchangedDelta(d)) return;
       var worse = d[2] ? d[5] < 0 : d[5] > 0;
       var tr = el("tr", { cls: d[10] && d[5] !== 0 ? (worse ? "worse" : "better") : "" }, [
         el("td", { text: d[0] }), el("td", { text: d[1] + (d[2] ? " \u2191" : " \u2193") }),
@@ -226,14 +237,21 @@
     secHeat.textContent = "";
     secHeat.appendChild(el("h2", { text: "Heatmap: cases \u00d7 systems (red = worse, green = better, per metric)" }));
     var sys = activeSystems(), cases = visibleCases();
-    var labelW = 180, cw = 34, ch = 16, headH = 130, gap = 8;
+    var labelW = 180, cw = 34, ch = 16, gap = 8, CHAR = 6.6;  /* CHAR: px per character at 11px */
     var cols = [];
     sys.forEach(function (s) { D.main.forEach(function (m) { cols.push([s, m]); }); });
-    var W = labelW + cols.length * cw + sys.length * gap, H = headH + cases.length * ch + 4;
+    function colLabel(col) { return col[0] + " " + col[1].replace(/^[^.]*\./, ""); }
+    var longest = cols.reduce(function (n, col) { return Math.max(n, colLabel(col).length); }, 0);
+    /* labels run up-right at 60 degrees: the header is as tall as the longest needs, and the
+       chart as wide as the last one reaches, so no label is ever cut */
+    var headH = Math.max(60, Math.ceil(longest * CHAR * 0.87) + 12), tail = Math.ceil(longest * CHAR * 0.5) + 8;
+    var W = labelW + cols.length * cw + sys.length * gap + tail, H = headH + cases.length * ch + 4;
     var g = sv("svg", { width: W, height: H, id: "heatmap", "class": "eh-chart" });
     cols.forEach(function (col, i) {
       var x = labelW + i * cw + sys.indexOf(col[0]) * gap + cw / 2;
-      g.appendChild(sv("text", { x: x, y: headH - 4, transform: "rotate(-60 " + x + " " + (headH - 4) + ")", fill: color(sysIndex(col[0])), text: col[0] + " " + col[1].replace(/^[^.]*\./, "") }));
+      var lab = sv("text", { x: x, y: headH - 4, transform: "rotate(-60 " + x + " " + (headH - 4) + ")", fill: color(sysIndex(col[0])), "class": "collabel", text: colLabel(col) });
+      lab.appendChild(sv("title", { text: col[0] + " / " + col[1] }));
+      g.appendChild(lab);
     });
     cases.forEach(function (c, r) {
       var y = headH + r * ch;
@@ -278,7 +296,7 @@
         Object.keys(chs).forEach(function (s) { if (!state.systems[s]) return; nn += chs[s].new.length; ng += chs[s].gone.length; reg = reg || chs[s].reg; });
         tds.push(el("td", {}, [el("span", { cls: "badge" + (reg ? " reg" : ""), text: "+" + nn + " / \u2212" + ng + (reg ? " worse" : "") })]));
       }
-      var tr = el("tr", { "data-case": c.id, cls: state.selected === c.id ? "sel" : "" }, tds);
+      var tr = el("tr", { "data-case": c.id, id: "case-" + c.id, cls: state.selected === c.id ? "sel" : "" }, tds);
       tr.addEventListener("click", function () { select(c.id); });
       tb.appendChild(tr);
     });
@@ -314,6 +332,10 @@
     if (pos < text.length) box.appendChild(document.createTextNode(text.slice(pos)));
     return box;
   }
+  function verdictText(claim) {
+    if (claim.ok) return "supported";
+    return claim.v && claim.v !== "unsupported" ? "unsupported (" + claim.v + ")" : "unsupported";
+  }
   function showSource(src, ev) {
     var box = document.getElementById("source");
     box.textContent = "";
@@ -325,8 +347,17 @@
     box.scrollTop = Math.max(0, mk.offsetTop - box.offsetTop - 40);
     return mk;
   }
-  function select(id) {
+  function caseHash(id) { return "#case=" + encodeURIComponent(id); }
+  function caseFromHash() {
+    var h = String(window.location.hash || "");
+    if (h.indexOf("#case=") !== 0) return null;
+    var id; try { id = decodeURIComponent(h.slice(6)); } catch (e) { return null; }
+    return D.cases.some(function (c) { return c.id === id; }) ? id : null;
+  }
+  function select(id, fromHash) {
     state.selected = id;
+    /* the address bar then links to this case (same page: a fragment, never a navigation) */
+    if (!fromHash && window.history && history.replaceState) { try { history.replaceState(null, "", caseHash(id)); } catch (e) { /* file: URLs in some browsers */ } }
     Array.prototype.forEach.call(document.querySelectorAll("#case-table tr.sel"), function (tr) { tr.className = ""; });
     var tr = document.querySelector('#case-table tr[data-case="' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"]');
     if (tr) tr.className = "sel";
@@ -337,6 +368,7 @@
     var c = D.cases.filter(function (x) { return x.id === state.selected; })[0];
     if (!c) { secDrill.appendChild(el("h2", { text: "Drill-down" })); secDrill.appendChild(el("div", { cls: "muted", text: "click a case in the table or the heatmap" })); return; }
     secDrill.appendChild(el("h2", { id: "drill-title", text: "Case " + c.id }));
+    secDrill.appendChild(el("div", { cls: "small muted", id: "case-link", text: "link to this case: this page + " + caseHash(c.id) }));
     var left = el("div", {}, [el("div", { cls: "small muted", text: "source (hover or click a claim to see its evidence)" }), el("div", { cls: "source", id: "source", text: c.src })]);
     var right = el("div", { id: "candidates" });
     var info = el("div", { cls: "claiminfo", id: "claim-info", text: "no claim selected" });
@@ -356,7 +388,7 @@
         state.claim = claim;
         showSource(c.src, claim.ev);
         info.textContent = "";
-        info.appendChild(el("div", {}, [el("b", { text: k.s + ": " + (claim.ok ? "supported" : "unsupported (" + claim.v + ")") }), " score " + fmt(claim.s)]));
+        info.appendChild(el("div", {}, [el("b", { text: k.s + ": " + verdictText(claim) }), " score " + fmt(claim.s)]));
         info.appendChild(el("div", { text: "claim: \u201c" + k.t.slice(claim.a, claim.b) + "\u201d" }));
         info.appendChild(el("div", { id: "claim-evidence", text: claim.ev ? "evidence [" + claim.ev[0] + ":" + claim.ev[1] + "]: \u201c" + c.src.slice(claim.ev[0], claim.ev[1]) + "\u201d" : "no evidence found in the source" }));
         claim.why.forEach(function (w) { info.appendChild(el("div", { cls: "muted", text: "why: " + w })); });
@@ -380,8 +412,15 @@
 
   function refresh() { drawDeltas(); drawSystems(); drawDist(); drawHeat(); drawCases(); drawDrill(); }
   var firstFlagged = D.cases.filter(caseFlagged)[0] || D.cases[0];
-  state.selected = firstFlagged ? firstFlagged.id : null;
+  var linked = caseFromHash();
+  state.selected = linked || (firstFlagged ? firstFlagged.id : null);
   refresh();
+  if (linked) {
+    var row = document.getElementById("case-" + linked);
+    if (row && row.scrollIntoView) row.scrollIntoView();
+    if (secDrill.scrollIntoView) secDrill.scrollIntoView();
+  }
+  window.addEventListener("hashchange", function () { var id = caseFromHash(); if (id) select(id, true); });
   window.__eh = { ready: true, renderMs: performance.now() - t0, readyAt: performance.now(), select: select };
   document.documentElement.setAttribute("data-eh-ready", "1");
 })();

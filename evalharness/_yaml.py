@@ -38,6 +38,12 @@ class Document:
     data: Any
     lines: dict[tuple, int] = field(default_factory=dict)
 
+    scalars: dict[tuple, str] = field(default_factory=dict)  # path -> text as written, for numbers
+
+    def scalar_text(self, *path) -> str | None:
+        """The text of the number at ``path`` as written in the file (``010``, not 8)."""
+        return self.scalars.get(tuple(path))
+
     def line(self, *path) -> int | None:
         """Line of the node at ``path``, or of its nearest ancestor that has one."""
         path = tuple(path)
@@ -48,19 +54,32 @@ class Document:
         return self.lines.get(())
 
 
-def read_text(path: Path, *, error_cls=InputError, what: str = "file") -> str:
-    """Read a UTF-8 text file, with one clear error for missing, binary or mis-encoded files."""
+def read_text(path: Path, *, error_cls=InputError, what: str = "file", regular_only: bool = False) -> str:
+    """Read a UTF-8 text file, with one clear error for missing, binary or mis-encoded files.
+
+    At most :data:`MAX_BYTES` are read, whatever the file claims to be (a device or a
+    pipe has no size to trust). With ``regular_only`` a pipe or device is refused
+    before it is opened (opening a FIFO with no writer would wait forever)."""
+    import stat as stat_
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise error_cls(f"{what} not found", file=str(path)) from None
     except OSError as exc:
         raise error_cls(f"cannot read {what}: {exc.strerror}", file=str(path)) from None
-    if path.is_dir():
+    if stat_.S_ISDIR(st.st_mode):
         raise error_cls(f"is a directory, not a {what}", file=str(path))
-    if size > MAX_BYTES:
-        raise error_cls(f"{what} is {size} bytes, larger than the {MAX_BYTES} byte limit", file=str(path))
-    raw = path.read_bytes()
+    if regular_only and not stat_.S_ISREG(st.st_mode):
+        raise error_cls(f"is not a regular file (a pipe or a device); a {what} must be a file", file=str(path))
+    if st.st_size > MAX_BYTES:
+        raise error_cls(f"{what} is {st.st_size} bytes, larger than the {MAX_BYTES} byte limit", file=str(path))
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise error_cls(f"cannot read {what}: {exc.strerror}", file=str(path)) from None
+    if len(raw) > MAX_BYTES:
+        raise error_cls(f"{what} is larger than the {MAX_BYTES} byte limit", file=str(path))
     if b"\x00" in raw:
         raise error_cls("is a binary file, not UTF-8 text", file=str(path))
     return decode_utf8(raw, str(path), error_cls)
@@ -87,10 +106,11 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     return f"YAML syntax error: {problem}"
 
 
-def load_yaml(path: Path, *, error_cls=InputError, text: str | None = None, what: str = "YAML file") -> Document:
+def load_yaml(path: Path, *, error_cls=InputError, text: str | None = None, what: str = "YAML file",
+              regular_only: bool = False) -> Document:
     """Parse one YAML file into a :class:`Document`. Multi-document streams are refused."""
     if text is None:
-        text = read_text(path, error_cls=error_cls, what=what)
+        text = read_text(path, error_cls=error_cls, what=what, regular_only=regular_only)
     file = str(path)
     try:
         loader = yaml.SafeLoader(text)
@@ -119,14 +139,22 @@ class _Builder:
         self.doc = doc
         self.error_cls = error_cls
         self.count = 0
+        self.seen: set[int] = set()
+        self.aliased = False  # a node built a second time: reached through an alias
         self.scalars = yaml.SafeLoader("")
 
     def fail(self, message: str, node) -> None:
         raise self.error_cls(message, file=self.doc.file, line=node.start_mark.line + 1)
 
     def build(self, node, path: tuple):
+        # Plain data is bounded by the file size limit; only aliases can make a small
+        # file expand without bound, so the node limit applies once an alias is used.
         self.count += 1
-        if self.count > MAX_NODES:
+        if id(node) in self.seen:
+            self.aliased = True
+        else:
+            self.seen.add(id(node))
+        if self.count > MAX_NODES and self.aliased:
             self.fail(f"document expands to more than {MAX_NODES} nodes (YAML alias bomb?); refused", node)
         if node.tag not in _STANDARD_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
@@ -155,6 +183,8 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            self.doc.scalars[path] = node.value
         try:
             return self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # pragma: no cover - bad timestamps and the like

@@ -9,6 +9,7 @@ loads, and every error names the file, line and field.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -18,7 +19,7 @@ from .errors import CaseError, did_you_mean
 
 CASE_KEYS = ("id", "source", "source_file", "references", "candidates", "expect", "meta")
 EXPECT_KEYS = ("flags", "min", "max")
-CASE_SUFFIXES = (".yaml", ".yml")
+CASE_SUFFIXES = (".yaml", ".yml")  # compared case-insensitively: "x.YAML" is a case file too
 RUNS_KEYS = ("case_id", "summary", "meta")
 RUNS_LINE = 'a runs line is {"case_id": ..., "summary": ...}, optionally with "meta"'
 RUNS_EXPECTED = f" ({RUNS_LINE})"
@@ -100,7 +101,10 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
     if isinstance(case_id, bool) or not isinstance(case_id, (str, int)):
         raise CaseError(f"must be text, got {_type_name(case_id)}", file=doc.file, line=doc.line(*path, "id"),
                         field="id")
-    case_id = str(case_id).strip()
+    if isinstance(case_id, int):
+        # Ids are text: YAML 1.1 reads `010` as 8 and `0x1F` as 31; keep what was written.
+        case_id = doc.scalar_text(*path, "id") or str(case_id)
+    case_id = unicodedata.normalize("NFC", case_id.strip())
     if not case_id:
         raise CaseError("must not be empty", file=doc.file, line=doc.line(*path, "id"), field="id")
 
@@ -165,10 +169,13 @@ def _read_source_file(value: Any, doc: Document, path: tuple, root: Path) -> str
                         line=line, field="source_file")
     if target.is_dir():
         raise CaseError(f"'{value}' is a directory, not a file", file=doc.file, line=line, field="source_file")
-    if not target.is_file():
+    if not target.exists():
         raise CaseError(f"'{value}' not found", file=doc.file, line=line, field="source_file")
+    if not target.is_file():
+        raise CaseError(f"'{value}' is not a regular file (a pipe or a device); refused", file=doc.file,
+                        line=line, field="source_file")
     try:
-        text = read_text(target, error_cls=CaseError, what="source file")
+        text = read_text(target, error_cls=CaseError, what="source file", regular_only=True)
     except CaseError as exc:  # name the case file and field; the source file is named by its value
         where = f" (line {exc.location.line})" if exc.location.line else ""
         raise CaseError(f"'{value}'{where} {exc.bare_message}", file=doc.file, line=line,
@@ -232,14 +239,32 @@ def iter_case_files(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.suffix in CASE_SUFFIXES and f.is_file()
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
-            found.extend((f, p) for f in files)
+            found.extend((f, p) for f in _walk_cases(p))
         elif p.exists():
             found.append((p, p.parent))
         else:
             raise CaseError("no such file or directory", file=str(p))
     return found
+
+
+def _walk_cases(root: Path) -> list[Path]:
+    """Case files under ``root``, following symlinked folders (each real folder once, so
+    a link loop ends), skipping hidden names; sorted by path."""
+    import os
+    files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            f = Path(dirpath) / name
+            if not name.startswith(".") and f.suffix.lower() in CASE_SUFFIXES and f.is_file():
+                files.append(f)
+    return sorted(files)
 
 
 def load_cases(paths: Iterable[Path | str]) -> list[Case]:
@@ -250,7 +275,7 @@ def load_cases(paths: Iterable[Path | str]) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, Case] = {}
     for file, root in files:
-        doc = load_yaml(file, error_cls=CaseError)
+        doc = load_yaml(file, error_cls=CaseError, regular_only=True)
         if doc.data is None:
             raise CaseError("file is empty; expected a case mapping or a list of cases", file=str(file), line=1)
         if not isinstance(doc.data, (list, dict)):
@@ -279,11 +304,14 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
     known = {c.id for c in cases}
     out: dict[str, str] = {}
     first_line: dict[str, int] = {}
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # JSONL lines end at "\n" only: a summary may hold U+2028, U+0085 or a lone "\r"
+    # (json.dumps keeps them as they are), which str.splitlines() would split on.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
-            row = json.loads(line, parse_constant=_reject_constant)
+            row = json.loads(line, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise CaseError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=str(path), line=lineno) from None
         except ValueError as exc:
@@ -302,7 +330,7 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
         if not isinstance(case_id, (str, int)) or isinstance(case_id, bool):
             raise CaseError(f"must be text, got {_type_name(case_id)}", file=str(path), line=lineno,
                             field="case_id")
-        case_id = str(case_id)
+        case_id = unicodedata.normalize("NFC", str(case_id))
         if case_id not in known:
             raise CaseError(f"unknown case id '{case_id}'{did_you_mean(case_id, sorted(known))}",
                             file=str(path), line=lineno, field="case_id")
@@ -319,6 +347,15 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
         first_line[case_id] = lineno
     if not out:
         raise CaseError("runs file holds no summaries", file=str(path))
+    return out
+
+
+def _unique_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key '{key}'")
+        out[key] = value
     return out
 
 

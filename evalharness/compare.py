@@ -97,6 +97,7 @@ class Comparison:
     gate: GateResult
     notes: tuple[str, ...] = ()
     headline: tuple[str, ...] = ()
+    changed_cases: tuple[str, ...] = ()  # same id on both sides, different source or references: not paired
 
     def delta(self, system: str, metric: str) -> MetricDelta | None:
         return next((d for d in self.deltas if d.system == system and d.metric == metric), None)
@@ -114,7 +115,7 @@ class Comparison:
                 "base": self.base_label, "new": self.new_label, "alpha": self.alpha,
                 "headline": list(self.headline),
                 "cases": {"shared": list(self.shared_cases), "missing": list(self.missing_cases),
-                          "extra": list(self.extra_cases)},
+                          "extra": list(self.extra_cases), "changed": list(self.changed_cases)},
                 "systems": {"shared": list(self.shared_systems), "missing": list(self.missing_systems),
                             "extra": list(self.extra_systems)},
                 "missing_candidates": [list(p) for p in self.missing_candidates],
@@ -132,6 +133,7 @@ class Comparison:
                    deltas=tuple(MetricDelta.from_json(x) for x in d["deltas"]),
                    changes=tuple(CaseChange.from_json(x) for x in d["changes"]),
                    gate=GateResult.from_json(d["gate"]), notes=tuple(d.get("notes", ())),
+                   changed_cases=tuple(d["cases"].get("changed", ())),
                    headline=tuple(d.get("headline", ())))
 
 
@@ -170,12 +172,22 @@ NO_REGRESSION_CHECKS_NAME = "the regression gate checks something"
 SYSTEMS_KEPT = "baseline systems are in the new run"
 
 
+def case_hash(case) -> str:
+    """What a case asks: its source and references. Two runs' values of a case are
+    paired only when this is the same on both sides."""
+    import hashlib
+    raw = json.dumps([case.source, list(case.references)], ensure_ascii=True)
+    return hashlib.sha256(raw.encode("ascii")).hexdigest()
+
+
 def compare_reports(base: Report, new: Report, config: CompareConfig | None = None, *,
                     base_label: str = "base", new_label: str = "new") -> Comparison:
     config = config if config is not None else compare_config_from_report(new)
     base_cases = {c.id: c for c in base.cases}
     new_cases = {c.id: c for c in new.cases}
-    shared = tuple(c.id for c in new.cases if c.id in base_cases)
+    both = tuple(c.id for c in new.cases if c.id in base_cases)
+    changed = tuple(cid for cid in both if case_hash(base_cases[cid]) != case_hash(new_cases[cid]))
+    shared = tuple(cid for cid in both if cid not in changed)
     missing = tuple(c.id for c in base.cases if c.id not in new_cases)
     extra = tuple(c.id for c in new.cases if c.id not in base_cases)
 
@@ -205,6 +217,9 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
     base_errors = sum(len(c.errors) for case in base.cases for c in case.candidates)
     if base_errors:
         notes.append(f"the baseline has {base_errors} scorer error(s); those values are not paired")
+    if changed:
+        notes.append(f"{len(changed)} case(s) changed their source or references between the runs and are not "
+                     f"paired: {', '.join(changed)}")
     headline = tuple(m for m in new.headline if m in metrics) or tuple(sorted(metrics))
 
     missing_cands: list[tuple[str, str]] = []
@@ -251,7 +266,7 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
                       missing_cases=missing, extra_cases=extra, shared_systems=shared_sys,
                       missing_systems=missing_sys, extra_systems=extra_sys,
                       missing_candidates=tuple(missing_cands), deltas=tuple(deltas), changes=tuple(changes),
-                      gate=gate, notes=tuple(notes), headline=headline)
+                      gate=gate, notes=tuple(notes), headline=headline, changed_cases=changed)
 
 
 def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], systems: Sequence[str],

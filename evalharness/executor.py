@@ -38,6 +38,8 @@ def collect(name: str, batches, total: int, progress: Progress | None = None,
             on_batch: OnBatch | None = None) -> list:
     """Gather ``(start, results)`` batches, in order, into one list: the common tail of
     every executor (``on_batch`` as each batch completes, then progress)."""
+    from ._signals import phase
+
     out: list = []
     for start, res in batches:
         out.extend(res)
@@ -45,6 +47,7 @@ def collect(name: str, batches, total: int, progress: Progress | None = None,
             on_batch(start, res)
         if progress:
             progress(name, len(out), total)
+        phase("scoring")
     return out
 
 
@@ -73,6 +76,11 @@ _WORKER_SCORER = None
 
 def _init_worker(scorer) -> None:
     global _WORKER_SCORER
+    import signal
+    # Ctrl-C reaches the whole terminal group: the parent handles it and ends the
+    # workers; a worker must neither print a traceback nor keep running.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_SCORER = scorer
 
 
@@ -102,12 +110,37 @@ def run_in_processes(scorer, items: Sequence[ScoreItem], *, batch_size: int, wor
                      progress: Progress | None = None, on_batch: OnBatch | None = None) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
+    from ._signals import phase
+
     ranges = chunks(len(items), batch_size, workers)
-    with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=_mp_context(),
-                             initializer=_init_worker, initargs=(scorer,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=_mp_context(),
+                               initializer=_init_worker, initargs=(scorer,))
+    try:
         results = pool.map(_work, [items[a:b] for a, b in ranges])
-        return collect(scorer.name, ((a, res) for (a, _), res in zip(ranges, results)), len(items), progress,
-                       on_batch)
+        phase("workers")
+        out = collect(scorer.name, ((a, res) for (a, _), res in zip(ranges, results)), len(items), progress,
+                      on_batch)
+    except BaseException:  # Ctrl-C, SIGTERM, a failing on_batch: no worker may outlive the run
+        kill_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+    return out
+
+
+def kill_pool(pool) -> None:
+    """Kill a process pool's workers now (they may be mid-batch) and reap them."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs:
+        try:
+            p.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.join(timeout=5)
+        except (OSError, ValueError, AssertionError):
+            pass
 
 
 # --- Ray ---------------------------------------------------------------------

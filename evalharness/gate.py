@@ -27,18 +27,20 @@ def _violates(value: float, rule: GateRule) -> float | None:
 def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, MetricSummary]],
                 cases: Sequence[CaseResult]) -> tuple[list[GateFailure], list[GateCheck]]:
     failures, checks = [], []
+    in_cases = [c.system for case in cases for c in case.candidates]
+    everyone = tuple(dict.fromkeys([*systems, *in_cases]))  # a system whose every case failed is still here
     for rule in rules:
-        targets = rule.systems if rule.systems is not None else tuple(systems)
+        targets = rule.systems if rule.systems is not None else everyone
         for system in targets:
             name = rule.describe()
-            if system not in systems:
+            if system not in systems and system not in in_cases:
                 msg = f"{name}: system '{system}' is not in this run"
                 failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
                 checks.append(GateCheck("rule", name, system, None, False, msg))
                 continue
-            summary = systems[system].get(rule.metric)
+            summary = systems.get(system, {}).get(rule.metric)
             if summary is None:
-                msg = f"{name}: no value for system '{system}' (metric not applicable to any case)"
+                msg = f"{name}: system '{system}' {_no_value_reason(system, cases)}"
                 failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
                 checks.append(GateCheck("rule", name, system, None, False, msg))
                 continue
@@ -65,6 +67,17 @@ def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, Me
     return failures, checks
 
 
+def _no_value_reason(system: str, cases: Sequence[CaseResult]) -> str:
+    """Why a rule has no value for ``system``: never "checked nothing" for a system that
+    was asked for and failed."""
+    cands = [c for case in cases for c in case.candidates if c.system == system]
+    if cands and all("summarise" in c.errors for c in cands):
+        return "not evaluated: no summaries (its summariser failed on every case)"
+    if cands and all(c.errors for c in cands):
+        return "not evaluated: a scorer failed on every case"
+    return "has no value (metric not applicable to any case)"
+
+
 def _phrase_flagged(summary: str, phrase: str, spans) -> bool:
     for m in re.finditer(re.escape(phrase), summary):
         if any(s.start <= m.start() and m.end() <= s.end for s in spans):
@@ -74,8 +87,9 @@ def _phrase_flagged(summary: str, phrase: str, spans) -> bool:
 
 def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
                        scorers: Sequence[str] = ("support",)) -> tuple[list[GateFailure], list[GateCheck]]:
-    """Check each case's ``expect`` entries. Flags are checked only when the
-    support scorer ran; metric bounds only for the scorers that ran."""
+    """Check each case's ``expect`` entries. An entry that nothing in this run can check
+    (flags without the support scorer, a bound on a scorer that did not run) fails: the
+    gate never counts an unchecked expectation as met."""
     by_id = {r.id: r for r in results}
     failures, checks = [], []
     for case in cases:
@@ -88,7 +102,9 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
                 continue
             name = f"expect {case.id}/{system}"
             bad: list[str] = []
-            if exp.flags is not None and "support" in scorers:
+            if exp.flags is not None and "support" not in scorers:
+                bad.append("flags cannot be checked: the support scorer is not in this run")
+            elif exp.flags is not None:
                 if "support" in cand.errors:
                     bad.append("flags cannot be checked: the support scorer failed")
                 else:
@@ -103,6 +119,8 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
             for kind, bounds in (("min", exp.min), ("max", exp.max)):
                 for metric, bound in bounds.items():
                     if metric.split(".", 1)[0] not in scorers:
+                        bad.append(f"{metric} cannot be checked: the {metric.split('.', 1)[0]} scorer is not in "
+                                   "this run")
                         continue
                     value = cand.scores.get(metric)
                     if value is None:

@@ -200,6 +200,8 @@ def atomic_write(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        from ._signals import phase
+        phase("writing")  # test hook: the temporary file is whole, not yet in place
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -218,16 +220,164 @@ def read_report(path: Path | str) -> Report:
     from ._yaml import read_text
     text = read_text(path, what="report")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"not a JSON report: {exc.msg}", file=str(path), line=exc.lineno) from None
+    except _BadConstant as exc:
+        raise InputError(f"not a valid report: {exc} is not a JSON number (scores must be finite)",
+                         file=str(path)) from None
+    except RecursionError:
+        raise InputError("not a valid report: the JSON nests too deeply", file=str(path)) from None
     if not isinstance(data, dict) or data.get("tool") != "evalharness":
         raise InputError("not an evalharness report (no \"tool\": \"evalharness\")", file=str(path))
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:
         raise InputError(f"report schema_version {version!r} is not supported (this evalharness reads "
-                         f"{SCHEMA_VERSION})", file=str(path), field="schema_version")
+                         f"{SCHEMA_VERSION}, an integer)", file=str(path), field="schema_version")
+    try:
+        validate_report_json(data)
+    except _Invalid as exc:
+        raise InputError(exc.message, file=str(path), field=exc.field) from None
     try:
         return Report.from_json(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed report: {exc!r}", file=str(path)) from None
+
+
+class _BadConstant(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    raise _BadConstant(name)
+
+
+class _Invalid(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+
+def _kind(v: Any) -> str:
+    return {type(None): "null", bool: "a boolean", str: "a string", list: "a list", dict: "a mapping",
+            int: "a number", float: "a number"}.get(type(v), type(v).__name__)
+
+
+def _expect(ok: bool, field: str, what: str, value: Any) -> None:
+    if not ok:
+        shown = f" ({value!r})" if isinstance(value, (str, int, float)) and len(repr(value)) < 40 else ""
+        raise _Invalid(field, f"must be {what}, got {_kind(value)}{shown}")
+
+
+MAX_MAGNITUDE = 1e15  # no metric comes near it; beyond it a paired difference could overflow to inf
+
+
+def _num(v: Any, field: str, *, null: bool = False) -> None:
+    import math
+    if v is None and null:
+        return
+    _expect(type(v) in (int, float), field, "a number" + (" or null" if null else ""), v)
+    _expect(math.isfinite(v) and abs(v) <= MAX_MAGNITUDE, field, f"a number within \u00b1{MAX_MAGNITUDE:g}", v)
+
+
+def _str(v: Any, field: str, *, null: bool = False) -> None:
+    _expect(isinstance(v, str) or (null and v is None), field, "text" + (" or null" if null else ""), v)
+
+
+def _map(v: Any, field: str) -> dict:
+    _expect(isinstance(v, dict), field, "a mapping", v)
+    return v
+
+
+def _list(v: Any, field: str) -> list:
+    _expect(isinstance(v, list), field, "a list", v)
+    return v
+
+
+def _bool(v: Any, field: str) -> None:
+    _expect(type(v) is bool, field, "true or false", v)
+
+
+def _span(d: Any, f: str) -> None:
+    d = _map(d, f)
+    _str(d.get("text"), f"{f}.text")
+    for k in ("start", "end"):
+        _expect(type(d.get(k)) is int, f"{f}.{k}", "an integer", d.get(k))
+
+
+def validate_report_json(d: Mapping) -> None:
+    """Check a report's JSON before anything reads it: every type, every number finite,
+    every verdict a real boolean. A hand-edited or corrupted report is refused (exit 2,
+    naming the field), never rendered or compared with made-up values."""
+    for k, v in _map(d.get("signatures"), "signatures").items():
+        _str(v, f"signatures.{k}")
+    for m, v in _map(d.get("metrics", {}), "metrics").items():
+        _bool(_map(v, f"metrics.{m}").get("higher_is_better"), f"metrics.{m}.higher_is_better")
+    for i, h in enumerate(_list(d.get("headline", []), "headline")):
+        _str(h, f"headline[{i}]")
+    for s, ms in _map(d.get("systems"), "systems").items():
+        for m, v in _map(ms, f"systems.{s}").items():
+            f = f"systems.{s}.{m}"
+            v = _map(v, f)
+            for k in ("mean", "ci_low", "ci_high"):
+                _num(v.get(k), f"{f}.{k}")
+            _expect(type(v.get("n")) is int and v["n"] >= 0, f"{f}.n", "a count", v.get("n"))
+            extra = set(v) - {"mean", "ci_low", "ci_high", "n"}
+            if extra:
+                raise _Invalid(f, f"unknown key '{sorted(extra)[0]}'")
+    for i, c in enumerate(_list(d.get("cases"), "cases")):
+        f = f"cases[{i}]"
+        c = _map(c, f)
+        _str(c.get("id"), f"{f}.id")
+        _str(c.get("source", ""), f"{f}.source")
+        _str(c.get("file"), f"{f}.file", null=True)
+        for j, r in enumerate(_list(c.get("references", []), f"{f}.references")):
+            _str(r, f"{f}.references[{j}]")
+        for j, cand in enumerate(_list(c.get("candidates"), f"{f}.candidates")):
+            g = f"{f}.candidates[{j}]"
+            cand = _map(cand, g)
+            _str(cand.get("system"), f"{g}.system")
+            _str(cand.get("summary"), f"{g}.summary")
+            for m, v in _map(cand.get("scores", {}), f"{g}.scores").items():
+                _num(v, f"{g}.scores.{m}")
+            for key in ("not_applicable", "errors"):
+                for m, v in _map(cand.get(key, {}), f"{g}.{key}").items():
+                    _str(v, f"{g}.{key}.{m}")
+            for k, n in enumerate(_list(cand.get("notes", []), f"{g}.notes")):
+                _str(n, f"{g}.notes[{k}]")
+            for k, cl in enumerate(_list(cand.get("claims", []), f"{g}.claims")):
+                h = f"{g}.claims[{k}]"
+                _span(cl, h)
+                _bool(cl.get("supported"), f"{h}.supported")
+                _num(cl.get("score"), f"{h}.score")
+                _str(cl.get("verdict", ""), f"{h}.verdict")
+                if cl.get("evidence") is not None:
+                    _span(cl["evidence"], f"{h}.evidence")
+                for q, sp in enumerate(_list(cl.get("unsupported_spans", []), f"{h}.unsupported_spans")):
+                    _span(sp, f"{h}.unsupported_spans[{q}]")
+                for q, r in enumerate(_list(cl.get("reasons", []), f"{h}.reasons")):
+                    _str(r, f"{h}.reasons[{q}]")
+    gate = _map(d.get("gate"), "gate")
+    _bool(gate.get("passed"), "gate.passed")
+    for i, fl in enumerate(_list(gate.get("failures", []), "gate.failures")):
+        f = f"gate.failures[{i}]"
+        fl = _map(fl, f)
+        _str(fl.get("kind"), f"{f}.kind")
+        _str(fl.get("message"), f"{f}.message")
+        for k in ("rule", "metric", "system", "case_id"):
+            _str(fl.get(k), f"{f}.{k}", null=True)
+        for k in ("value", "bound"):
+            _num(fl.get(k), f"{f}.{k}", null=True)
+    for i, ch in enumerate(_list(gate.get("checks", []), "gate.checks")):
+        f = f"gate.checks[{i}]"
+        ch = _map(ch, f)
+        _str(ch.get("kind"), f"{f}.kind")
+        _str(ch.get("name"), f"{f}.name")
+        _bool(ch.get("passed"), f"{f}.passed")
+        for k in ("system", "case_id"):
+            _str(ch.get(k), f"{f}.{k}", null=True)
+        _str(ch.get("message", ""), f"{f}.message")
+    _map(d.get("config", {}), "config")
+    _map(d.get("run", {}), "run")
+    if gate["passed"] and gate.get("failures"):
+        raise _Invalid("gate.passed", "is true while gate.failures lists failures")

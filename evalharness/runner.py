@@ -97,8 +97,11 @@ def _error_text(exc: BaseException) -> str:
 
 
 def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: Progress | None = None,
-             scorers: Sequence | None = None, cases_root: Path | None = None, cache=None) -> Report:
-    """Score every candidate with every scorer and build the report. ``cache`` is the
+             scorers: Sequence | None = None, cases_root: Path | None = None, cache=None,
+             summarise_errors: Mapping[str, Mapping[str, str]] | None = None) -> Report:
+    """Score every candidate with every scorer and build the report. ``summarise_errors``
+    (system -> case id -> why) are the on-the-fly summaries that could not be made: each is
+    an error of its (case, system) in the report and the gate, before the verdict. ``cache`` is the
     run's :class:`evalharness.store.CachePolicy` (or an open
     :class:`evalharness.cache.ScoreCache`); it reaches every scorer's own caches
     too. Without it nothing is read from or written to any cache."""
@@ -115,13 +118,15 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
     for scorer in scorers:
         scorer.cache_policy = policy
     try:
-        return _evaluate(cases, config, executor, progress, scorers, cases_root, score_cache, policy, started)
+        return _evaluate(cases, config, executor, progress, scorers, cases_root, score_cache, policy, started,
+                         summarise_errors or {})
     finally:
         if own:
             score_cache.close()
 
 
-def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, policy, started) -> Report:
+def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, policy, started,
+              summarise_errors) -> Report:
     items = plan(cases)
     per_scorer: dict[str, list] = {}
     signatures: dict[str, str] = {}
@@ -139,6 +144,9 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
         t0 = time.perf_counter()
         if progress:
             progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
+        if not getattr(scorer, "cpu_bound", False):
+            from ._signals import phase
+            phase("load")  # test hook: the first batch of a model scorer loads its model
         if cache is not None and getattr(scorer, "cacheable", True):
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
         else:
@@ -175,6 +183,10 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
                                          not_applicable=na, claims=tuple(claims), notes=tuple(notes),
                                          errors=errors))
             k += 1
+        for system, by_case in summarise_errors.items():
+            if case.id in by_case and system not in case.candidates:
+                cands.append(CandidateResult(system=system, summary="", scores={},
+                                             errors={"summarise": by_case[case.id]}))
         results.append(CaseResult(id=case.id, source=case.source, references=case.references,
                                   candidates=tuple(cands), file=case.file))
 

@@ -15,7 +15,6 @@ import hashlib
 import importlib
 import json
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -55,8 +54,9 @@ class Summarised:
 
 def parse_system_specs(specs: Sequence[str], versions: Sequence[str] = (), *,
                        timeout: float = 120.0) -> list[SystemSpec]:
-    if timeout <= 0:
-        raise InputError(f"must be positive, got {timeout:g}", field="--system-timeout")
+    import math
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise InputError(f"must be a positive number of seconds, got {timeout:g}", field="--system-timeout")
     out: dict[str, SystemSpec] = {}
     for spec in specs:
         name, sep, rest = spec.partition("=")
@@ -81,6 +81,7 @@ def parse_system_specs(specs: Sequence[str], versions: Sequence[str] = (), *,
         else:
             load_callable(target)
         out[name] = SystemSpec(name=name, kind=kind, target=target, timeout=timeout)
+    check_runs_names(list(out))
     for v in versions:
         name, sep, version = v.partition("=")
         name = name.strip()
@@ -123,19 +124,131 @@ def _tail(text: str, n: int = 300) -> str:
     return text[-n:]
 
 
-def _run_cmd(spec: SystemSpec, source: str) -> str:
-    argv = shlex.split(spec.target)
+MAX_SUMMARY_BYTES = 10 * 1024 * 1024   # a summariser writing more than this (``yes``) is stopped
+MAX_STDERR_BYTES = 64 * 1024           # of a summariser's stderr only the tail is kept
+
+
+class _Calls:
+    """The summariser processes running now. Each runs in its own process group, so
+    killing the group also ends what it started in the background; on Ctrl-C or
+    SIGTERM every group is killed at once (no call is left to run out its time limit)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active: set = set()
+        self.stopping = False
+
+    def start(self, argv: list[str]):
+        with self.lock:
+            if self.stopping:
+                raise _CallError("interrupted")
+            p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 start_new_session=True)
+            self.active.add(p)
+        from ._signals import phase
+        phase("summarise")
+        return p
+
+    def done(self, p) -> None:
+        with self.lock:
+            self.active.discard(p)
+
+    def kill_all(self) -> None:
+        with self.lock:
+            self.stopping = True
+            procs = list(self.active)
+        for p in procs:
+            _kill_group(p)
+        for p in procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def _kill_group(p) -> None:
+    import signal
     try:
-        r = subprocess.run(argv, input=source, capture_output=True, text=True, timeout=spec.timeout,
-                           encoding="utf-8", errors="replace")
-    except subprocess.TimeoutExpired:
-        raise _CallError(f"timed out after {spec.timeout:g}s") from None
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        p.kill()
+    except OSError:
+        pass
+
+
+def _run_cmd(spec: SystemSpec, source: str, calls: "_Calls | None" = None) -> str:
+    argv = shlex.split(spec.target)
+    calls = calls or _Calls()
+    try:
+        p = calls.start(argv)
     except OSError as exc:
         raise _CallError(f"could not start '{argv[0]}': {exc}") from None
-    if r.returncode != 0:
-        err = _tail(r.stderr)
-        raise _CallError(f"exited with code {r.returncode}" + (f": {err}" if err else ""))
-    return r.stdout
+    out = bytearray()
+    err = bytearray()
+    too_much = threading.Event()
+
+    def read_out() -> None:
+        while True:
+            chunk = p.stdout.read1(65536)
+            if not chunk:
+                return
+            if len(out) + len(chunk) > MAX_SUMMARY_BYTES:
+                too_much.set()
+                _kill_group(p)
+                return
+            out.extend(chunk)
+
+    def read_err() -> None:
+        while True:
+            chunk = p.stderr.read1(65536)
+            if not chunk:
+                return
+            err.extend(chunk)
+            if len(err) > MAX_STDERR_BYTES:
+                del err[:-MAX_STDERR_BYTES]
+
+    def write_in() -> None:
+        try:
+            p.stdin.write(source.encode("utf-8"))
+        except OSError:  # it exited without reading all of its input: its exit code tells
+            pass
+        finally:
+            try:
+                p.stdin.close()
+            except OSError:
+                pass
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (read_out, read_err, write_in)]
+    for t in threads:
+        t.start()
+    try:
+        try:
+            code = p.wait(timeout=spec.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(p)
+            p.wait()
+            raise _CallError(f"timed out after {spec.timeout:g}s") from None
+        # It exited: whatever it left running in its group (``sleep 77 &`` holding
+        # stdout) is killed, so its output ends here and nothing is left behind.
+        _kill_group(p)
+        for t in threads:
+            t.join(timeout=5)
+    finally:
+        _kill_group(p)
+        calls.done(p)
+        for stream in (p.stdin, p.stdout, p.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+    if too_much.is_set():
+        raise _CallError(f"wrote more than {MAX_SUMMARY_BYTES} bytes to stdout; stopped")
+    if code != 0:
+        tail = _tail(err.decode("utf-8", "replace"))
+        raise _CallError(f"exited with code {code}" + (f": {tail}" if tail else ""))
+    return out.decode("utf-8", "replace")
 
 
 def _run_py(fn: Callable[[str], str], spec: SystemSpec, source: str) -> str:
@@ -158,6 +271,8 @@ def _run_py(fn: Callable[[str], str], spec: SystemSpec, source: str) -> str:
     value = box.get("value")
     if not isinstance(value, str):
         raise _CallError(f"returned {type(value).__name__}, not a string")
+    if len(value) > MAX_SUMMARY_BYTES:
+        raise _CallError(f"returned more than {MAX_SUMMARY_BYTES} characters")
     return value
 
 
@@ -181,6 +296,7 @@ def summarise_cases(specs: Sequence[SystemSpec], cases: Sequence, *, workers: in
 
 def _summarise_all(specs, cases, workers, store, progress) -> dict[str, dict[str, Summarised]]:
     out: dict[str, dict[str, Summarised]] = {}
+    calls = _Calls()
     for spec in specs:
         fn = load_callable(spec.target) if spec.kind == "py" else None
         results: dict[str, Summarised] = {}
@@ -201,7 +317,8 @@ def _summarise_all(specs, cases, workers, store, progress) -> dict[str, dict[str
         def call(case) -> Summarised:
             t0 = time.perf_counter()
             try:
-                text = _run_cmd(spec, case.source) if spec.kind == "cmd" else _run_py(fn, spec, case.source)
+                text = (_run_cmd(spec, case.source, calls) if spec.kind == "cmd"
+                        else _run_py(fn, spec, case.source))
                 text = text.strip()
                 if not text:
                     raise _CallError("wrote an empty summary" if spec.kind == "cmd" else "returned an empty summary")
@@ -210,7 +327,8 @@ def _summarise_all(specs, cases, workers, store, progress) -> dict[str, dict[str
                                   seconds=round(time.perf_counter() - t0, 3))
             return Summarised(case.id, spec.name, text, seconds=round(time.perf_counter() - t0, 3))
 
-        with ThreadPoolExecutor(max_workers=min(workers, max(1, len(todo)))) as pool:
+        pool = ThreadPoolExecutor(max_workers=min(workers, max(1, len(todo))))
+        try:
             for res in pool.map(call, todo):
                 results[res.case_id] = res
                 if res.error is None and store is not None and spec.version:
@@ -218,6 +336,11 @@ def _summarise_all(specs, cases, workers, store, progress) -> dict[str, dict[str
                 done += 1
                 if progress:
                     progress(stage, done, total)
+        except BaseException:  # Ctrl-C or SIGTERM: kill every running call now, wait for none
+            calls.kill_all()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         out[spec.name] = {c.id: results[c.id] for c in cases}
     return out
 
@@ -254,35 +377,45 @@ def _cache_put(store, spec: SystemSpec, source: str, summary: str) -> None:
 
 
 def with_summaries(cases: Sequence, results: Mapping[str, Mapping[str, Summarised]]) -> list:
+    """The cases with the fresh summaries. A system given on the command line replaces
+    a candidate of the same name entirely: a case its call failed on has no summary of
+    it (an error of that (case, system)), never the YAML's old text."""
     from .cases import with_runs
+    cases = [dataclasses.replace(c, candidates={s: t for s, t in c.candidates.items() if s not in results})
+             if any(s in results for s in c.candidates) else c for c in cases]
     runs = {system: {cid: r.summary for cid, r in by_case.items() if r.summary is not None}
             for system, by_case in results.items()}
     return with_runs(list(cases), runs)
 
 
-def add_summarise_errors(report, results: Mapping[str, Mapping[str, Summarised]]):
-    """Put each failed call into the report as an error of its (case, system): exit 3, never a pass."""
-    from .report import CandidateResult, GateFailure
-
-    failed = {(r.case_id, r.system): r for by_case in results.values() for r in by_case.values()
-              if r.error is not None}
-    if not failed:
-        return report
-    new_cases = []
-    failures = []
-    for case in report.cases:
-        extra = []
-        for (cid, system), r in failed.items():
-            if cid == case.id and case.candidate(system) is None:
-                extra.append(CandidateResult(system=system, summary="", scores={}, errors={"summarise": r.error}))
-                failures.append(GateFailure("error", f"summarise failed on case '{cid}', system '{system}': "
-                                                     f"{r.error}", system=system, case_id=cid, metric="summarise"))
-        new_cases.append(dataclasses.replace(case, candidates=case.candidates + tuple(extra)) if extra else case)
-    gate = dataclasses.replace(report.gate, passed=False, failures=tuple(failures) + report.gate.failures)
-    return dataclasses.replace(report, cases=tuple(new_cases), gate=gate)
+def failed_calls(results: Mapping[str, Mapping[str, Summarised]]) -> dict[str, dict[str, str]]:
+    """system -> case id -> why, for every call that gave no summary: the runner puts each
+    into the report as an error of its (case, system) before the gate decides (exit 3,
+    never a pass, never the YAML's old text)."""
+    out: dict[str, dict[str, str]] = {}
+    for system, by_case in results.items():
+        for cid, r in by_case.items():
+            if r.error is not None:
+                out.setdefault(system, {})[cid] = r.error
+    return out
 
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+def runs_file_name(system: str) -> str:
+    """The runs file of ``system``: one injective safe-name rule (:func:`evalharness.paths.safe_filename`)."""
+    from .paths import safe_filename
+    return safe_filename(system, ".jsonl")
+
+
+def check_runs_names(names: Sequence[str]) -> None:
+    """Two systems whose runs files would be one file (also on a case-insensitive
+    file system) are an error before any work."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = runs_file_name(name).casefold()
+        if key in seen:
+            raise InputError(f"systems '{seen[key]}' and '{name}' would both write runs/{runs_file_name(name)}; "
+                             "rename one", field="--system")
+        seen[key] = name
 
 
 def write_runs(results: Mapping[str, Mapping[str, Summarised]], folder: Path) -> list[Path]:
@@ -297,7 +430,7 @@ def write_runs(results: Mapping[str, Mapping[str, Summarised]], folder: Path) ->
             lines.append(json.dumps({"case_id": r.case_id, "summary": r.summary,
                                      "meta": {"system": system, "cached": r.cached, "seconds": r.seconds}},
                                     ensure_ascii=False))
-        path = Path(folder) / f"{_SAFE.sub('_', system) or 'system'}.jsonl"
+        path = Path(folder) / runs_file_name(system)
         atomic_write(path, "\n".join(lines) + ("\n" if lines else ""))
         paths.append(path)
     return paths

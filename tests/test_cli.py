@@ -75,7 +75,7 @@ def test_gate_failure_exit_1_prints_rule_and_value(tmp_path):
 
 
 def test_gate_pass_exit_0_and_json_format(tmp_path):
-    r = run_cli("run", "cases/cup-final.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml", "--out",
+    r = run_cli("run", "tests/fixtures/cli/cup-final-no-expect.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml", "--out",
                 str(tmp_path), "--format", "json")
     assert r.returncode == 0, r.stderr
     printed = json.loads(r.stdout)
@@ -95,7 +95,7 @@ def test_scorer_failure_exit_3(tmp_path):
 def test_candidates_runs_file_adds_a_system(tmp_path):
     runs = tmp_path / "new.jsonl"
     runs.write_text(json.dumps({"case_id": "cup-final", "summary": "Rovers won the cup."}) + "\n")
-    r = run_cli("run", "cases/cup-final.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml", "--candidates",
+    r = run_cli("run", "tests/fixtures/cli/cup-final-no-expect.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml", "--candidates",
                 f"new={runs}", "--out", str(tmp_path), "--format", "json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
@@ -107,7 +107,7 @@ def test_candidates_runs_file_adds_a_system(tmp_path):
 def test_candidates_unknown_case_id_is_exit_2(tmp_path):
     runs = tmp_path / "new.jsonl"
     runs.write_text('{"case_id": "cup-finale", "summary": "x"}\n')
-    r = run_cli("validate", "cases/cup-final.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml",
+    r = run_cli("validate", "tests/fixtures/cli/cup-final-no-expect.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml",
                 "--candidates", f"new={runs}")
     assert r.returncode == 2
     assert r.stderr == (f"evalharness: error: {runs}:1: field 'case_id': unknown case id 'cup-finale' "
@@ -115,7 +115,7 @@ def test_candidates_unknown_case_id_is_exit_2(tmp_path):
 
 
 def test_report_command_renders_saved_report(tmp_path):
-    r = run_cli("run", "cases/cup-final.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml", "--out", str(tmp_path))
+    r = run_cli("run", "tests/fixtures/cli/cup-final-no-expect.yaml", "--config", "tests/fixtures/cli/rouge-only.yaml", "--out", str(tmp_path))
     assert r.returncode == 0
     md = run_cli("report", str(tmp_path / "report.json"), "--format", "markdown")
     assert md.returncode == 0
@@ -159,8 +159,9 @@ candidates:
 
 def test_a_gate_that_checks_nothing_fails_loudly_unless_no_rules(tmp_path):
     (tmp_path / "case.yaml").write_text(NO_EXPECT_CASE)
-    r = run_cli("run", str(tmp_path / "case.yaml"), "--config", "tests/fixtures/cli/rouge-only.yaml",
-                "--out", str(tmp_path / "out"))
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("scorers:\n  rouge: {}\n")
+    r = run_cli("run", str(tmp_path / "case.yaml"), "--config", str(bare), "--out", str(tmp_path / "out"))
     assert r.returncode == 1, r.stderr
     assert r.stdout.splitlines()[-2:] == [
         "GATE FAILED (1 failure(s))",

@@ -94,7 +94,7 @@ def test_run_against_a_baseline_gates_regressions(cli, root, setup):
     assert "cases only in the new run (1): truce" in r.stdout
     assert "[regression] rouge.rouge1: drop <= 0: new dropped by" in r.stdout  # the kind is not repeated
     comp = json.loads((new / "comparison.json").read_text())
-    assert comp["cases"] == {"shared": ["bridge", "cup"], "missing": [], "extra": ["truce"]}
+    assert comp["cases"] == {"shared": ["bridge", "cup"], "missing": [], "extra": ["truce"], "changed": []}
     d = next(x for x in comp["deltas"] if x["system"] == "new" and x["metric"] == "rouge.rouge1")
     assert d["delta"] < 0 and d["n"] == 2
     report = json.loads((new / "report.json").read_text())

@@ -241,7 +241,7 @@ def test_cli_compare_fails_on_regression_with_junit(cli, reports):
 def test_cli_compare_json(cli, reports):
     r = cli("compare", str(reports / "base.json"), str(reports / "new.json"), "--format", "json")
     data = json.loads(r.stdout)
-    assert data["cases"] == {"shared": ["c1", "c2", "c3"], "missing": ["gone"], "extra": ["added"]}
+    assert data["cases"] == {"shared": ["c1", "c2", "c3"], "missing": ["gone"], "extra": ["added"], "changed": []}
 
 
 def test_cli_compare_bad_input_is_exit_2(cli, reports):

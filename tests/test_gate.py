@@ -79,7 +79,22 @@ def test_scorer_errors_always_fail_the_gate():
     assert g.failures[0].message == "support failed on case 'c1', system 'a': boom"
 
 
-def test_expectations_of_scorers_that_did_not_run_are_not_checked():
+def test_expectations_nothing_in_the_run_can_check_fail_the_gate():
+    """Was: counted as a passed check. An expectation that cannot be checked is never met."""
     g = evaluate_gate([], SYSTEMS, [_case({"a": Expectation(flags=("Fans",), min={"bertscore.f1": 0.9})})],
                       _results(), scorers=("rouge",))
-    assert g.passed
+    assert not g.passed
+    assert [f.message for f in g.failures] == [
+        "expect c1/a: flags cannot be checked: the support scorer is not in this run",
+        "expect c1/a: bertscore.f1 cannot be checked: the bertscore scorer is not in this run"]
+    assert [c.passed for c in g.checks] == [False]
+
+
+def test_a_system_whose_every_case_failed_is_not_evaluated_never_checked_nothing():
+    failed = CandidateResult("c", "", {}, errors={"summarise": "exit 1"})
+    results = [CaseResult("c1", "src", (), (failed,))]
+    g = evaluate_gate([GateRule("rouge.rouge1", min=0.1)], {}, [], results, scorers=("rouge",))
+    assert [f.kind for f in g.failures] == ["error", "rule"]
+    assert g.failures[1].message == ("rouge.rouge1 >= 0.1: system 'c' not evaluated: no summaries "
+                                     "(its summariser failed on every case)")
+    assert not [f for f in g.failures if f.kind == "gate"]

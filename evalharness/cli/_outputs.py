@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_SCORER_FAILED
+from ..errors import EXIT_GATE_FAILED, EXIT_OK, EXIT_SCORER_FAILED, InputError
 
 
 def add_junit(p) -> None:
@@ -18,6 +18,46 @@ def add_baseline(p) -> None:
                         "join the gate")
 
 
+def check_output_file(path: str | None, flag: str) -> None:
+    """An output file that cannot be written is a usage error before any work: a
+    folder, a path under a file, a folder we may not write in."""
+    if not path:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"'{path}' is a folder; give a file name", field=flag)
+    _check_writable_folder(p.parent, path, flag)
+
+
+def check_output_dir(path: str, flag: str) -> None:
+    """The output folder: a folder (or nothing yet) that can be written, checked before any work."""
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"'{path}' exists and is not a folder", field=flag)
+    _check_writable_folder(p, path, flag)
+
+
+def _check_writable_folder(folder: Path, shown: str, flag: str) -> None:
+    import os
+    import tempfile
+    existing = folder if str(folder) else Path(".")
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"'{shown}' is under '{existing}', which is a file, not a folder", field=flag)
+    try:  # probe: permissions, a read-only file system, a name too long
+        fd, probe = tempfile.mkstemp(prefix=".evalharness-probe.", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"cannot write in '{existing}': {exc.strerror}", field=flag) from None
+    if folder != existing:
+        name_max = os.pathconf(existing, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
+        for part in folder.relative_to(existing).parts:
+            if len(part.encode("utf-8", "surrogateescape")) > name_max:
+                raise InputError(f"'{shown}': the name '{part[:40]}...' is longer than {name_max} bytes", field=flag)
+
+
 def emit(text: str, output: str | None, label: str) -> None:
     """Write a rendering to ``output`` atomically (and say where), or to stdout."""
     import sys
@@ -27,6 +67,26 @@ def emit(text: str, output: str | None, label: str) -> None:
         print(f"{label}: {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def remove_stale(out: Path, written: set) -> None:
+    """Rerunning into an old output folder: remove what an earlier run wrote there and
+    this one did not (only the tool's own file names), so no old page or comparison
+    sits beside the new report."""
+    out = Path(out)
+    for name in ("comparison.json", "report.html"):
+        p = out / name
+        if p not in written and p.is_file():
+            p.unlink()
+    runs = out / "runs"
+    if runs.is_dir():
+        for p in runs.glob("*.jsonl"):
+            if p not in written:
+                p.unlink()
+        try:
+            runs.rmdir()  # only when empty
+        except OSError:
+            pass
 
 
 def write_junit(report, path: str | None) -> None:

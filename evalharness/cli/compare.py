@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._outputs import add_junit, emit, exit_code, load_compare_config, write_junit
+from ._outputs import add_junit, check_output_file, emit, exit_code, load_compare_config, write_junit
 
 ORDER = 25
 
@@ -27,6 +27,8 @@ def run(args) -> int:
     from ..render.compare import render_comparison_text
     from ..report import read_report
 
+    check_output_file(args.output, "--output")
+    check_output_file(args.junit, "--junit")
     base = read_report(args.base)
     new = read_report(args.new)
     config = load_compare_config(args.config, new)
@@ -40,6 +42,7 @@ def run(args) -> int:
         text = render_comparison_text(comp, run_gate=new.gate)
     else:
         text = render(shown, args.format, comparison=comp, baseline=base)
+    code = exit_code(shown.gate)
+    write_junit(shown, args.junit)  # files first: a closed stdout cannot lose them or change the code
     emit(text, args.output, args.format)
-    write_junit(shown, args.junit)
-    return exit_code(shown.gate)
+    return code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from ._outputs import add_baseline, add_junit, emit, exit_code, write_junit
+from ._outputs import add_baseline, add_junit, check_output_file, emit, exit_code, write_junit
 
 ORDER = 30
 
@@ -23,6 +23,8 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from ..render import render
     from ..report import read_report
+    check_output_file(args.output, "--output")
+    check_output_file(args.junit, "--junit")
     report = read_report(args.report)
     comparison = base = None
     if args.baseline:
@@ -31,6 +33,7 @@ def run(args) -> int:
         comparison = compare_reports(base, report, base_label=args.baseline, new_label=args.report)
         report = merge_gate(report, comparison)
     text = render(report, args.format, comparison=comparison, baseline=base)
+    code = exit_code(report.gate)
+    write_junit(report, args.junit)  # files first: a closed stdout cannot lose them or change the code
     emit(text, args.output, args.format)
-    write_junit(report, args.junit)
-    return exit_code(report.gate)
+    return code

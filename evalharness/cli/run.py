@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._outputs import add_baseline, add_junit, exit_code, write_junit
+from ._outputs import (add_baseline, add_junit, check_output_dir, check_output_file, exit_code, remove_stale,
+                       write_junit)
 from .common import add_inputs, load_inputs
 
 DEFAULT_OUT = "evalharness-out"
@@ -85,8 +86,14 @@ def run(args) -> int:
     from ..runner import evaluate
 
     config, cases, root, missing = load_inputs(args)
-    executor, policy = execution(args, config)
     out = Path(args.out)
+    check_output_dir(args.out, "--out")  # every output path is checked before any work
+    check_output_file(args.junit, "--junit")
+    specs = None
+    if args.system:
+        from ..summarise import parse_system_specs
+        specs = parse_system_specs(args.system, args.system_version, timeout=args.system_timeout)
+    executor, policy = execution(args, config)
     progress = make_progress(quiet=args.quiet)
     from ..progress import quiet_library_progress
     quiet_library_progress()  # model libraries' own bars ("Loading weights"); EVALHARNESS_VERBOSE=1 keeps them
@@ -96,12 +103,14 @@ def run(args) -> int:
         base = read_report(args.baseline)  # a bad baseline is an input error before any model loads
     try:
         fly = None
-        if args.system:
-            from ..summarise import parse_system_specs, summarise_cases, with_summaries
-            specs = parse_system_specs(args.system, args.system_version, timeout=args.system_timeout)
+        failed: dict = {}
+        if specs:
+            from ..summarise import failed_calls, summarise_cases, with_summaries
             fly = summarise_cases(specs, cases, workers=args.system_workers, cache=policy, progress=progress)
             cases = with_summaries(cases, fly)
-        report = evaluate(cases, config, cases_root=root, progress=progress, executor=executor, cache=policy)
+            failed = failed_calls(fly)
+        report = evaluate(cases, config, cases_root=root, progress=progress, executor=executor, cache=policy,
+                          summarise_errors=failed)
     finally:
         if progress is not None:
             progress.close()
@@ -110,11 +119,15 @@ def run(args) -> int:
     if missing:
         import dataclasses
         report = dataclasses.replace(report, missing_summaries=missing)
+    # Every output is written before anything is printed: a reader of stdout that goes
+    # away (``| head``) can then change neither the files nor the exit code.
+    written: set[Path] = set()
+    notices: list[str] = []
     if fly is not None:
-        from ..summarise import add_summarise_errors, write_runs
-        report = add_summarise_errors(report, fly)
+        from ..summarise import write_runs
         for path in write_runs(fly, out / "runs"):
-            print(f"runs: {path}", file=sys.stderr)
+            written.add(path)
+            notices.append(f"runs: {path}")
     comparison = None
     if base is not None:
         from ..compare import compare_reports, dumps_comparison, merge_gate
@@ -122,18 +135,23 @@ def run(args) -> int:
                                      new_label=str(out / "report.json"))
         report = merge_gate(report, comparison)
         atomic_write(out / "comparison.json", dumps_comparison(comparison))
+        written.add(out / "comparison.json")
     write_report(report, out / "report.json")
-    for note in report.notes:  # damaged or unwritable caches: the results are right, the user should know
-        print(f"evalharness: warning: {note}", file=sys.stderr)
+    written.add(out / "report.json")
+    # damaged or unwritable caches: the results are right, the user should know
+    notices.extend(f"evalharness: warning: {note}" for note in report.notes)
     if args.format == "html":
         html_path = out / "report.html"
         atomic_write(html_path, render(report, "html", comparison=comparison, baseline=base))
-        sys.stdout.write(render(report, "text", comparison=comparison))
-        print(f"html: {html_path}", file=sys.stderr)
-    else:
-        sys.stdout.write(render(report, args.format, comparison=comparison))
+        written.add(html_path)
+        notices.append(f"html: {html_path}")
     write_junit(report, args.junit)
+    remove_stale(out, written)
+    code = exit_code(report.gate)
+    sys.stdout.write(render(report, "text" if args.format == "html" else args.format, comparison=comparison))
+    for line in notices:
+        print(line, file=sys.stderr)
     if args.format != "json":
         print(f"report: {out / 'report.json'}", file=sys.stderr)
-    return exit_code(report.gate)
+    return code
 

@@ -18,6 +18,9 @@ def coverage_lines(comp) -> list[str]:
         out.append(f"cases only in the baseline ({len(comp.missing_cases)}): {', '.join(comp.missing_cases)}")
     if comp.extra_cases:
         out.append(f"cases only in the new run ({len(comp.extra_cases)}): {', '.join(comp.extra_cases)}")
+    if comp.changed_cases:
+        out.append(f"cases changed (source or references differ; not paired) ({len(comp.changed_cases)}): "
+                   f"{', '.join(comp.changed_cases)}")
     if comp.missing_systems:
         out.append(f"systems only in the baseline: {', '.join(comp.missing_systems)}")
     if comp.extra_systems:

@@ -16,15 +16,17 @@ def md_escape(text: str) -> str:
     """Escape a text for Markdown: HTML entities first (``&``, ``<``, ``>``; quotes need
     none in text, and their entities would show literally once ``#`` is escaped),
     then Markdown punctuation."""
+    from ..errors import one_line
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _LINE_BREAK.sub(" ", text)
+    return one_line(_LINE_BREAK.sub(" ", text))  # ESC, NUL, bidi overrides shown as escapes, as elsewhere
 
 
 def html_block_escape(text: str) -> str:
     """Escape a text inside a raw HTML block (``<details>`` line), where Markdown
     escapes are not processed and would show as backslashes."""
-    return _LINE_BREAK.sub(" ", html.escape(text, quote=True))
+    from ..errors import one_line
+    return one_line(_LINE_BREAK.sub(" ", html.escape(text, quote=True)))
 
 
 MAX_FAILURES = 20
@@ -89,6 +91,9 @@ def comparison_table(comparison) -> list[str]:
     if comparison.extra_cases:
         cov.append(f"- cases only in this run ({len(comparison.extra_cases)}): "
                    + ", ".join(md_escape(c) for c in comparison.extra_cases))
+    if comparison.changed_cases:
+        cov.append(f"- cases changed, not paired ({len(comparison.changed_cases)}): "
+                   + ", ".join(md_escape(c) for c in comparison.changed_cases))
     if comparison.missing_systems:
         cov.append("- systems only in the baseline: " + ", ".join(md_escape(s) for s in comparison.missing_systems))
     if comparison.extra_systems:

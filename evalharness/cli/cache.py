@@ -40,8 +40,10 @@ def run(args) -> int:
                 n = store.clear(ns, args.scorer)
                 old = len(remove_files(directory, store=False)) if ns is None else 0
                 what = f" ('{args.scorer}')" if args.scorer else (f" ({ns})" if ns else "")
+                weights = _remove_lm_weights(directory) if ns is None else 0
                 print(f"cleared {n} cached entr{'y' if n == 1 else 'ies'}{what} from {store.path}"
-                      + (f"; removed {old} file(s) of the old cache layout" if old else ""))
+                      + (f"; removed {old} file(s) of the old cache layout" if old else "")
+                      + (f"; removed {weights} dequantised LM model folder(s)" if weights else ""))
                 return 0
             st = store.stats()
     except (ConfigError, sqlite3.DatabaseError) as exc:
@@ -53,6 +55,7 @@ def run(args) -> int:
         # too damaged to open or to delete from (a garbled header or page): clearing everything
         # means removing its files
         removed = remove_files(directory)
+        _remove_lm_weights(directory)
         print(f"cleared the cache at {directory}: it was too damaged to read, so its {len(removed)} file(s) "
               "were removed")
         return 0
@@ -62,6 +65,8 @@ def run(args) -> int:
         if ns:
             data["namespaces"] = {ns: data["namespaces"][ns]}
         data["old_layout_files"] = len(old)
+        models, size = _lm_weights(directory)
+        data["lm_weights"] = {"folders": len(models), "size_bytes": size}
         print(json.dumps(data, indent=2))
         return 0
     print(f"cache: {st.path}")
@@ -71,6 +76,29 @@ def run(args) -> int:
             continue
         tags = ", ".join(f"{t}: {n}" for t, n in s.by_tag.items())
         print(f"  {name}: {s.entries}" + (f" ({tags})" if tags else ""))
+    models, size = _lm_weights(directory)
+    if models:
+        print(f"lm weights: {len(models)} dequantised model folder(s) ({size / 1e6:.1f} MB) in {directory / 'lm'}")
     if old:
         print(f"old cache layout: {len(old)} file(s) no longer read ('evalharness cache clear' removes them)")
     return 0
+
+
+def _lm_weights(directory):
+    """The dequantised LM weights kept in ``<cache>/lm/`` (folders, total bytes)."""
+    root = directory / "lm"
+    if not root.is_dir():
+        return [], 0
+    models = [d for d in root.iterdir() if d.is_dir()]
+    return models, sum(f.stat().st_size for d in models for f in d.rglob("*") if f.is_file())
+
+
+def _remove_lm_weights(directory) -> int:
+    import shutil
+    models, _ = _lm_weights(directory)
+    for d in models:
+        shutil.rmtree(d, ignore_errors=True)
+    root = directory / "lm"
+    if root.is_dir() and not any(root.iterdir()):
+        root.rmdir()
+    return len(models)

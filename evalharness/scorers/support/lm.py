@@ -144,11 +144,19 @@ class ClaimLm:
 # ----------------------------------------------------------------------------- loading
 
 
-def cache_root(options: LmOptions) -> Path:
+LM_FOLDER = "lm"   # the dequantised weights, inside the run's cache folder (``cache stats|clear`` cover it)
+
+
+def cache_root(options: LmOptions, policy=None) -> Path:
+    """Where GGUF weights are dequantised to: ``options.cache_dir`` when set, else the
+    ``lm/`` folder of the run's cache policy (its ``--cache-dir``), else of the default
+    cache folder."""
     if options.cache_dir:
         return Path(options.cache_dir).expanduser()
-    from ...cache import default_cache_dir
-    return default_cache_dir() / "lm"
+    if policy is not None:
+        return policy.directory / LM_FOLDER
+    from ...store import default_cache_dir
+    return default_cache_dir() / LM_FOLDER
 
 
 def _bundled_gguf_identity() -> tuple[str, str]:
@@ -221,17 +229,17 @@ def _dequantise(gguf: Path, target: Path) -> Path:
     return target
 
 
-def resolve_model_folder(options: LmOptions) -> Path:
+def resolve_model_folder(options: LmOptions, policy=None) -> Path:
     """The folder transformers loads: the configured one, or the dequantised cache of a GGUF
     (created on first use)."""
     if options.model is None:
         name, sha = _bundled_gguf_identity()
-        target = cache_root(options) / f"{Path(name).stem}-{sha[:16]}"
+        target = cache_root(options, policy) / f"{Path(name).stem}-{sha[:16]}"
         if (target / "config.json").is_file():
             return target
         import importlib
         pkg = importlib.import_module(BUNDLED_PACKAGE)
-        root = cache_root(options)
+        root = cache_root(options, policy)
         root.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".gguf.", dir=root))
         try:
@@ -250,7 +258,7 @@ def resolve_model_folder(options: LmOptions) -> Path:
         if len(ggufs) != 1:
             raise ScorerError(f"lm: folder '{p}' holds {len(ggufs)} .gguf files; name one of them in model:")
         p = ggufs[0]
-    target = cache_root(options) / f"{p.stem}-{_file_identity(p)}"
+    target = cache_root(options, policy) / f"{p.stem}-{_file_identity(p)}"
     if (target / "config.json").is_file():
         return target
     return _dequantise(p, target)
@@ -284,8 +292,9 @@ class LmSignal:
     first use and returns one :class:`ClaimLm` per pair, in order.
     """
 
-    def __init__(self, options: LmOptions | None = None) -> None:
+    def __init__(self, options: LmOptions | None = None, policy=None) -> None:
         self.options = options or LmOptions()
+        self.policy = policy  # the run's CachePolicy: where dequantised weights are kept
         problem = self.options.validate()
         if problem:
             raise ScorerError(f"lm: {problem[0]}: {problem[1]}")
@@ -314,7 +323,7 @@ class LmSignal:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from ...models import offline_unless_hub, pick_device
-        folder = resolve_model_folder(self.options)
+        folder = resolve_model_folder(self.options, self.policy)
         offline_unless_hub(str(folder))
         try:
             tok = AutoTokenizer.from_pretrained(str(folder))

@@ -217,3 +217,58 @@ def test_the_config_check_sees_a_missing_option_and_a_wrong_default():
     assert "RougeOptions: options missing from docs/config.md: use_stemmer" in problems
     assert "SupportOptions.paraphrase_threshold: docs/config.md says 0.5, the code 0.75" in problems
     assert "LlmOptions: docs/config.md documents options the code lacks: cache_folder" in problems
+
+
+YAML_BLOCK = re.compile(r"^```ya?ml\n(.*?)^```", re.S | re.M)
+CONFIG_SECTIONS = {"scorers", "gate", "compare", "bootstrap", "run"}
+
+
+def config_blocks(path: Path) -> list[str]:
+    """The fenced YAML blocks of a page that are configs (or parts of one)."""
+    import yaml
+    out = []
+    for m in YAML_BLOCK.finditer(path.read_text(encoding="utf-8")):
+        data = yaml.safe_load(m.group(1))
+        if isinstance(data, dict) and set(data) & CONFIG_SECTIONS:
+            out.append(m.group(1))
+    return out
+
+
+def load_config_text(text: str, label: str):
+    """Load a config block as the loader would; a snippet without scorers gets one."""
+    from evalharness._yaml import load_yaml
+    from evalharness.config import config_from_document
+    from evalharness.errors import ConfigError
+    if not re.search(r"^scorers:", text, re.M):
+        text = "scorers: {rouge: {}, bertscore: {}, support: {}}\n" + text
+    return config_from_document(load_yaml(Path(label), text=text, error_cls=ConfigError, what="config file"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_rel)
+def test_every_config_block_in_the_docs_loads(page):
+    """Every config a page shows (README and docs/*.md, whole or in part) is one the loader
+    accepts: no unknown key, no wrong type, no value out of range."""
+    for block in config_blocks(page):
+        load_config_text(block, _rel(page))
+
+
+def test_the_config_block_check_sees_a_wrong_key(tmp_path):
+    from evalharness.errors import ConfigError
+    page = tmp_path / "page.md"
+    page.write_text("text\n\n```yaml\ngate:\n  rules:\n    - {metric: support.score, mn: 0.5}\n```\n")
+    [block] = config_blocks(page)
+    with pytest.raises(ConfigError, match="mn"):
+        load_config_text(block, "page.md")
+
+
+def test_the_signature_example_is_what_the_default_config_signs():
+    """docs/report.md shows the signatures of configs/default.yaml as the code writes them
+    (no model is loaded to sign)."""
+    from evalharness.config import load_config
+    from evalharness.runner import build_scorers
+    text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    section = text[text.index("## Signatures"):]
+    block = section[section.index("```\n") + 4:]
+    shown = block[:block.index("```")].splitlines()
+    signed = [s.signature() for s in build_scorers(load_config(ROOT / "configs" / "default.yaml"))]
+    assert shown == signed

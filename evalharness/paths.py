@@ -1,4 +1,5 @@
-"""Safe file names for anything named by the user (case ids, system names).
+"""Safe file names for anything named by the user (case ids, system names), and the one
+atomic file writer.
 
 A case id such as ``../../x`` or ``/etc/passwd`` must never become a path. Every
 per-case or per-system output file goes through :func:`safe_filename` (or
@@ -8,7 +9,9 @@ per-case or per-system output file goes through :func:`safe_filename` (or
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from .errors import InputError
@@ -49,3 +52,27 @@ def safe_join(folder: Path | str, name: str, suffix: str = "") -> Path:
     if path.resolve().parent != folder.resolve():  # cannot happen; a guard against future edits
         raise InputError(f"refusing to write '{name}' outside {folder}")
     return path
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        from ._signals import phase
+        phase("writing")  # test hook: the temporary file is whole, not yet in place
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -8,14 +8,13 @@ rest is byte-identical for identical inputs.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from .aggregate import MetricSummary
 from .errors import InputError
+from .paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
 from .results import Claim
 
 SCHEMA_VERSION = 1
@@ -185,30 +184,6 @@ class Report:
 
 def dumps(report: Report) -> str:
     return json.dumps(report.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the mode open() would
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        from ._signals import phase
-        phase("writing")  # test hook: the temporary file is whole, not yet in place
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_report(report: Report, path: Path) -> None:

@@ -31,24 +31,6 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-class _Bar:
-    def __init__(self, stream) -> None:
-        self.stream = stream
-        self.on = stream.isatty()
-        self.t0 = time.perf_counter()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.on or total == 0:
-            return
-        width = 30
-        fill = int(width * done / total)
-        rate = done / max(time.perf_counter() - self.t0, 1e-9)
-        self.stream.write(f"\rscoring [{'#' * fill}{'.' * (width - fill)}] {done}/{total} ({rate:.1f}/s)")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-
 def run(args) -> int:
     from .. import registry
     from ..config import load_config
@@ -80,10 +62,15 @@ def run(args) -> int:
     cache.prefetch(keys)
     n_cached = sum(cache.get(k) is not None for k in keys)
     t0 = time.perf_counter()
+    from ..progress import make_progress
+    bar = make_progress()  # the run's one progress bar: on a terminal only
     try:
-        row_scores = score_rows(scorer, rows, metric, cache=cache, progress=_Bar(sys.stderr))
+        row_scores = score_rows(scorer, rows, metric, cache=cache,
+                                progress=(lambda done, total: bar("meta-eval", done, total)) if bar else None)
     finally:
         cache.close()
+        if bar is not None:
+            bar.close()
     seconds = time.perf_counter() - t0
     scores = [r.score for r in row_scores]
     for note in policy.health.notes():
@@ -107,11 +94,8 @@ def run(args) -> int:
         n_scored = len(rows) - n_cached   # a rate over cached rows would only measure the cache
         data["rows_cached"] = n_cached
         data["summaries_per_second"] = round(n_scored / seconds, 3) if seconds > 0 and n_scored else None
-        out = Path(args.json)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(out)
+        from ..paths import atomic_write
+        atomic_write(Path(args.json), json.dumps(data, indent=2) + "\n")
     return 0
 
 

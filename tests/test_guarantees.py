@@ -413,3 +413,17 @@ def test_llm_backend_uses_the_key_only_in_its_request_and_reaches_only_loopback(
     assert "HTTP 401" in bad.stdout
     assert_no_secret(bad.stdout, bad.stderr, tmp_path / "out-401")
     assert not log.exists(), "non-loopback connection attempts: " + log.read_text()
+
+
+@pytest.mark.slow
+def test_the_readme_sample_is_what_the_main_job_prints(default_run):
+    """Every line of the README's sample output (between its sample markers; made by
+    scripts/readme_sample.py) is a line the main job prints, and the main job passes its
+    gate: the README's first command must succeed on a fresh machine."""
+    _, _, _, first, _ = default_run
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- sample:start -->", 1)[1].split("<!-- sample:end -->", 1)[0]
+    shown = [x for x in block.strip().strip("`").strip("\n").splitlines() if x.strip()]
+    printed = set(first.stdout.splitlines())
+    assert shown and [x for x in shown if x not in printed] == []

@@ -318,6 +318,15 @@ def case_hash(case) -> str:
     return hashlib.sha256(raw.encode("ascii")).hexdigest()
 
 
+def report_systems(rep: Report) -> list[str]:
+    """The systems of a report: those with summaries, then any whose every case failed."""
+    seen = dict.fromkeys(rep.systems)
+    for c in rep.cases:
+        for cand in c.candidates:
+            seen.setdefault(cand.system)
+    return list(seen)
+
+
 def compare_reports(base: Report, new: Report, config: CompareConfig | None = None, *,
                     base_label: str = "base", new_label: str = "new") -> Comparison:
     config = config if config is not None else compare_config_from_report(new)
@@ -329,14 +338,7 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
     missing = tuple(c.id for c in base.cases if c.id not in new_cases)
     extra = tuple(c.id for c in new.cases if c.id not in base_cases)
 
-    def systems_of(rep: Report) -> list[str]:
-        seen = dict.fromkeys(rep.systems)
-        for c in rep.cases:
-            for cand in c.candidates:
-                seen.setdefault(cand.system)
-        return list(seen)
-
-    bs, ns = systems_of(base), systems_of(new)
+    bs, ns = report_systems(base), report_systems(new)
     check_pairs(config.pair, ns, bs)
     pair = dict(config.pair)                      # new-run system -> the baseline system it is compared with
 

@@ -213,6 +213,8 @@ def test_the_readme_ci_flow_with_the_default_config_shows_the_new_flag_first_and
         < md.index("> ⚠️ **warning**: 1 claim\\(s\\) newly flagged against the baseline, not gated") \
         < md.index("### Against the baseline")
     assert "- paired: **new** (this run) with **old** (baseline)" in md
+    assert "> ⚠️ **warning**: with 4 paired case\\(s\\) no 'significant: true' rule can fail: the smallest p the " \
+        "paired test can give is 0\\.125, not below alpha 0\\.05 \\(it needs at least 6 cases\\)" in md
     suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
     first = next(suite.iter("testcase"))
     assert first.get("name") == f'new :: newly flagged: "{CLAIM}" (offending: "74")'
@@ -223,3 +225,19 @@ def test_the_readme_ci_flow_with_the_default_config_shows_the_new_flag_first_and
     assert "  [regression] no system is in both reports: nothing was compared (pair them with --pair NEW=OLD)" \
         not in r.stdout  # model-a/b/c are in both: those are compared; the old/new pair is named as missing
     assert "system 'old' is in the baseline but missing from the new run" in r.stdout
+
+
+def test_a_bad_pair_is_refused_before_any_work(cli, setup):
+    base = setup / "base"
+    c = setup / "cases"
+    r = cli("run", str(c / "bridge.yaml"), "--config", str(setup / "cfg.yaml"), "--out", str(base),
+            "--system", f"new=cmd:{sys.executable} {setup / 'lead.py'}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    args = ("run", str(c / "bridge.yaml"), "--config", str(setup / "cfg.yaml"), "--out", str(setup / "x"),
+            "--system", f"new=cmd:{sys.executable} {setup / 'short.py'}")
+    r = cli(*args, "--baseline", str(base / "report.json"), "--pair", "new=olde")
+    assert (r.returncode, r.stderr) == (2, "evalharness: error: field '--pair / compare.pair': pair new=olde: the "
+                                           "baseline has no system 'olde'; its systems: new\n")
+    assert not (setup / "x").exists()
+    r = cli(*args, "--pair", "new=old")
+    assert (r.returncode, r.stderr) == (2, "evalharness: error: field '--pair': --pair needs --baseline\n")

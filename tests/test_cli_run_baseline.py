@@ -192,8 +192,13 @@ def test_the_readme_ci_flow_with_new_flags_on_fails_and_names_the_wrong_number_e
     assert first.get("name") == f'new :: newly flagged: "{CLAIM}" (offending: "74")'
     assert first.find("failure") is not None and suite.get("failures") == "1"
     text = run_cli("report", str(out / "report.json"), "--baseline", str(tmp / "base" / "report.json"),
-                   "--pair", "new=old", env=env)
+                   "--pair", "new=old", "--junit", str(out / "report.xml"), env=env)
     assert text.returncode == 1, text.stdout + text.stderr
+    comp = run_cli("compare", str(tmp / "base" / "report.json"), str(out / "report.json"), "--pair", "new=old",
+                   "--junit", str(out / "compare.xml"), env=env)
+    assert comp.returncode == 1, comp.stdout + comp.stderr
+    assert comp.stdout.splitlines()[2] == f'    + newly flagged: "{CLAIM}"'
+    assert _testcases(out / "report.xml") == _testcases(out / "compare.xml") == _testcases(out / "junit.xml")
     lines = text.stdout.splitlines()
     assert lines[:4] == ["NEWLY FLAGGED against the baseline: 1 claim(s) in 1 (case, system) pair(s)",
                          "  case vaccine-trial / new (baseline: old)", f'    + newly flagged: "{CLAIM}"',

@@ -7,7 +7,8 @@ It runs the README's CI flow on the bundled cases: a baseline run of system "old
 percent where the source says 41) against it with ``--pair new=old`` and
 ``--format html``. The page is opened in headless chromium (tests/helpers/cdp.py),
 filtered to regressions, the newly flagged claim is clicked so its evidence is
-highlighted, and the viewport is saved. The verdict shown on the page is checked
+highlighted, and the viewport is saved (after checking that no heatmap column label
+runs past the chart, as "new suppo" once did). The verdict shown on the page is checked
 against the run's exit code before the picture is written, so the screenshot can
 never show "gate failed" for a run that passed (or the reverse).
 """
@@ -84,6 +85,13 @@ def main(argv=None) -> int:
             shown = b.evaluate("document.getElementById('verdict').className")
             if ("pass" in shown.split()) != passed:
                 raise SystemExit(f"the page shows '{shown}' but the run {'passed' if passed else 'failed'}")
+            cut = b.evaluate("""(() => { const svg = document.getElementById('heatmap').getBoundingClientRect();
+                return [...document.querySelectorAll('#heatmap text.collabel')].filter(t => {
+                  const r = t.getBoundingClientRect();
+                  return r.left < svg.left - 0.5 || r.right > svg.right + 0.5 || r.top < svg.top - 0.5; })
+                  .map(t => t.textContent); })()""")
+            if cut:
+                raise SystemExit(f"heatmap column labels cut at the edge of the chart: {cut}")
             b.click("#f-regressed")                                  # only the cases that got worse
             b.click('#candidates .cand[data-system="new"] .claim.bad')  # the newly flagged claim: evidence lit
             # the drill-down under the sticky header (verdict and filters stay in the picture)

@@ -79,9 +79,11 @@ def measure(report: Report) -> dict:
             if ch.newly_flagged:
                 alarms.append({"case": ch.case_id, "direction": f"{new} against {base}",
                                "claims": [c.text for c in ch.newly_flagged],
-                               "offending": [s.text for c in ch.newly_flagged for s in c.unsupported_spans]})
+                               "offending": [s.text for c in ch.newly_flagged for s in c.unsupported_spans],
+                               "reasons": [r for c in ch.newly_flagged for r in c.reasons]})
+    numbers = sum(1 for a in alarms if any(r.startswith("the number ") for r in a["reasons"]))
     return {"pairs": pairs, "false_alarms": len(alarms), "rate": len(alarms) / pairs if pairs else None,
-            "alarms": alarms}
+            "number_alarms": numbers, "alarms": alarms}
 
 
 def main(argv=None) -> int:
@@ -107,6 +109,8 @@ def main(argv=None) -> int:
     print(f"support signature: {result['signature']}")
     print(f"new-flag false-alarm rate: {result['false_alarms']}/{result['pairs']} = {rate:.1%} "
           f"(faithful rewrite against faithful summary, both directions, {len(cases)} sources)")
+    print(f"  of which with a number the source lacks ('the number ... is not in the source'): "
+          f"{result['number_alarms']}/{result['pairs']} = {result['number_alarms'] / result['pairs']:.1%}")
     print(f"decision: new_flags {'ON (max: 0)' if rate <= LIMIT else 'OFF (shown as a warning)'} "
           f"by default (on when the rate is at most {LIMIT:.0%})")
     print(f"command: {COMMAND}")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .aggregate import PairedComparison, derive_seed, paired_compare
-from .config import CompareConfig, RegressionRule
+from .config import CompareConfig, NewFlagsRule, RegressionRule
+from .errors import InputError, did_you_mean
 from .report import GateCheck, GateFailure, GateResult, Report
 from .results import Claim
 
@@ -81,6 +82,28 @@ class CaseChange:
 
 
 @dataclass(frozen=True)
+class Power:
+    """What the paired test can detect for one (system, metric) at this many cases:
+    the smallest p it can give at all, and the smallest mean drop it would call
+    significant given the spread of the observed paired differences (None: none)."""
+
+    system: str
+    metric: str
+    n: int
+    smallest_p: float
+    detectable_drop: float | None
+
+    def to_json(self) -> dict:
+        return {"system": self.system, "metric": self.metric, "n": self.n, "smallest_p": self.smallest_p,
+                "detectable_drop": self.detectable_drop}
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> "Power":
+        return cls(system=d["system"], metric=d["metric"], n=int(d["n"]), smallest_p=float(d["smallest_p"]),
+                   detectable_drop=None if d.get("detectable_drop") is None else float(d["detectable_drop"]))
+
+
+@dataclass(frozen=True)
 class Comparison:
     base_label: str
     new_label: str
@@ -98,12 +121,25 @@ class Comparison:
     notes: tuple[str, ...] = ()
     headline: tuple[str, ...] = ()
     changed_cases: tuple[str, ...] = ()  # same id on both sides, different source or references: not paired
+    pairs: tuple[tuple[str, str], ...] = ()   # (new-run system, baseline system) compared under different names
+    warnings: tuple[str, ...] = ()       # what the user must know about the verdict (small samples, ungated flags)
+    power: tuple[Power, ...] = ()        # per (system, metric) under a 'significant' rule
 
     def delta(self, system: str, metric: str) -> MetricDelta | None:
         return next((d for d in self.deltas if d.system == system and d.metric == metric), None)
 
     def change(self, case_id: str, system: str) -> CaseChange | None:
         return next((c for c in self.changes if c.case_id == case_id and c.system == system), None)
+
+    def newly_flagged(self) -> list[CaseChange]:
+        """The (case, system) pairs with newly flagged claims: most first, then by case and system."""
+        out = [c for c in self.changes if c.newly_flagged]
+        out.sort(key=lambda c: (-len(c.newly_flagged), c.case_id, c.system))
+        return out
+
+    def baseline_name(self, system: str) -> str:
+        """The baseline system that ``system`` of the new run is compared with."""
+        return dict(self.pairs).get(system, system)
 
     def worst(self, k: int = 5) -> list[CaseChange]:
         bad = [c for c in self.changes if c.regressed]
@@ -121,7 +157,9 @@ class Comparison:
                 "missing_candidates": [list(p) for p in self.missing_candidates],
                 "deltas": [d.to_json() for d in self.deltas],
                 "changes": [c.to_json() for c in self.changes],
-                "gate": self.gate.to_json(), "notes": list(self.notes)}
+                "gate": self.gate.to_json(), "notes": list(self.notes),
+                "pairs": [list(p) for p in self.pairs], "warnings": list(self.warnings),
+                "power": [p.to_json() for p in self.power]}
 
     @classmethod
     def from_json(cls, d: Mapping) -> "Comparison":
@@ -134,7 +172,9 @@ class Comparison:
                    changes=tuple(CaseChange.from_json(x) for x in d["changes"]),
                    gate=GateResult.from_json(d["gate"]), notes=tuple(d.get("notes", ())),
                    changed_cases=tuple(d["cases"].get("changed", ())),
-                   headline=tuple(d.get("headline", ())))
+                   headline=tuple(d.get("headline", ())),
+                   pairs=tuple(tuple(p) for p in d.get("pairs", ())), warnings=tuple(d.get("warnings", ())),
+                   power=tuple(Power.from_json(p) for p in d.get("power", ())))
 
 
 def dumps_comparison(comp: Comparison) -> str:
@@ -150,10 +190,108 @@ def compare_config_from_report(report: Report) -> CompareConfig:
         rules.append(RegressionRule(metric=r["metric"], max_drop=float(r.get("max_drop", 0.0)),
                                     significant=bool(r.get("significant", True)),
                                     systems=tuple(systems) if systems is not None else None))
+    nf = raw.get("new_flags")
+    new_flags = None
+    if isinstance(nf, Mapping):
+        systems = nf.get("systems")
+        new_flags = NewFlagsRule(max=int(nf.get("max", 0)), systems=tuple(systems) if systems is not None else None)
+    pair = raw.get("pair") or ()
+    pairs = tuple(pair.items()) if isinstance(pair, Mapping) else tuple(tuple(p) for p in pair)
     return CompareConfig(alpha=float(raw.get("alpha", 0.05)), resamples=int(raw.get("resamples", 1000)),
                          seed=int(raw.get("seed", 12345)), rules=tuple(rules),
                          no_rules=bool(raw.get("no_rules", False)),
-                         allow_missing_systems=tuple(raw.get("allow_missing_systems", ())))
+                         allow_missing_systems=tuple(raw.get("allow_missing_systems", ())),
+                         new_flags=new_flags, pair=pairs)
+
+
+def parse_pairs(values: Sequence[str], flag: str = "--pair") -> tuple[tuple[str, str], ...]:
+    """``--pair NEW=OLD`` values: (new-run system, baseline system)."""
+    out: dict[str, str] = {}
+    for value in values:
+        new, sep, old = value.partition("=")
+        if not sep or not new.strip() or not old.strip():
+            raise InputError(f"expected NEW=OLD (a system of the new run = a system of the baseline), got '{value}'",
+                             field=flag)
+        if new.strip() in out:
+            raise InputError(f"system '{new.strip()}' is paired twice", field=flag)
+        out[new.strip()] = old.strip()
+    return tuple(out.items())
+
+
+def with_pairs(config: CompareConfig, pairs: Sequence[tuple[str, str]]) -> CompareConfig:
+    """``config`` with the command line's pairs over its ``compare.pair``."""
+    if not pairs:
+        return config
+    merged = dict(config.pair)
+    merged.update(dict(pairs))
+    return dataclasses.replace(config, pair=tuple(merged.items()))
+
+
+def check_pairs(pairs: Sequence[tuple[str, str]], new_systems: Sequence[str], base_systems: Sequence[str]) -> None:
+    """Each pair names a system of the new run and one of the baseline (exit 2 otherwise)."""
+    for new, old in pairs:
+        if new not in new_systems:
+            raise InputError(f"pair {new}={old}: the new run has no system '{new}'{did_you_mean(new, new_systems)}; "
+                             f"its systems: {', '.join(new_systems) or 'none'}", field="--pair / compare.pair")
+        if old not in base_systems:
+            raise InputError(f"pair {new}={old}: the baseline has no system '{old}'{did_you_mean(old, base_systems)}; "
+                             f"its systems: {', '.join(base_systems) or 'none'}", field="--pair / compare.pair")
+
+
+def smallest_p(n: int, permutations: int = 10000) -> float:
+    """The smallest p-value ``aggregate.paired_compare`` can give over n paired cases:
+    2/2^n while the test is exact (2^n <= permutations), else 1/(permutations + 1)."""
+    if n <= 0:
+        return 1.0
+    if 2 ** n <= permutations:
+        return 2.0 / 2 ** n
+    return 1.0 / (permutations + 1)
+
+
+def cases_needed(alpha: float, permutations: int = 10000) -> int:
+    """The fewest paired cases at which the paired test can give p < alpha."""
+    n = 1
+    while smallest_p(n, permutations) >= alpha and n < 64:
+        n += 1
+    return n
+
+
+def smallest_detectable_drop(diffs: Sequence[float], *, higher_is_better: bool, alpha: float, seed: int = 12345,
+                             permutations: int = 10000, rel_tol: float = 1e-4) -> float | None:
+    """The smallest mean drop the paired test would call significant at ``alpha``, given the
+    spread of the observed paired differences ``diffs`` (new minus base, one per case).
+
+    The observed differences, turned so that positive is worse, are re-centred on a mean
+    drop t (``x - mean(x) + t``); the answer is the smallest t with p < alpha, found by
+    bisection on the real test (``aggregate.paired_compare``, with the permutations and
+    seed of the comparison) to ``rel_tol`` of the search range. At t = 0 the sum is 0 and
+    p = 1; once t exceeds ``mean(x) - min(x)`` every difference is a drop and p is the
+    smallest the test can give, so when even that is not below alpha (n <= 5 at alpha
+    0.05) no drop can be detected and the answer is None."""
+    import numpy as np
+    x = np.asarray(diffs, dtype=np.float64)
+    x = -x if higher_is_better else x           # positive = worse
+    n = int(x.size)
+    if n == 0 or smallest_p(n, permutations) >= alpha:
+        return None
+    centred = x - x.mean()
+    zeros = np.zeros(n)
+
+    def p(t: float) -> float:
+        return paired_compare(zeros, centred + t, resamples=1, seed=seed, permutations=permutations).p_value
+
+    hi = -float(centred.min())
+    hi = max(hi + abs(hi) * 1e-9, 1e-9)        # just past it: every difference a drop
+    if p(hi) >= alpha:
+        return None
+    lo, step = 0.0, hi * rel_tol
+    while hi - lo > step:
+        mid = (lo + hi) / 2
+        if p(mid) < alpha:
+            hi = mid
+        else:
+            lo = mid
+    return float(round(hi, 9))
 
 
 def _norm(text: str) -> str:
@@ -180,6 +318,15 @@ def case_hash(case) -> str:
     return hashlib.sha256(raw.encode("ascii")).hexdigest()
 
 
+def report_systems(rep: Report) -> list[str]:
+    """The systems of a report: those with summaries, then any whose every case failed."""
+    seen = dict.fromkeys(rep.systems)
+    for c in rep.cases:
+        for cand in c.candidates:
+            seen.setdefault(cand.system)
+    return list(seen)
+
+
 def compare_reports(base: Report, new: Report, config: CompareConfig | None = None, *,
                     base_label: str = "base", new_label: str = "new") -> Comparison:
     config = config if config is not None else compare_config_from_report(new)
@@ -191,17 +338,17 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
     missing = tuple(c.id for c in base.cases if c.id not in new_cases)
     extra = tuple(c.id for c in new.cases if c.id not in base_cases)
 
-    def systems_of(rep: Report) -> list[str]:
-        seen = dict.fromkeys(rep.systems)
-        for c in rep.cases:
-            for cand in c.candidates:
-                seen.setdefault(cand.system)
-        return list(seen)
+    bs, ns = report_systems(base), report_systems(new)
+    check_pairs(config.pair, ns, bs)
+    pair = dict(config.pair)                      # new-run system -> the baseline system it is compared with
 
-    bs, ns = systems_of(base), systems_of(new)
-    shared_sys = tuple(s for s in ns if s in bs)
-    missing_sys = tuple(s for s in bs if s not in ns)
-    extra_sys = tuple(s for s in ns if s not in bs)
+    def base_name(system: str) -> str:
+        return pair.get(system, system)
+
+    shared_sys = tuple(s for s in ns if base_name(s) in bs)
+    used = {base_name(s) for s in shared_sys}
+    missing_sys = tuple(s for s in bs if s not in used)
+    extra_sys = tuple(s for s in ns if s not in shared_sys)
 
     metrics = {m: hib for m, hib in new.metrics.items() if m in base.metrics}
     notes: list[str] = []
@@ -229,7 +376,7 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
     for cid in shared:
         bc, nc = base_cases[cid], new_cases[cid]
         for system in shared_sys:
-            b, n = bc.candidate(system), nc.candidate(system)
+            b, n = bc.candidate(base_name(system)), nc.candidate(system)
             if b is None and n is None:
                 continue
             if b is None or n is None:
@@ -251,27 +398,95 @@ def compare_reports(base: Report, new: Report, config: CompareConfig | None = No
                                       deltas=d, worsening=float(round(worse, 12)),
                                       summary_changed=b.summary != n.summary))
 
+    power: list[Power] = []
     for system in shared_sys:
         for m, hib in metrics.items():
             if (system, m) not in pairs:
                 continue
             pb, pn = pairs[(system, m)]
-            stats = paired_compare(pb, pn, resamples=config.resamples, confidence=1.0 - config.alpha,
-                                   seed=derive_seed(config.seed, system, m))
+            seed = derive_seed(config.seed, system, m)
+            stats = paired_compare(pb, pn, resamples=config.resamples, confidence=1.0 - config.alpha, seed=seed)
             deltas.append(MetricDelta(system=system, metric=m, higher_is_better=hib, stats=stats,
                                       significant=stats.p_value < config.alpha))
+            if len(pb) <= POWER_MAX_CASES and any(
+                    r.significant and r.metric == m and (r.systems is None or system in r.systems)
+                    for r in config.rules):
+                diffs = [a - b for a, b in zip(pn, pb)]
+                power.append(Power(system=system, metric=m, n=len(diffs), smallest_p=smallest_p(len(diffs)),
+                                   detectable_drop=smallest_detectable_drop(diffs, higher_is_better=hib,
+                                                                            alpha=config.alpha, seed=seed)))
 
-    gate = _regression_gate(config, deltas, shared_sys, metrics, new, missing_sys, base)
+    warnings = _warnings(config, power, changes)
+    used_pairs = tuple((s, base_name(s)) for s in shared_sys if base_name(s) != s)
+    gate = _regression_gate(config, deltas, shared_sys, metrics, new, missing_sys, base, changes=changes,
+                            base_systems=bs, new_systems=ns)
     return Comparison(base_label=base_label, new_label=new_label, alpha=config.alpha, shared_cases=shared,
                       missing_cases=missing, extra_cases=extra, shared_systems=shared_sys,
                       missing_systems=missing_sys, extra_systems=extra_sys,
                       missing_candidates=tuple(missing_cands), deltas=tuple(deltas), changes=tuple(changes),
-                      gate=gate, notes=tuple(notes), headline=headline, changed_cases=changed)
+                      gate=gate, notes=tuple(notes), headline=headline, changed_cases=changed, pairs=used_pairs,
+                      warnings=warnings, power=tuple(power))
+
+
+POWER_MAX_CASES = 50   # above this the detectable drop is not computed (each is a bisection on the test)
+
+NEW_FLAGS_OFF = ("{n} claim(s) newly flagged against the baseline, not gated: compare.new_flags is off. Set "
+                 "'compare: {{new_flags: {{max: 0}}}}' to fail on them (docs/ci.md says how often a faithful rewrite "
+                 "gets a new flag)")
+
+
+def _warnings(config: CompareConfig, power: Sequence[Power], changes: Sequence[CaseChange]) -> tuple[str, ...]:
+    out = []
+    n_new = sum(len(c.newly_flagged) for c in changes)
+    if n_new and config.new_flags is None:
+        out.append(NEW_FLAGS_OFF.format(n=n_new))
+    small = sorted({p.n for p in power if p.detectable_drop is None and p.smallest_p >= config.alpha})
+    for n in small:
+        out.append(f"with {n} paired case(s) no 'significant: true' rule can fail: the smallest p the paired test "
+                   f"can give is {smallest_p(n):.4g}, not below alpha {config.alpha:g} (it needs at least "
+                   f"{cases_needed(config.alpha)} cases)")
+    return tuple(out)
+
+
+NOTHING_COMPARED = "no system is in both reports: nothing was compared (pair them with --pair {hint})"
+NOTHING_COMPARED_NAME = "some system is compared"
+
+
+def _new_flags_check(rule: NewFlagsRule, systems: Sequence[str], changes: Sequence[CaseChange], new: Report,
+                     base: Report | None) -> tuple[list[GateFailure], list[GateCheck]]:
+    name = rule.describe()
+    failures: list[GateFailure] = []
+    checks: list[GateCheck] = []
+    scored = "support" in new.signatures and (base is None or "support" in base.signatures)
+    for system in (rule.systems if rule.systems is not None else tuple(systems)):
+        if system not in systems:
+            msg = f"{name}: system '{system}' is not in both runs"
+        elif not scored:
+            msg = f"{name}: the support scorer is not in both runs, so newly flagged claims cannot be counted"
+        else:
+            mine = [c for c in changes if c.system == system and c.newly_flagged]
+            count = sum(len(c.newly_flagged) for c in mine)
+            if count <= rule.max:
+                checks.append(GateCheck("regression", name, system, None, True,
+                                        f"{count} newly flagged claim(s)" if count else ""))
+                continue
+            shown = "; ".join(f"case {c.case_id}: \"{claim.text}\"" + (
+                f" (offending: {', '.join(repr(s.text) for s in claim.unsupported_spans)})"
+                if claim.unsupported_spans else "") for c in mine for claim in c.newly_flagged)
+            msg = f"{name}: {system} has {count} newly flagged claim(s): {shown}"
+            failures.append(GateFailure("regression", msg, rule=name, metric="new_flags", system=system,
+                                        value=float(count), bound=float(rule.max)))
+            checks.append(GateCheck("regression", name, system, None, False, msg))
+            continue
+        failures.append(GateFailure("regression", msg, rule=name, metric="new_flags", system=system))
+        checks.append(GateCheck("regression", name, system, None, False, msg))
+    return failures, checks
 
 
 def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], systems: Sequence[str],
                      metrics: Mapping[str, bool], new: Report, missing_systems: Sequence[str] = (),
-                     base: Report | None = None) -> GateResult:
+                     base: Report | None = None, *, changes: Sequence[CaseChange] = (),
+                     base_systems: Sequence[str] = (), new_systems: Sequence[str] = ()) -> GateResult:
     """Fails closed: a baseline system missing from the new run fails (unless
     ``compare.allow_missing_systems`` names it), and a gate without any check fails
     (unless ``compare.no_rules``)."""
@@ -279,6 +494,16 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
 
     failures: list[GateFailure] = list(error_failures(new.cases))
     checks: list[GateCheck] = []
+    if not systems and base_systems and new_systems:
+        hint = (f"{new_systems[0]}={base_systems[0]}" if len(base_systems) == 1 and len(new_systems) == 1
+                else "NEW=OLD")
+        msg = NOTHING_COMPARED.format(hint=hint)
+        failures.append(GateFailure("regression", msg, rule=NOTHING_COMPARED_NAME))
+        checks.append(GateCheck("regression", NOTHING_COMPARED_NAME, None, None, False, msg))
+    if config.new_flags is not None and systems:
+        nf_f, nf_c = _new_flags_check(config.new_flags, systems, changes, new, base)
+        failures.extend(nf_f)
+        checks.extend(nf_c)
     for system in missing_systems:
         if system in config.allow_missing_systems:
             checks.append(GateCheck("regression", SYSTEMS_KEPT, system, None, True,
@@ -322,7 +547,8 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
             elif too_far:
                 msg = f"{name}: {system} moved by {d.drop:.4f} but not significantly (p={d.stats.p_value:.4g})"
             checks.append(GateCheck("regression", name, system, None, not failed, msg))
-    if not any(c.name != SYSTEMS_KEPT for c in checks) and not config.no_rules:
+    if not any(c.name not in (SYSTEMS_KEPT, NOTHING_COMPARED_NAME) for c in checks) and not config.no_rules \
+            and not (not systems and base_systems and new_systems):
         why = ("compare.rules is empty" if not config.rules else
                "the two runs share no system" if not systems else "no rule applies to the shared systems")
         msg = NO_REGRESSION_CHECKS.format(why=why)

@@ -87,11 +87,31 @@ class RegressionRule:
 
 
 @dataclass(frozen=True)
+class NewFlagsRule:
+    """``compare.new_flags``: at most ``max`` newly flagged claims per system (a claim
+    the support scorer flags in the new run and did not flag in the baseline, same
+    case, same system)."""
+
+    max: int = 0
+    systems: tuple[str, ...] | None = None
+
+    def validate(self):
+        if self.max < 0:
+            return "max", f"must not be negative, got {self.max}"
+        return None
+
+    def describe(self) -> str:
+        return f"new_flags <= {self.max}"
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     """``no_rules: true`` says explicitly that a regression gate without any rule is
     wanted (else a gate that checks nothing fails); ``allow_missing_systems`` names
     the systems of the baseline that the new run may leave out (else a system that
-    disappeared fails the gate)."""
+    disappeared fails the gate). ``new_flags`` (None: off) bounds the newly flagged
+    claims per system; ``pair`` holds (new-run system, baseline system) pairs compared
+    with each other although their names differ (``compare.pair: {new: old}``)."""
 
     alpha: float = 0.05
     resamples: int = 1000
@@ -99,6 +119,8 @@ class CompareConfig:
     rules: tuple[RegressionRule, ...] = ()
     no_rules: bool = False
     allow_missing_systems: tuple[str, ...] = ()
+    new_flags: NewFlagsRule | None = None
+    pair: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -372,6 +394,17 @@ def _rule_lines(raw: Mapping, doc: Document) -> dict[str, int]:
             line = doc.line(*base, i, "systems") if isinstance(r, dict) and "systems" in r else doc.line(*base, i)
             if line is not None:
                 out[f"{name}[{i}]"] = line
+    compare = raw.get("compare")
+    if isinstance(compare, dict) and isinstance(compare.get("new_flags"), dict):
+        nf = compare["new_flags"]
+        line = doc.line("compare", "new_flags", "systems") if "systems" in nf else doc.line("compare", "new_flags")
+        if line is not None:
+            out["compare.new_flags"] = line
+    if isinstance(compare, dict) and isinstance(compare.get("pair"), dict):
+        for new in compare["pair"]:
+            line = doc.line("compare", "pair", new)
+            if line is not None:
+                out[f"compare.pair.{new}"] = line
     return out
 
 
@@ -382,14 +415,22 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
         raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=doc.file, line=doc.line("compare"),
                           field="compare")
     rules_raw = raw.get("rules")
-    base = build_dataclass(CompareConfig, {k: v for k, v in raw.items() if k != "rules"}, "compare", doc,
-                           ("compare",))
+    base = build_dataclass(CompareConfig, {k: v for k, v in raw.items() if k not in ("rules", "pair")}, "compare",
+                           doc, ("compare",))
+    if "pair" in raw:
+        base = dataclasses.replace(base, pair=_parse_pair(raw["pair"], doc))
+    if base.new_flags is not None and not any(m.startswith("support.") for m in metrics):
+        raise ConfigError("needs the support scorer (it finds the claims); add 'support' under 'scorers'",
+                          file=doc.file, line=doc.line("compare", "new_flags"), field="compare.new_flags")
     if not 0 < base.alpha < 1:
         raise ConfigError("must be between 0 and 1", file=doc.file, line=doc.line("compare", "alpha"),
                           field="compare.alpha")
     if base.resamples < 1:
         raise ConfigError("must be at least 1", file=doc.file, line=doc.line("compare", "resamples"),
                           field="compare.resamples")
+    if base.no_rules and base.new_flags is not None:
+        raise ConfigError("'no_rules: true' contradicts 'compare.new_flags'; keep one of the two", file=doc.file,
+                          line=doc.line("compare", "no_rules"), field="compare.no_rules")
     if rules_raw is None:
         return base
     if not isinstance(rules_raw, list):
@@ -413,6 +454,25 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
         raise ConfigError(f"'no_rules: true' contradicts the {len(rules)} rule(s) under 'compare.rules'; keep one "
                           "of the two", file=doc.file, line=doc.line("compare", "no_rules"), field="compare.no_rules")
     return dataclasses.replace(base, rules=tuple(rules))
+
+
+def _parse_pair(raw: Any, doc: Document) -> tuple[tuple[str, str], ...]:
+    """``compare.pair: {new-run system: baseline system}``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"must be a mapping of new-run system to baseline system (pair: {{new: old}}), got "
+                          f"{_tname(raw)}", file=doc.file, line=doc.line("compare", "pair"), field="compare.pair")
+    out = []
+    for new, old in raw.items():
+        if not isinstance(new, str) or not new.strip():
+            raise ConfigError(f"a system name must be text, got {_tname(new)} '{new}'", file=doc.file,
+                              line=doc.line("compare", "pair"), field="compare.pair")
+        if not isinstance(old, str) or not old.strip():
+            raise ConfigError(f"must be the name of a baseline system, got {_tname(old)}", file=doc.file,
+                              line=doc.line("compare", "pair", new), field=f"compare.pair.{new}")
+        out.append((new, old))
+    return tuple(out)
 
 
 DEFAULT_CONFIG = "configs/default.yaml"                  # a project's own config, when it has one
@@ -448,11 +508,21 @@ def check_rule_systems(config: Config, systems) -> None:
     or on-the-fly system provides (``validate``, ``run`` and the pytest plugin all
     call this, so all three refuse the same configs the same way)."""
     known = list(dict.fromkeys(systems))
+
+    def refuse(name: str, where: str, line_key: str) -> None:
+        raise ConfigError(f"names system '{name}', which no case or runs file provides"
+                          f"{did_you_mean(name, known)}; systems here: {', '.join(known) or 'none'}",
+                          file=config.file, line=config.rule_lines.get(line_key), field=where)
+
     for section, rules in (("gate.rules", config.gate), ("compare.rules", config.compare.rules)):
         for i, rule in enumerate(rules):
             for name in rule.systems or ():
                 if name not in known:
-                    raise ConfigError(f"names system '{name}', which no case or runs file provides"
-                                      f"{did_you_mean(name, known)}; systems here: {', '.join(known) or 'none'}",
-                                      file=config.file, line=config.rule_lines.get(f"{section}[{i}]"),
-                                      field=f"{section}[{i}].systems")
+                    refuse(name, f"{section}[{i}].systems", f"{section}[{i}]")
+    nf = config.compare.new_flags
+    for name in (nf.systems or ()) if nf is not None else ():
+        if name not in known:
+            refuse(name, "compare.new_flags.systems", "compare.new_flags")
+    for new, _old in config.compare.pair:
+        if new not in known:
+            refuse(new, f"compare.pair.{new}", f"compare.pair.{new}")

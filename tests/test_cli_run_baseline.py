@@ -135,3 +135,114 @@ def test_run_report_and_compare_give_one_verdict_and_one_junit(cli, root, setup)
     assert ("evalharness.regression", "new :: rouge.rouge1: drop <= 0", "failure") in got
     assert _testcases(setup / "report.xml") == got
     assert _testcases(setup / "compare.xml") == got
+
+
+# ---- the README's CI flow: a runs file per system, a wrong number, systems named differently -------------------
+
+@pytest.fixture(scope="module")
+def readme_flow(tmp_path_factory):
+    """The bundled cases; "old" (the baseline) gives model-a's summaries, "new" the same with one number wrong:
+    74 percent where the source says 41. The baseline run is made once for the tests below."""
+    from conftest import ROOT, run_cli
+    from evalharness.cases import load_cases
+    tmp = tmp_path_factory.mktemp("readme-flow")
+    env = {"EVALHARNESS_CACHE_DIR": str(tmp / "cache")}
+    old, new = [], []
+    for c in load_cases([ROOT / "cases"]):
+        old.append({"case_id": c.id, "summary": c.candidates["model-a"]})
+        wrong = c.candidates["model-a"].replace("41 percent", "74 percent")
+        assert (wrong != c.candidates["model-a"]) == (c.id == "vaccine-trial")
+        new.append({"case_id": c.id, "summary": wrong})
+    for name, rows in (("old", old), ("new", new)):
+        (tmp / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    r = run_cli("run", "cases/", "--candidates", f"old={tmp / 'old.jsonl'}", "--out", str(tmp / "base"), "--quiet",
+                env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return tmp, env
+
+
+CLAIM = "In a trial of 3,200 adults, a nasal cold vaccine reduced infections by 74 percent"
+
+
+def _readme_run(tmp, env, label, *extra):
+    from conftest import run_cli
+    out = tmp / label
+    return out, run_cli("run", "cases/", "--candidates", f"new={tmp / 'new.jsonl'}", "--baseline",
+                        str(tmp / "base" / "report.json"), "--pair", "new=old", "--format", "markdown",
+                        "--junit", str(out / "junit.xml"), "--out", str(out), "--quiet", *extra, env=env)
+
+
+def test_the_readme_ci_flow_with_new_flags_on_fails_and_names_the_wrong_number_everywhere(readme_flow):
+    from conftest import ROOT, run_cli
+    tmp, env = readme_flow
+    cfg = tmp / "strict.yaml"   # the repository's config with the new_flags rule turned on
+    cfg.write_text((ROOT / "configs" / "default.yaml").read_text().replace(
+        "  # new_flags: {max: 0}", "  new_flags: {max: 0}\n  #", 1))
+    out, r = _readme_run(tmp, env, "strict", "--config", str(cfg))
+    assert r.returncode == 1, r.stdout + r.stderr
+    md = r.stdout.splitlines()
+    assert md[0] == "## evalharness: ❌ gate failed (1 failure(s))"
+    assert md[2] == "### 🚩 Newly flagged against the baseline (1 claim(s))"
+    assert md[4].startswith(f"- case **vaccine\\-trial** (baseline: old), **new**: “{CLAIM.replace('-', chr(92) + '-')}”")
+    assert md[5] == "  - offending: “74”"
+    assert any(x.startswith("- **regression**: new\\_flags &lt;= 0: new has 1 newly flagged claim\\(s\\): case "
+                            "vaccine\\-trial") and "\\(offending: '74'\\)" in x for x in md)
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    first = next(suite.iter("testcase"))
+    assert first.get("name") == f'new :: newly flagged: "{CLAIM}" (offending: "74")'
+    assert first.find("failure") is not None and suite.get("failures") == "1"
+    text = run_cli("report", str(out / "report.json"), "--baseline", str(tmp / "base" / "report.json"),
+                   "--pair", "new=old", "--junit", str(out / "report.xml"), env=env)
+    assert text.returncode == 1, text.stdout + text.stderr
+    comp = run_cli("compare", str(tmp / "base" / "report.json"), str(out / "report.json"), "--pair", "new=old",
+                   "--junit", str(out / "compare.xml"), env=env)
+    assert comp.returncode == 1, comp.stdout + comp.stderr
+    assert comp.stdout.splitlines()[2] == f'    + newly flagged: "{CLAIM}"'
+    assert _testcases(out / "report.xml") == _testcases(out / "compare.xml") == _testcases(out / "junit.xml")
+    lines = text.stdout.splitlines()
+    assert lines[:4] == ["NEWLY FLAGGED against the baseline: 1 claim(s) in 1 (case, system) pair(s)",
+                         "  case vaccine-trial / new (baseline: old)", f'    + newly flagged: "{CLAIM}"',
+                         '      offending: "74"']
+
+
+def test_the_readme_ci_flow_with_the_default_config_shows_the_new_flag_first_and_warns(readme_flow):
+    """The built-in default leaves new_flags off (docs/ci.md: a faithful rewrite gets a new flag in 43.8% of
+    pairs): the run passes, but the claim comes first in every output with a warning, and the JUnit test case
+    for it is skipped, not passed. When the default turns the rule on, this run exits 1 instead."""
+    from conftest import run_cli
+    tmp, env = readme_flow
+    out, r = _readme_run(tmp, env, "default")
+    assert r.returncode == 0, r.stdout + r.stderr
+    md = r.stdout
+    assert md.index("### 🚩 Newly flagged against the baseline (1 claim(s))") < md.index("“74”") \
+        < md.index("> ⚠️ **warning**: 1 claim\\(s\\) newly flagged against the baseline, not gated") \
+        < md.index("### Against the baseline")
+    assert "- paired: **new** (this run) with **old** (baseline)" in md
+    assert "> ⚠️ **warning**: with 4 paired case\\(s\\) no 'significant: true' rule can fail: the smallest p the " \
+        "paired test can give is 0\\.125, not below alpha 0\\.05 \\(it needs at least 6 cases\\)" in md
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    first = next(suite.iter("testcase"))
+    assert first.get("name") == f'new :: newly flagged: "{CLAIM}" (offending: "74")'
+    assert first.find("skipped").get("message") == "not gated: compare.new_flags is off"
+    # without the pair nothing is compared: the regression gate fails and says so
+    r = run_cli("compare", str(tmp / "base" / "report.json"), str(out / "report.json"), env=env)
+    assert r.returncode == 1
+    assert "  [regression] no system is in both reports: nothing was compared (pair them with --pair NEW=OLD)" \
+        not in r.stdout  # model-a/b/c are in both: those are compared; the old/new pair is named as missing
+    assert "system 'old' is in the baseline but missing from the new run" in r.stdout
+
+
+def test_a_bad_pair_is_refused_before_any_work(cli, setup):
+    base = setup / "base"
+    c = setup / "cases"
+    r = cli("run", str(c / "bridge.yaml"), "--config", str(setup / "cfg.yaml"), "--out", str(base),
+            "--system", f"new=cmd:{sys.executable} {setup / 'lead.py'}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    args = ("run", str(c / "bridge.yaml"), "--config", str(setup / "cfg.yaml"), "--out", str(setup / "x"),
+            "--system", f"new=cmd:{sys.executable} {setup / 'short.py'}")
+    r = cli(*args, "--baseline", str(base / "report.json"), "--pair", "new=olde")
+    assert (r.returncode, r.stderr) == (2, "evalharness: error: field '--pair / compare.pair': pair new=olde: the "
+                                           "baseline has no system 'olde'; its systems: new\n")
+    assert not (setup / "x").exists()
+    r = cli(*args, "--pair", "new=old")
+    assert (r.returncode, r.stderr) == (2, "evalharness: error: field '--pair': --pair needs --baseline\n")

@@ -265,3 +265,138 @@ def test_merging_twice_keeps_one_copy_of_the_regressions():
     once = merge_gate(new, comp)
     twice = merge_gate(once, comp)
     assert twice.gate == once.gate
+
+
+# ---- newly flagged claims: the new_flags rule ---------------------------------------------------------------
+
+def test_new_flags_rule_fails_above_max_and_names_each_claim_and_its_words():
+    from evalharness.config import NewFlagsRule
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=1)))
+    assert not comp.gate.passed
+    [f] = comp.gate.failures
+    assert (f.kind, f.rule, f.metric, f.system, f.value, f.bound) == ("regression", "new_flags <= 1", "new_flags",
+                                                                     "A", 2.0, 1.0)
+    assert f.message == ("new_flags <= 1: A has 2 newly flagged claim(s): case c1: \"The council approved a 21 "
+                         "million pound repair.\" (offending: '21'); case c1: \"Work starts in June.\"")
+    assert comp.warnings == ()   # the rule is on, and no 'significant' rule: nothing to warn about
+    ok = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=2)))
+    assert ok.gate.passed and [c.message for c in ok.gate.checks] == ["2 newly flagged claim(s)"]
+
+
+def test_new_flags_off_is_a_warning_not_a_pass_in_silence():
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", max_drop=1.0),)))
+    assert comp.gate.passed
+    assert comp.warnings[0].startswith("2 claim(s) newly flagged against the baseline, not gated: "
+                                       "compare.new_flags is off")
+
+
+def test_new_flags_needs_the_support_scorer_in_both_runs():
+    import dataclasses
+    from evalharness.config import NewFlagsRule
+    base, new = _pair()
+    base = dataclasses.replace(base, signatures={"rouge": "rouge|test"})
+    comp = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=5)))
+    assert [f.message for f in comp.gate.failures] == [
+        "new_flags <= 5: the support scorer is not in both runs, so newly flagged claims cannot be counted"]
+
+
+# ---- systems named differently: --pair / compare.pair -----------------------------------------------------
+
+def _renamed(report, old, new_name):
+    import dataclasses
+    cases = tuple(dataclasses.replace(c, candidates=tuple(dataclasses.replace(x, system=new_name)
+                                                          for x in c.candidates if x.system == old))
+                  for c in report.cases)
+    return dataclasses.replace(report, cases=cases, systems={new_name: report.systems[old]})
+
+
+def test_differently_named_systems_compare_nothing_and_fail_saying_so():
+    base, new = _pair()
+    base = _renamed(base, "A", "old")
+    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", max_drop=1.0),)))
+    assert comp.shared_systems == () and comp.deltas == ()
+    assert not comp.gate.passed
+    assert comp.gate.failures[0].message == ("no system is in both reports: nothing was compared (pair them with "
+                                            "--pair A=old)")
+    # even a config that accepts a gate without rules does not accept comparing nothing
+    none = compare_reports(base, new, CompareConfig(no_rules=True, allow_missing_systems=("old",)))
+    assert [f.message for f in none.gate.failures] == [comp.gate.failures[0].message]
+
+
+def test_a_pair_compares_the_two_names_as_one_system():
+    base, new = _pair()
+    base = _renamed(base, "A", "old")
+    paired = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),),
+                                                      pair=(("A", "old"),)))
+    plain = compare_reports(_pair()[0], new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
+    assert paired.shared_systems == ("A",) and paired.missing_systems == () and paired.pairs == (("A", "old"),)
+    assert paired.deltas == plain.deltas and paired.changes == plain.changes
+    assert [f.message for f in paired.gate.failures] == [f.message for f in plain.gate.failures]
+
+
+def test_a_pair_naming_an_absent_system_is_an_input_error():
+    from evalharness.errors import InputError
+    base, new = _pair()
+    with pytest.raises(InputError) as e:
+        compare_reports(base, new, CompareConfig(pair=(("A", "olld"),)))
+    assert str(e.value) == ("field '--pair / compare.pair': pair A=olld: the baseline has no system 'olld'; "
+                            "its systems: A")
+
+
+def test_cli_compare_pair(cli, tmp_path):
+    base, new = _pair()
+    write_report(_renamed(base, "A", "old"), tmp_path / "base.json")
+    write_report(new, tmp_path / "new.json")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("scorers: [rouge]\ncompare:\n  rules:\n    - {metric: rouge.rouge1, max_drop: 0.5}\n")
+    args = ("compare", str(tmp_path / "base.json"), str(tmp_path / "new.json"), "--config", str(cfg))
+    r = cli(*args)
+    assert r.returncode == 1, r.stderr
+    assert "  [regression] no system is in both reports: nothing was compared (pair them with --pair A=old)" \
+        in r.stdout.splitlines()
+    r = cli(*args, "--pair", "A=old")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "paired: system 'A' of the new run with 'old' of the baseline" in r.stdout
+    lines = r.stdout.splitlines()
+    assert lines[0] == "NEWLY FLAGGED against the baseline: 2 claim(s) in 1 (case, system) pair(s)"
+    assert lines[1] == "  case c1 / A (baseline: old)"
+    r = cli(*args, "--pair", "A")
+    assert (r.returncode, r.stderr) == (2, "evalharness: error: field '--pair': expected NEW=OLD (a system of the "
+                                           "new run = a system of the baseline), got 'A'\n")
+
+
+# ---- small samples: what the paired test can detect -------------------------------------------------------
+
+def test_smallest_detectable_drop_is_hand_computed():
+    from evalharness.compare import cases_needed, smallest_detectable_drop, smallest_p
+    # n=6, alpha=0.05: the exact test's p is a multiple of 2/64, so p < 0.05 needs p = 2/64, i.e. every re-centred
+    # difference a drop. x (positive = worse) = -d = [-0.1, 0, 0.2, -0.05, 0, 0.1], mean 0.025: x - 0.025 + t > 0
+    # for all i exactly when t > 0.025 - min(x) = 0.125.
+    d = [0.1, 0.0, -0.2, 0.05, 0.0, -0.1]
+    assert smallest_detectable_drop(d, higher_is_better=True, alpha=0.05) == pytest.approx(0.125, abs=1e-4)
+    assert smallest_detectable_drop([-x for x in d], higher_is_better=False, alpha=0.05) == \
+        pytest.approx(0.125, abs=1e-4)
+    # a slightly smaller drop is not significant on the real test
+    from evalharness.aggregate import paired_compare
+    x = [-v - 0.025 + 0.12 for v in d]
+    assert paired_compare([0.0] * 6, x).p_value == pytest.approx(4 / 64)
+    # n=5: the smallest possible p is 2/32 = 0.0625 >= 0.05: no drop can ever be significant
+    assert smallest_detectable_drop(d[:5], higher_is_better=True, alpha=0.05) is None
+    assert (smallest_p(5), smallest_p(6), cases_needed(0.05), cases_needed(0.01)) == (0.0625, 0.03125, 6, 8)
+    assert smallest_p(14) == pytest.approx(1 / 10001)
+
+
+def test_a_comparison_too_small_for_significance_says_so():
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", max_drop=0.05),)))
+    assert comp.gate.passed                      # 3 cases: p is at least 0.25
+    [p] = comp.power
+    assert (p.system, p.metric, p.n, p.smallest_p, p.detectable_drop) == ("A", "rouge.rouge1", 3, 0.25, None)
+    assert comp.warnings[-1] == ("with 3 paired case(s) no 'significant: true' rule can fail: the smallest p the "
+                                 "paired test can give is 0.25, not below alpha 0.05 (it needs at least 6 cases)")
+    from evalharness.render.compare import render_comparison_text
+    text = render_comparison_text(comp)
+    assert "warning: with 3 paired case(s) no 'significant: true' rule can fail" in text
+    assert "A       rouge.rouge1  3  0.25        none (no p below alpha at this n)" in text

@@ -147,7 +147,8 @@ def test_command_lines_are_found_in_blocks_and_inline():
 def option_classes() -> list[type]:
     """The config's own sections and every scorer's Options, with their nested sections."""
     from evalharness import config, registry
-    out = [config.GateRule, config.BootstrapConfig, config.RunConfig, config.CompareConfig, config.RegressionRule]
+    out = [config.GateRule, config.BootstrapConfig, config.RunConfig, config.CompareConfig, config.RegressionRule,
+           config.NewFlagsRule]
     todo = [registry.get_scorer_class(name).Options for name in registry.names()]
     while todo:
         cls = todo.pop(0)

@@ -92,3 +92,30 @@ def test_the_claim_panel_names_the_verdict_once(page):
       var span = $$("#candidates .claim.bad")[0]; click(span);
       result = $("#claim-info b").textContent;""")
     assert got == "model-a: unsupported"              # was "model-a: unsupported (unsupported)"
+
+
+def test_newly_flagged_claims_come_first_and_the_drill_down_opens_on_the_most_regressed_case(tmp_path):
+    """Case "a" is flagged in both runs (the first flagged case), "b" only dropped, "c" has a newly flagged
+    claim: the page lists c's claim first and opens on c, not on a."""
+    from evalharness.compare import compare_reports
+    from evalharness.config import CompareConfig
+    from report_factory import case, cand, claim, make_report
+    src = "The bridge repair costs 12 million pounds and starts in May."
+    bad, flagged = "The repair costs 21 million pounds.", "It starts in June."
+    base = make_report([case("a", src, cand("A", flagged, {"rouge.rouge1": 0.5}, [claim(flagged, flagged, False)])),
+                        case("b", src, cand("A", src, {"rouge.rouge1": 0.9})),
+                        case("c", src, cand("A", src, {"rouge.rouge1": 0.7}))])
+    new = make_report([case("a", src, cand("A", flagged, {"rouge.rouge1": 0.5}, [claim(flagged, flagged, False)])),
+                       case("b", src, cand("A", src, {"rouge.rouge1": 0.2})),
+                       case("c", src, cand("A", bad, {"rouge.rouge1": 0.7}, [claim(bad, bad, False, "", None,
+                                                                                   ("21",))]))])
+    comp = compare_reports(base, new, CompareConfig(no_rules=True))
+    path = tmp_path / "report.html"
+    path.write_text(render_html(new, comparison=comp, baseline=base), encoding="utf-8")
+    got = run_page(path, """
+      result = { first: $("main").childNodes[0].id, items: $$("#new-flags-list li").map(function (li) { return li.textContent; }),
+                 opened: $("#drill-title").textContent, warnings: $$("#warnings li").map(function (li) { return li.textContent; }) };""")
+    assert got["first"] == "new-flags"
+    assert got["items"] == ["case c / A: \u201cThe repair costs 21 million pounds.\u201d  offending: \u201c21\u201d"]
+    assert got["opened"] == "Case c"
+    assert got["warnings"][0].startswith("warning: 1 claim(s) newly flagged against the baseline, not gated")

@@ -56,3 +56,42 @@ def test_control_characters_and_markup_stay_valid_xml():
     tc = root.find("testsuite").find("testcase")
     assert tc.get("classname") == "evalharness.case.c]]>"
     assert tc.find("error").get("message") == "s: bad \ufffd\ufffd <tag> & \"q\""
+
+
+def _compared(new_flags):
+    import dataclasses
+    from evalharness.compare import compare_reports, merge_gate
+    from evalharness.config import CompareConfig
+    s = "The bridge repair costs 21 million pounds."
+    base = make_report([case("c1", SRC, cand("A", SRC, {"rouge.rouge1": 0.8}, [claim(SRC, SRC, True)]))])
+    new = make_report([case("c1", SRC, cand("A", s, {"rouge.rouge1": 0.8}, [claim(s, s, False, SRC, SRC, ("21",))]))])
+    comp = compare_reports(base, new, CompareConfig(new_flags=new_flags, no_rules=new_flags is None))
+    return merge_gate(new, comp), comp
+
+
+def _outcomes(xml):
+    suite = ET.fromstring(xml).find("testsuite")
+    return suite, [(tc.get("classname"), tc.get("name"), "failure" if tc.find("failure") is not None else
+                    "skipped" if tc.find("skipped") is not None else "pass") for tc in suite.iter("testcase")]
+
+
+def test_a_newly_flagged_claim_is_the_first_test_case_and_fails_under_new_flags():
+    from evalharness.config import NewFlagsRule
+    report, comp = _compared(NewFlagsRule(max=0))
+    suite, got = _outcomes(render_junit(report, comparison=comp))
+    name = 'A :: newly flagged: "The bridge repair costs 21 million pounds." (offending: "21")'
+    assert got == [("evalharness.case.c1", name, "failure"), ("evalharness.case.c1", "A :: scored", "pass")]
+    failure = next(suite.iter("testcase")).find("failure")
+    assert failure.get("message") == ('new_flags <= 0: newly flagged against the baseline: '
+                                      '"The bridge repair costs 21 million pounds."')
+    assert 'offending: "21"' in failure.text and suite.get("failures") == "1"
+
+
+def test_with_new_flags_off_the_claim_is_a_skipped_test_case_not_a_silent_pass():
+    report, comp = _compared(None)
+    suite, got = _outcomes(render_junit(report, comparison=comp))
+    assert got[0] == ("evalharness.case.c1",
+                      'A :: newly flagged: "The bridge repair costs 21 million pounds." (offending: "21")', "skipped")
+    assert suite.get("skipped") == "1" and suite.get("failures") == "0"
+    # without the comparison (a run with no baseline) there is no such test case
+    assert all("newly flagged" not in n for _, n, _ in _outcomes(render_junit(report))[1])

@@ -26,8 +26,13 @@ def test_verdict_first_then_table_then_collapsed_worst_cases():
     md = render_markdown(dataclasses.replace(new, gate=comp.gate), comp)
     lines = md.splitlines()
     assert lines[0] == "## evalharness: ❌ gate failed (1 failure(s))"
-    assert lines[2].startswith("Compared with the baseline on 12 shared case(s): 12 (case, system) pair(s) got "
-                               "worse, 12 claim(s) newly flagged, 0 no longer flagged.")
+    # newly flagged claims come first, right under the verdict, with their offending words
+    assert lines[2] == "### 🚩 Newly flagged against the baseline (12 claim(s))"
+    assert lines[4].startswith("- case **c00**, **A**: “The bridge repair costs 21 million pounds\\. &lt;img")
+    assert lines[5] == "  - offending: “21”"
+    assert md.index("### 🚩 Newly flagged") < md.index("Compared with the baseline on 12 shared case(s): 12 (case, "
+                                                       "system) pair(s) got worse, 12 claim(s) newly flagged, 0 no "
+                                                       "longer flagged.") < md.index("- **regression**")
     assert md.index("### Against the baseline") < md.index("### Systems") < md.index("### Worst cases")
     assert "### Worst cases (10 of 12 that got worse)" in md
     assert md.count("<details>") == 10                          # capped

@@ -89,12 +89,18 @@ def remove_stale(out: Path, written: set) -> None:
             pass
 
 
-def write_junit(report, path: str | None) -> None:
+def write_junit(report, path: str | None, comparison=None) -> None:
     if not path:
         return
     from ..render.junit import render_junit
     from ..report import atomic_write
-    atomic_write(Path(path), render_junit(report))
+    atomic_write(Path(path), render_junit(report, comparison=comparison))
+
+
+def add_pair(p) -> None:
+    p.add_argument("--pair", action="append", default=[], metavar="NEW=OLD",
+                   help="compare system NEW of the new run with system OLD of the baseline (names that differ); "
+                        "repeatable; joins the config's compare.pair")
 
 
 def load_compare_config(path: str | None, new_report):
@@ -104,6 +110,12 @@ def load_compare_config(path: str | None, new_report):
         from ..config import load_config
         return load_config(Path(path)).compare
     return compare_config_from_report(new_report)
+
+
+def compare_config_with_pairs(config, pairs):
+    """``config`` (a CompareConfig) with the ``--pair`` values over its ``compare.pair``."""
+    from ..compare import parse_pairs, with_pairs
+    return with_pairs(config, parse_pairs(pairs))
 
 
 def exit_code(gate) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._outputs import add_junit, check_output_file, emit, exit_code, load_compare_config, write_junit
+from ._outputs import (add_junit, add_pair, check_output_file, compare_config_with_pairs, emit, exit_code,
+                       load_compare_config, write_junit)
 
 ORDER = 25
 
@@ -17,6 +18,7 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default="text", choices=FORMATS,
                    help="text, markdown (PR comment), json (the comparison), html (one self-contained page)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the rendering to FILE instead of stdout")
+    add_pair(p)
     add_junit(p)
     p.set_defaults(func=run)
 
@@ -31,7 +33,7 @@ def run(args) -> int:
     check_output_file(args.junit, "--junit")
     base = read_report(args.base)
     new = read_report(args.new)
-    config = load_compare_config(args.config, new)
+    config = compare_config_with_pairs(load_compare_config(args.config, new), args.pair)
     comp = compare_reports(base, new, config, base_label=args.base, new_label=args.new)
     # The verdict is the one ``run --baseline`` and ``report --baseline`` give for the same two
     # reports: the new run's own gate plus the regression gate, and so is the JUnit file.
@@ -43,6 +45,6 @@ def run(args) -> int:
     else:
         text = render(shown, args.format, comparison=comp, baseline=base)
     code = exit_code(shown.gate)
-    write_junit(shown, args.junit)  # files first: a closed stdout cannot lose them or change the code
+    write_junit(shown, args.junit, comp)  # files first: a closed stdout cannot lose them or change the code
     emit(text, args.output, args.format)
     return code

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 
-from ._outputs import add_baseline, add_junit, check_output_file, emit, exit_code, write_junit
+from ._outputs import (add_baseline, add_junit, add_pair, check_output_file, compare_config_with_pairs, emit,
+                       exit_code, load_compare_config, write_junit)
 
 ORDER = 30
 
@@ -16,6 +17,7 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default="text", choices=FORMATS)
     p.add_argument("--output", "-o", metavar="FILE", help="write the rendering to FILE instead of stdout")
     add_baseline(p)
+    add_pair(p)
     add_junit(p)
     p.set_defaults(func=run)
 
@@ -27,13 +29,17 @@ def run(args) -> int:
     check_output_file(args.junit, "--junit")
     report = read_report(args.report)
     comparison = base = None
+    if args.pair and not args.baseline:
+        from ..errors import InputError
+        raise InputError("--pair needs --baseline", field="--pair")
     if args.baseline:
         from ..compare import compare_reports, merge_gate
         base = read_report(args.baseline)
-        comparison = compare_reports(base, report, base_label=args.baseline, new_label=args.report)
+        config = compare_config_with_pairs(load_compare_config(None, report), args.pair)
+        comparison = compare_reports(base, report, config, base_label=args.baseline, new_label=args.report)
         report = merge_gate(report, comparison)
     text = render(report, args.format, comparison=comparison, baseline=base)
     code = exit_code(report.gate)
-    write_junit(report, args.junit)  # files first: a closed stdout cannot lose them or change the code
+    write_junit(report, args.junit, comparison)  # files first: a closed stdout cannot lose them or change the code
     emit(text, args.output, args.format)
     return code

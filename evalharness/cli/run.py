@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._outputs import (add_baseline, add_junit, check_output_dir, check_output_file, exit_code, remove_stale,
-                       write_junit)
+from ._outputs import (add_baseline, add_junit, add_pair, check_output_dir, check_output_file,
+                       compare_config_with_pairs, exit_code, remove_stale, write_junit)
 from .common import add_inputs, load_inputs
 
 DEFAULT_OUT = "evalharness-out"
@@ -33,6 +33,7 @@ def add_parser(sub) -> None:
                    help="summarise calls run at once (default: 4)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar (none is shown off a terminal either)")
     add_baseline(p)
+    add_pair(p)
     add_junit(p)
     add_execution(p)
     p.set_defaults(func=run)
@@ -98,9 +99,16 @@ def run(args) -> int:
     from ..progress import quiet_library_progress
     quiet_library_progress()  # model libraries' own bars ("Loading weights"); EVALHARNESS_VERBOSE=1 keeps them
     base = None
+    compare_config = compare_config_with_pairs(config.compare, args.pair)
+    if args.pair and not args.baseline:
+        from ..errors import InputError
+        raise InputError("--pair needs --baseline", field="--pair")
     if args.baseline:
+        from ..compare import check_pairs, report_systems
         from ..report import read_report
         base = read_report(args.baseline)  # a bad baseline is an input error before any model loads
+        here = list(dict.fromkeys([s for c in cases for s in c.candidates] + [s.name for s in specs or ()]))
+        check_pairs(compare_config.pair, here, report_systems(base))  # a bad pair too
     try:
         fly = None
         failed: dict = {}
@@ -131,7 +139,7 @@ def run(args) -> int:
     comparison = None
     if base is not None:
         from ..compare import compare_reports, dumps_comparison, merge_gate
-        comparison = compare_reports(base, report, config.compare, base_label=args.baseline,
+        comparison = compare_reports(base, report, compare_config, base_label=args.baseline,
                                      new_label=str(out / "report.json"))
         report = merge_gate(report, comparison)
         atomic_write(out / "comparison.json", dumps_comparison(comparison))
@@ -145,7 +153,7 @@ def run(args) -> int:
         atomic_write(html_path, render(report, "html", comparison=comparison, baseline=base))
         written.add(html_path)
         notices.append(f"html: {html_path}")
-    write_junit(report, args.junit)
+    write_junit(report, args.junit, comparison)
     remove_stale(out, written)
     code = exit_code(report.gate)
     sys.stdout.write(render(report, "text" if args.format == "html" else args.format, comparison=comparison))

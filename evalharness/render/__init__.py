@@ -14,8 +14,12 @@ def render(report, fmt: str, comparison=None, baseline=None) -> str:
         from .text import render_text
         out = render_text(report)
         if comparison is not None:
-            from .compare import render_comparison_text
-            out += "\n" + render_comparison_text(comparison)
+            from ..errors import terminal_safe
+            from .compare import new_flag_lines, render_comparison_text, warning_lines
+            first = new_flag_lines(comparison) + warning_lines(comparison)
+            if first:  # newly flagged claims before anything else
+                out = terminal_safe("\n".join(first)) + "\n\n" + out
+            out += "\n" + render_comparison_text(comparison, flags_first=False)
         return out
     if fmt == "markdown":
         from .markdown import render_markdown

@@ -21,6 +21,8 @@ def coverage_lines(comp) -> list[str]:
     if comp.changed_cases:
         out.append(f"cases changed (source or references differ; not paired) ({len(comp.changed_cases)}): "
                    f"{', '.join(comp.changed_cases)}")
+    for new, old in comp.pairs:
+        out.append(f"paired: system '{new}' of the new run with '{old}' of the baseline")
     if comp.missing_systems:
         out.append(f"systems only in the baseline: {', '.join(comp.missing_systems)}")
     if comp.extra_systems:
@@ -53,10 +55,52 @@ def delta_rows(comp, metrics=None) -> list[list[str]]:
     return rows
 
 
-def render_comparison_text(comp, run_gate=None) -> str:
-    """The comparison; with ``run_gate`` (the new run's own gate, as ``compare`` passes
-    it) also the failures of that gate, which count towards the verdict too."""
-    lines = [f"evalharness compare: {comp.base_label} -> {comp.new_label}", ""]
+def new_flag_lines(comp) -> list[str]:
+    """The claims flagged now and not in the baseline (same case, same system), with their
+    offending words and evidence: the first thing every rendering of a comparison shows."""
+    changes = comp.newly_flagged()
+    if not changes:
+        return []
+    n = sum(len(c.newly_flagged) for c in changes)
+    out = [f"NEWLY FLAGGED against the baseline: {n} claim(s) in {len(changes)} (case, system) pair(s)"]
+    for ch in changes:
+        old = comp.baseline_name(ch.system)
+        out.append(f"  case {ch.case_id} / {ch.system}" + (f" (baseline: {old})" if old != ch.system else ""))
+        for c in ch.newly_flagged:
+            out.append(f"    + newly flagged: \"{c.text}\"")
+            if c.unsupported_spans:
+                out.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+            if c.evidence:
+                out.append(f"      closest evidence: \"{c.evidence.text[:220]}\"")
+    return out
+
+
+def warning_lines(comp) -> list[str]:
+    return [f"warning: {w}" for w in comp.warnings]
+
+
+def power_rows(comp) -> list[list[str]]:
+    """Per (system, metric) under a 'significant' rule: what the paired test can detect at this n."""
+    rows = [["system", "metric", "n", "smallest p", "smallest detectable drop"]]
+    for p in comp.power:
+        drop = "none (no p below alpha at this n)" if p.detectable_drop is None else f"{p.detectable_drop:.4g}"
+        rows.append([p.system, p.metric, str(p.n), f"{p.smallest_p:.4g}", drop])
+    return rows
+
+
+def render_comparison_text(comp, run_gate=None, *, flags_first: bool = True) -> str:
+    """The comparison, newly flagged claims first; with ``run_gate`` (the new run's own
+    gate, as ``compare`` passes it) also the failures of that gate, which count towards
+    the verdict too. ``flags_first=False`` leaves out the newly flagged block (``run``
+    prints it above the whole report instead)."""
+    from ..errors import terminal_safe
+    lines = []
+    if flags_first:
+        lines.extend(new_flag_lines(comp))
+        lines.extend(warning_lines(comp))
+        if len(lines):
+            lines.append("")
+    lines.extend([f"evalharness compare: {comp.base_label} -> {comp.new_label}", ""])
     lines.extend(coverage_lines(comp))
     lines.append("")
     rows = delta_rows(comp)
@@ -64,16 +108,17 @@ def render_comparison_text(comp, run_gate=None) -> str:
     lines.append(f"paired bootstrap CI of the delta at {1 - comp.alpha:.0%}; sign-flip permutation p; "
                  f"* = p < {comp.alpha:g}")
     lines.append("")
+    prows = power_rows(comp)
+    if len(prows) > 1:
+        lines.append(f"what the paired test can detect (metrics under a 'significant' rule, alpha {comp.alpha:g}):")
+        lines.extend(_table(prows))
+        lines.append("smallest detectable drop: the smallest mean drop that the observed paired differences, "
+                     "re-centred on it, would make significant")
+        lines.append("")
     for ch in comp.changes:
-        if not ch.newly_flagged and not ch.no_longer_flagged:
+        if not ch.no_longer_flagged:
             continue
         lines.append(f"case {ch.case_id} / {ch.system}")
-        for c in ch.newly_flagged:
-            lines.append(f"  + newly flagged: \"{c.text}\"")
-            if c.unsupported_spans:
-                lines.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-            if c.evidence:
-                lines.append(f"      closest evidence: \"{c.evidence.text[:220]}\"")
         for c in ch.no_longer_flagged:
             lines.append(f"  - no longer flagged: \"{c.text}\"")
     lines.append("")
@@ -82,7 +127,7 @@ def render_comparison_text(comp, run_gate=None) -> str:
     if own:
         lines.append(f"NEW RUN'S OWN GATE FAILED ({len(own)} failure(s))")
         lines.extend(f"  [{f.kind}] {f.message}" for f in own)
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"
 
 
 def comparison_gate_text(comp) -> str:

@@ -43,13 +43,36 @@ def _claims_text(cand) -> str:
     return "\n".join(lines)
 
 
-def render_junit(report, suite: str = "evalharness") -> str:
+def _new_flag_text(c) -> str:
+    lines = [f"newly flagged against the baseline: \"{c.text}\""]
+    if c.unsupported_spans:
+        lines.append("  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
+    if c.evidence:
+        lines.append(f"  closest evidence: \"{c.evidence.text}\"")
+    lines.extend(f"  why: {r}" for r in c.reasons)
+    return "\n".join(lines)
+
+
+NOT_GATED = "not gated: compare.new_flags is off"
+
+
+def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
+    """With ``comparison``, the first test cases are the newly flagged claims, one per
+    claim, named by its system and text: a ``<failure>`` when the system's ``new_flags``
+    check failed, else ``<skipped>`` (visible, with the claim's offending words) when
+    ``compare.new_flags`` is off, else a pass that still carries the claim."""
     cases_el: list[ET.Element] = []
-    counts = {"failures": 0, "errors": 0}
+    counts = {"failures": 0, "errors": 0, "skipped": 0}
 
     def add(classname: str, name: str, *, failure: str | None = None, error: str | None = None,
-            detail: str = "") -> None:
+            detail: str = "", skipped: str | None = None, out: str | None = None) -> None:
         tc = ET.Element("testcase", classname=_clean(classname), name=_clean(name), time="0")
+        if skipped is not None:
+            el = ET.SubElement(tc, "skipped", message=_clean(skipped))
+            el.text = _clean(detail or skipped)
+            counts["skipped"] += 1
+        if out is not None:
+            ET.SubElement(tc, "system-out").text = _clean(out)
         if error is not None:
             el = ET.SubElement(tc, "error", message=_clean(error), type="ScorerError")
             el.text = _clean(detail or error)
@@ -61,6 +84,22 @@ def render_junit(report, suite: str = "evalharness") -> str:
         cases_el.append(tc)
 
     g = report.gate
+    nf_checks = {c.system: c for c in g.checks if c.kind == "regression" and c.name.startswith("new_flags <=")}
+    for ch in (comparison.newly_flagged() if comparison is not None else ()):
+        check = nf_checks.get(ch.system)
+        for c in ch.newly_flagged:
+            cls = f"evalharness.case.{ch.case_id}"
+            words = ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans)
+            name = f"{ch.system} :: newly flagged: \"{c.text}\"" + (f" (offending: {words})" if words else "")
+            detail = _new_flag_text(c)
+            if check is not None and not check.passed:
+                add(cls, name, failure=f"{check.name}: {detail.splitlines()[0]}", detail=detail)
+            elif check is None:
+                add(cls, name, skipped=NOT_GATED, detail=detail)
+            else:
+                add(cls, name, out=detail)
+    covered = {s for s, c in nf_checks.items() if not c.passed and comparison is not None
+               and any(ch.system == s for ch in comparison.newly_flagged())}
     every = _every_rules(report)
     every_names = {name for name, _, _ in every}
     rule_fail = {}
@@ -99,6 +138,8 @@ def render_junit(report, suite: str = "evalharness") -> str:
     for check in g.checks:
         if check.kind == "expect":
             continue
+        if check.kind == "regression" and check.system in covered and check.name.startswith("new_flags <="):
+            continue  # failed: one failing test case per newly flagged claim above
         if check.kind == "rule" and check.name in every_names:
             failed_cases = [k for k in rule_fail if k[0] == check.name and k[1] == check.system]
             if check.passed or failed_cases:
@@ -111,7 +152,7 @@ def render_junit(report, suite: str = "evalharness") -> str:
             add(cls, name, failure=check.message)
 
     suite_el = ET.Element("testsuite", name=suite, tests=str(len(cases_el)), failures=str(counts["failures"]),
-                          errors=str(counts["errors"]), skipped="0", time="0")
+                          errors=str(counts["errors"]), skipped=str(counts["skipped"]), time="0")
     suite_el.extend(cases_el)
     root = ET.Element("testsuites", name=suite, tests=str(len(cases_el)), failures=str(counts["failures"]),
                       errors=str(counts["errors"]))

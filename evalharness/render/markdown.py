@@ -30,6 +30,7 @@ def html_block_escape(text: str) -> str:
 
 
 MAX_FAILURES = 20
+MAX_NEW_FLAGS = 20
 WORST_CASES = 10
 
 
@@ -43,6 +44,10 @@ def _verdict(report, comparison) -> list[str]:
         head = f"## evalharness: ❌ gate failed ({len(g.failures)} failure(s))"
     out = [head, ""]
     if comparison is not None:
+        out.extend(new_flag_section(comparison))
+        for w in comparison.warnings:
+            out.append(f"> ⚠️ **warning**: {md_escape(w)}")
+            out.append("")
         n_reg = sum(1 for c in comparison.changes if c.regressed)
         out.append(f"Compared with the baseline on {len(comparison.shared_cases)} shared case(s): "
                    f"{n_reg} (case, system) pair(s) got worse, "
@@ -61,6 +66,42 @@ def _verdict(report, comparison) -> list[str]:
         out.append("</details>")
     if g.failures:
         out.append("")
+    return out
+
+
+def new_flag_section(comparison) -> list[str]:
+    """Claims flagged now and not in the baseline, first in the comment (never collapsed)."""
+    changes = comparison.newly_flagged()
+    if not changes:
+        return []
+    n = sum(len(c.newly_flagged) for c in changes)
+    out = [f"### 🚩 Newly flagged against the baseline ({n} claim(s))", ""]
+    shown = 0
+    for ch in changes:
+        old = comparison.baseline_name(ch.system)
+        where = f"case **{md_escape(ch.case_id)}**" + (f" (baseline: {md_escape(old)})" if old != ch.system else "")
+        for c in ch.newly_flagged:
+            if shown == MAX_NEW_FLAGS:
+                out.append(f"- … and {n - shown} more (every one is in comparison.json and the JUnit file)")
+                break
+            out.extend(_claim_lines(ch.system, c, f"{where}, "))
+            shown += 1
+        if shown == MAX_NEW_FLAGS and n > shown:
+            break
+    out.append("")
+    return out
+
+
+def power_table(comparison) -> list[str]:
+    if not comparison.power:
+        return []
+    out = [f"<details><summary>What the paired test can detect at this size (alpha {comparison.alpha:g})"
+           "</summary>", "", "| system | metric | n | smallest p | smallest detectable drop |", "|---|---|---|---|---|"]
+    for p in comparison.power:
+        drop = "none at this n" if p.detectable_drop is None else f"{p.detectable_drop:.4g}"
+        out.append(f"| {md_escape(p.system)} | {md_escape(p.metric)} | {p.n} | {p.smallest_p:.4g} | {drop} |")
+    out.extend(["", "_smallest mean drop that the observed paired differences, re-centred on it, would make "
+                "significant_", "", "</details>", ""])
     return out
 
 
@@ -94,6 +135,8 @@ def comparison_table(comparison) -> list[str]:
     if comparison.changed_cases:
         cov.append(f"- cases changed, not paired ({len(comparison.changed_cases)}): "
                    + ", ".join(md_escape(c) for c in comparison.changed_cases))
+    for new, old in comparison.pairs:
+        cov.append(f"- paired: **{md_escape(new)}** (this run) with **{md_escape(old)}** (baseline)")
     if comparison.missing_systems:
         cov.append("- systems only in the baseline: " + ", ".join(md_escape(s) for s in comparison.missing_systems))
     if comparison.extra_systems:
@@ -105,6 +148,7 @@ def comparison_table(comparison) -> list[str]:
     if cov:
         out.extend(cov)
         out.append("")
+    out.extend(power_table(comparison))
     return out
 
 

@@ -79,6 +79,23 @@
   var main = el("main");
   app.appendChild(main);
 
+  /* newly flagged claims against the baseline: first on the page */
+  if (D.cmp && D.cmp.nf && D.cmp.nf.length) {
+    var nfl = el("ul", { cls: "newflags", id: "new-flags-list" });
+    D.cmp.nf.forEach(function (f) {
+      var li = el("li", { "data-case": f[0] }, [el("b", { text: "case " + f[0] + " / " + f[1] + (f[2] !== f[1] ? " (baseline: " + f[2] + ")" : "") }),
+        ": \u201c" + f[3] + "\u201d" + (f[4].length ? "  offending: " + f[4].map(function (w) { return "\u201c" + w + "\u201d"; }).join(", ") : "")]);
+      li.addEventListener("click", function () { select(f[0]); if (secDrill.scrollIntoView) secDrill.scrollIntoView(); });
+      nfl.appendChild(li);
+    });
+    main.appendChild(el("section", { id: "new-flags" }, [el("h2", { text: "Newly flagged against the baseline (" + D.cmp.nf.length + ")" }), nfl]));
+  }
+  if (D.cmp && D.cmp.warnings && D.cmp.warnings.length) {
+    var wl = el("ul", { cls: "warnings", id: "warnings" });
+    D.cmp.warnings.forEach(function (w) { wl.appendChild(el("li", { text: "warning: " + w })); });
+    main.appendChild(el("section", { id: "warnings-section" }, [wl]));
+  }
+
   if (!D.gate.passed) {
     var ul = el("ul", { cls: "failures", id: "failures" });
     D.gate.failures.forEach(function (f) { ul.appendChild(el("li", {}, [el("b", { text: f[0] }), ": " + f[1]])); });
@@ -115,6 +132,7 @@
     if (D.cmp.extra.length) info.push("cases only in this run (" + D.cmp.extra.length + "): " + D.cmp.extra.join(", "));
     if (D.cmp.msys.length) info.push("systems only in the baseline: " + D.cmp.msys.join(", "));
     if (D.cmp.xsys.length) info.push("systems only in this run: " + D.cmp.xsys.join(", "));
+    (D.cmp.pairs || []).forEach(function (p) { info.push("paired: " + p[0] + " (this run) with " + p[1] + " (baseline)"); });
     D.cmp.mcand.forEach(function (p) { info.push("case " + p[0] + ": " + p[1] + " has a summary on one side only"); });
     D.cmp.notes.forEach(function (n) { info.push("note: " + n); });
     info.forEach(function (t) { secDeltas.appendChild(el("div", { cls: "small muted coverage", text: t })); });
@@ -411,9 +429,12 @@
   }
 
   function refresh() { drawDeltas(); drawSystems(); drawDist(); drawHeat(); drawCases(); drawDrill(); }
+  /* the drill-down opens on the linked case, else the most regressed one (most newly flagged
+     claims, then the largest drop), else the first flagged one */
   var firstFlagged = D.cases.filter(caseFlagged)[0] || D.cases[0];
   var linked = caseFromHash();
-  state.selected = linked || (firstFlagged ? firstFlagged.id : null);
+  var worst = D.cmp && D.cmp.worst && D.cases.some(function (c) { return c.id === D.cmp.worst; }) ? D.cmp.worst : null;
+  state.selected = linked || worst || (firstFlagged ? firstFlagged.id : null);
   refresh();
   if (linked) {
     var row = document.getElementById("case-" + linked);

@@ -118,7 +118,7 @@ def main() -> None:
     t.add_argument("--l2", type=float, default=1e-2, help="claim combiner penalty")
     t.add_argument("--claim-dataset-bias", action="store_true",
                    help="one intercept per dataset while fitting the claim combiner too")
-    t.add_argument("--max-flag-rate", type=float, default=0.2,
+    t.add_argument("--max-flag-rate", type=float, default=0.1,
                    help="precision first: the most consistent summaries of any dataset that may carry a flag")
     t.add_argument("--dry-run", action="store_true", help="report the estimates, do not write weights")
     t.add_argument("--soft-cap", type=float, default=SOFT_CAP, help="the most a soft error check may weigh")

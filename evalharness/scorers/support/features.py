@@ -731,6 +731,14 @@ def _date_word(tok: Token) -> str | None:
     return None
 
 
+def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
+    """Stems of the ordinary words around a slot (a date, a number): what it is the date or
+    number of. Numbers, months and light words are left out."""
+    return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
+            if is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
+            and u.text.lower() not in AUXILIARIES}
+
+
 def check_date(ctx: ClaimContext) -> Finding:
     """A date the evidence does not give: a month or weekday ('June' where it says 'May'), a
     day of the month ('19 September' where the evidence gives '12 September' for this fact,
@@ -759,8 +767,8 @@ def check_date(ctx: ClaimContext) -> Finding:
             shown = next(e.text for e in ev_tokens if e.text.lower() in ev_dates)
             reasons.append(f"the evidence says '{shown}', not '{t.text}'")
     # day of the month: compared with the evidence sentences (and those right around them)
-    ev_full = [d for u in ctx.evidence_units for d in date_mentions(u)]
-    near_full = ev_full + [d for u in ctx.context_units for d in date_mentions(u)]
+    ev_full = [(d, u) for u in ctx.evidence_units for d in date_mentions(u)]
+    near_full = [d for d, _ in ev_full] + [d for u in ctx.context_units for d in date_mentions(u)]
     for d in date_mentions(toks):
         if d.day is None or d.index in blamed:
             continue
@@ -770,7 +778,11 @@ def check_date(ctx: ClaimContext) -> Finding:
         if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between")
                for x in toks[max(0, d.index - 3):d.index]):
             continue
-        other = [e for e in ev_full if e.month == d.month and e.day is not None and e.day != d.day]
+        # the evidence gives another day of that month to the same thing: a word next to the
+        # claim's date sits next to the evidence's date too ("clinic ... 3 October")
+        args = _slot_words(toks, d.index)
+        other = [e for e, u in ev_full if e.month == d.month and e.day is not None and e.day != d.day
+                 and args & _slot_words(u, e.index)]
         if other:
             blamed.append(d.index)
             reasons.append(f"the evidence says '{other[0].text}', not '{d.text}'")
@@ -1019,13 +1031,34 @@ def _scope(tokens, j: int, width: int = 5) -> list[int]:
     return out
 
 
+_NOT_HEADS = frozenset({"longer", "able", "more", "yet", "even", "always", "ever", "currently", "still"})
+
+
 def _negated_head(tokens, idx) -> set[str]:
     out = set()
     for j in idx:
-        for t in tokens[j + 1:j + 4]:
-            if is_content(t) and not is_negation(t):
+        for t in tokens[j + 1:j + 5]:
+            if is_content(t) and not is_negation(t) and t.text.lower() not in _NOT_HEADS:
                 out.add(t.norm)
                 break
+    return out
+
+
+def _prohibitions(tokens) -> dict[str, str]:
+    """Verbs the text forbids in the imperative ("Do not knead", "Don't stir", "Never leave"):
+    base stem -> the words as written."""
+    out = {}
+    for j, t in enumerate(tokens):
+        low = t.text.lower().replace("\u2019", "'")
+        if not t.text[:1].isupper():
+            continue
+        k = None
+        if low == "do" and j + 1 < len(tokens) and tokens[j + 1].text.lower() == "not":
+            k = j + 2
+        elif low in ("don't", "never"):
+            k = j + 1
+        if k is not None and k < len(tokens) and tokens[k].text[:1].islower() and is_content(tokens[k]):
+            out.setdefault(base_stem(tokens[k].text), " ".join(x.text for x in tokens[j:k + 1]))
     return out
 
 
@@ -1064,6 +1097,12 @@ def check_negation(ctx: ClaimContext) -> Finding:
                        (f"the claim negates '{shown}', and its evidence sentence is not negated",))
     if claim_excl:
         return NOTHING
+    prohibited = _prohibitions(ctx.source_tokens)
+    for i, t in enumerate(toks):
+        if i in ctx.content and base_stem(t.text) in prohibited and \
+                not any(is_negation(u) for u in toks[max(0, i - 4):i]):
+            return Finding(1.0, (i,), (f"the source says '{prohibited[base_stem(t.text)]}', the claim drops the "
+                                       "negation",))
     ev_negated = _negated_head(best, ev_neg_idx)
     hit = ev_negated & claim_stems
     if not hit:
@@ -1206,7 +1245,10 @@ def check_modality(ctx: ClaimContext) -> Finding:
                         window.append(u)
                 window = window[:2]
                 after = unit[p + 1:p + 4]
-                mk = next((u for u in window if u.text.lower() in lx.MODAL), None) or \
+                # "can" is ability and "if" a rule's condition ("if you cancel within 14 days"): neither
+                # says the event has not happened
+                mk = next((u for u in window if u.text.lower() in lx.MODAL
+                           and u.text.lower() not in ("can", "if", "unless", "whether")), None) or \
                     next((u for u in after if u.text.lower() in ("next", "later", "soon")), None)
                 if mk is None:
                     plain = True
@@ -1267,7 +1309,7 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
             bst = base_stem(t.text[:-3]) if len(t.text) > 6 else bst
         hedge, plain = None, False
         args = _arguments(toks, i)
-        for unit in ctx.evidence_units:
+        for unit in (*ctx.evidence_units, *ctx.context_units):
             for p, e in enumerate(unit):
                 est = base_stem(e.text)
                 if est != bst and root(est) != root(bst) and not (e.text.lower().endswith("ing")
@@ -1387,6 +1429,10 @@ def check_editorial(ctx: ClaimContext) -> Finding:
     """An evaluative word the source never uses ("in a bizarre turn of events")."""
     toks = ctx.tokens
     bad = [i for i, t in enumerate(toks) if t.text.lower() in lx.EDITORIAL and not ctx.src.has(t)]
+    for i, t in enumerate(toks[:-1]):  # "highly successful": an intensified word the source uses neither of
+        if t.text.lower() in lx.INTENSIFIERS and not ctx.src.has(t) and is_content(toks[i + 1]) \
+                and not ctx.src.has(toks[i + 1]) and i not in bad:
+            bad += [i, i + 1]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"'{toks[i].text}' is an evaluation the source does not make" for i in bad))
 

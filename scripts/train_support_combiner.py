@@ -115,7 +115,7 @@ def main() -> None:
     t = sub.add_parser("train")
     t.add_argument("--features", default="/tmp/support-features.jsonl")
     t.add_argument("--out", default=str(WEIGHTS))
-    t.add_argument("--l2", type=float, default=1e-2, help="claim combiner penalty")
+    t.add_argument("--l2", type=float, default=0.1, help="claim combiner penalty (0.1: the best leave-one-dataset-out balanced accuracy of 0.003, 0.01, 0.03, 0.1, 0.3, 1)")
     t.add_argument("--claim-dataset-bias", action="store_true",
                    help="one intercept per dataset while fitting the claim combiner too")
     t.add_argument("--max-flag-rate", type=float, default=0.1,

@@ -298,3 +298,18 @@ def test_possession_owner_is_the_claims_subject_not_a_month_or_title():
               "Ukraine hoped capturing land in Kursk in August could be traded for territory.")
     assert "possession" in chk.fired
     assert any("to Ukraine" in r for r in chk.reasons), chk.reasons
+
+
+def test_a_prohibition_anywhere_in_the_source_is_a_dropped_negation():
+    source = "Mix the flour with the water. Do not knead the dough; leave it to rise for two hours."
+    chk = run("Mix the flour and water, then knead the dough.", "Mix the flour with the water.", source)
+    assert "negation" in chk.fired and "knead" in blamed(chk)
+    chk = run("Mix the flour and water, and do not knead the dough.", "Mix the flour with the water.", source)
+    assert "negation" not in chk.fired
+
+
+def test_an_intensified_evaluation_the_source_does_not_make():
+    chk = run("The pilot was highly successful.", "The pilot ran for six weeks in two schools.")
+    assert "editorial" in chk.fired and {"highly", "successful"} <= set(blamed(chk))
+    chk = run("The strain is highly contagious.", "The strain is highly contagious, the agency said.")
+    assert "editorial" not in chk.fired

@@ -152,3 +152,21 @@ def test_hard_checks_flag_alone_and_soft_checks_cannot():
         x[FEATURE_NAMES.index(c.name)] = 1.0
         flagged = sigmoid(comb.logit(x)) < thr
         assert flagged == (c.name in HARD_CHECKS), (c.name, sigmoid(comb.logit(x)), thr)
+
+
+@pytest.mark.slow
+def test_measure_ledger_runs_the_checks_on_labelled_rows(root):
+    from evalharness.cases import load_cases
+
+    class Row:
+        def __init__(self, id, source, summary, label, error_spans=()):
+            self.id, self.dataset, self.source, self.summary = id, "cases", source, summary
+            self.label, self.error_spans = label, error_spans
+
+    (case,) = load_cases([root / "cases" / "vaccine-trial.yaml"])
+    rows = [Row("a", case.source, case.candidates["model-a"], 1),
+            Row("b", case.source, case.candidates["model-b"], 0, ("did not reduce",))]
+    led = L.measure_ledger(rows)
+    neg = led.stats["cases"]["negation"]
+    assert (neg.fired_faithful, neg.fired_unfaithful, neg.span_hits, neg.span_firings) == (0, 1, 1, 1)
+    assert "negation" in L.render_ledger(led)

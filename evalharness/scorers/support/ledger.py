@@ -155,6 +155,25 @@ def ledger_rows(rows, analysed, checks: Sequence[str] | None = None, group=None)
     return build_ledger(out, checks)
 
 
+def measure_ledger(rows, scorer=None, checks: Sequence[str] | None = None, group=None,
+                   batch_size: int = 64) -> Ledger:
+    """Run the embedding backend's checks on labelled rows (objects with ``id``, ``dataset``,
+    ``source``, ``summary``, ``label`` and optionally ``error_spans``) and return their ledger.
+    ``scorer``: a ``SupportScorer`` with the embedding backend (default: the default one)."""
+    from ...results import ScoreItem
+    from . import SupportScorer
+    scorer = scorer or SupportScorer()
+    if scorer.options.backend != "embedding":
+        raise ValueError("the precision ledger reads the embedding backend's checks")
+    backend = scorer.backend()
+    rows = list(rows)
+    analysed = []
+    for b in range(0, len(rows), batch_size):
+        chunk = rows[b:b + batch_size]
+        analysed += backend.analyse([ScoreItem(str(r.id), "ledger", r.source, r.summary) for r in chunk])
+    return ledger_rows(rows, analysed, checks, group)
+
+
 def hard_rule(ledger: Ledger, min_faithful: int = MIN_FAITHFUL, max_fire: float = MAX_FIRE,
               min_hit: float = MIN_HIT) -> dict[str, list[str]]:
     """check -> the reasons it may not be hard (empty: it may). Datasets with fewer than

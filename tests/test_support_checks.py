@@ -233,6 +233,11 @@ GENRE_FIRES = [
     # a number the evidence gives to another thing, after the paraphrase fixes
     ("number_attachment", "The survey reached 40 schools.", "The survey reached 12 schools and 40 teachers.", None,
      {"40"}),
+    # an action the evidence gives to another name in the passive ("trained by Lowenna Hicks")
+    ("wrong_agent", "The volunteers were the ones Jago Penrose trained.",
+     "The remaining 17 are with a volunteer team trained by the archivist Lowenna Hicks.",
+     "Fieldwork was led by Jago Penrose. The remaining 17 are with a volunteer team trained by the archivist "
+     "Lowenna Hicks.", {"Jago", "Penrose"}),
     # a name or country the evidence does not give (a different country than its own)
     ("novel_entity", "The French supplier was late.", "The German supplier was late.", None, {"French"}),
 ]
@@ -276,6 +281,9 @@ GENRE_QUIET = [
     ("Growth was thanks to price rises.", "The growth came from price rises.", None),
     ("The project produced 46 interviews.", "The project produced 46 interviews. We may produce a podcast.", None),
     ("They exhumed more than 100 bodies.", "They exhumed 117 bodies.", None),
+    ("The volunteers were trained by Lowenna Hicks.", "The volunteers were trained by the archivist Lowenna Hicks.",
+     None),
+    ("Lowenna Hicks trained the volunteers.", "The volunteers were trained by the archivist Lowenna Hicks.", None),
     ("The tray is three cents below the July price.", "The tray costs €0.21, down from €0.24 in July.", None),
     ("The dough rests for twelve to eighteen hours.", "The dough rests for 12-18 hours.", None),
     ("After seven years in Nairobi she joined the university.",

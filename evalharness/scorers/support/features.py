@@ -957,12 +957,33 @@ def _verb_after(tokens, i: int) -> int | None:
     return None
 
 
+def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
+    """The name that "by" gives an action to in the evidence ("trained by the archivist Lowenna
+    Hicks" -> Lowenna), or None when it is the claim's name, absent, or a title only."""
+    for k in range(p + 1, min(len(unit), p + 3)):
+        if unit[k].text.lower() != "by":
+            continue
+        for q in range(k + 1, min(len(unit), k + 5)):
+            t = unit[q]
+            if t.norm in claim_name:
+                return None
+            if t.text[:1].isupper() and t.norm not in STOPWORDS and t.text.lower() not in TITLES \
+                    and t.text.lower() not in MONTHS and not t.is_number:
+                grp = lx.demonym_groups().get(t.norm, frozenset())
+                return None if grp & claim_name or grp else t
+            if t.text[:1].isupper() or (t.text.lower() not in STOPWORDS and t.text.lower() not in TITLES
+                                         and not t.text[:1].islower()):
+                return None
+        return None
+    return None
+
+
 def check_wrong_agent(ctx: ClaimContext) -> Finding:
     """The claim gives an action to a name the evidence mentions, while the evidence gives
     that action to another name: "Helen will meet them" where it says "Priya will meet them"."""
     toks = ctx.tokens
     blamed, reasons = [], []
-    ev_units = ctx.evidence_units
+    ev_units = (*ctx.evidence_units, *ctx.context_units)
     for i in _name_starts(ctx):
         if not ctx.src.has(toks[i]):
             continue  # a name the source lacks is check_novel_entity's
@@ -984,7 +1005,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                     verdicts.append(None)
                     continue
                 if any(t.text.lower() == "by" for t in unit[p + 1:p + 3]):
-                    verdicts.append(None)
+                    verdicts.append(_name_after_by(unit, p, claim_name, ctx))  # "a team trained by Lowenna Hicks"
                     continue
                 agent = None
                 for q in range(p - 1, max(-1, p - 4), -1):

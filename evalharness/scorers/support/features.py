@@ -348,6 +348,36 @@ class WordSet:
         self.roots = {root(s) for s in self.bases}
 
     @cached_property
+    def prohibitions(self) -> dict[str, str]:
+        """Verbs the text forbids in the imperative (see _prohibitions), computed once per text."""
+        return _prohibitions(self.tokens)
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The words the text writes in lower case."""
+        return frozenset(t.text for t in self.tokens if t.text.islower())
+
+    @cached_property
+    def initials(self) -> str:
+        """The first letters of its words, minor words left out (acronym_in reads them)."""
+        return "".join(t.text[:1].lower() for t in self.tokens if t.text.lower() not in _ACRONYM_SKIP)
+
+    @cached_property
+    def iso_months(self) -> tuple[tuple[int, str], ...]:
+        """(offset, month) of each numeric ISO date ("2025-02-11")."""
+        out = []
+        for t in self.tokens:
+            iso = re.fullmatch(r"\d{4}-(\d{1,2})-\d{1,2}", t.text)
+            if iso and 1 <= int(iso.group(1)) <= 12:
+                out.append((t.start, MONTHS[int(iso.group(1)) - 1]))
+        return tuple(out)
+
+    @cached_property
+    def date_words(self) -> frozenset[str]:
+        """The months and weekdays the text names."""
+        return frozenset(_date_word(t) for t in self.tokens) - {None}
+
+    @cached_property
     def positions(self) -> dict[str, list[int]]:
         """stem -> token positions (what check_bigram_coverage's nearness test reads)."""
         out: dict[str, list[int]] = {}
@@ -747,13 +777,12 @@ def check_date(ctx: ClaimContext) -> Finding:
     toks = ctx.tokens
     ev_tokens = ctx.evidence_tokens
     ev_dates = {_date_word(t) for t in ev_tokens} - {None}
-    src_dates = {_date_word(t) for t in ctx.source_tokens} - {None}
-    for t in list(ctx.source_tokens):  # numeric dates ("2025-02-11") name their month too
-        iso = re.fullmatch(r"\d{4}-(\d{1,2})-\d{1,2}", t.text)
-        if iso and 1 <= int(iso.group(1)) <= 12:
-            src_dates.add(_MONTH_NAMES[int(iso.group(1)) - 1])
-            if any(t.start == e.start for e in ev_tokens):
-                ev_dates.add(_MONTH_NAMES[int(iso.group(1)) - 1])
+    src_dates = set(ctx.src.date_words)
+    ev_starts = {e.start for e in ev_tokens}
+    for start, month in ctx.src.iso_months:  # numeric dates ("2025-02-11") name their month too
+        src_dates.add(month)
+        if start in ev_starts:
+            ev_dates.add(month)
     blamed, reasons = [], []
     for i, t in enumerate(toks):
         low = _date_word(t)
@@ -807,7 +836,7 @@ def _name_starts(ctx: ClaimContext) -> list[int]:
 _ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "&", "to", "a", "an", "de", "du", "la"})
 
 
-def acronym_in(word: str, source_tokens) -> bool:
+def acronym_in(word: str, source) -> bool:
     """An abbreviation the source spells out: 'ECB' for 'European Central Bank', 'IP' for
     'intellectual property', 'IV' for 'intravenous' (a standard abbreviation, lexicon), 'PhDs'
     for 'doctorates'."""
@@ -815,17 +844,10 @@ def acronym_in(word: str, source_tokens) -> bool:
     letters = core.lower()
     if not (2 <= len(letters) <= 6 and letters.isalpha() and sum(ch.isupper() for ch in core) >= 2):
         return False
-    stems = {t.norm for t in source_tokens}
-    if any(stem(w) in stems or base_stem(w) in stems for w in lx.ABBREVIATIONS.get(letters, ())):
+    src = source if isinstance(source, WordSet) else WordSet(source)
+    if any(stem(w) in src.bases or base_stem(w) in src.bases for w in lx.ABBREVIATIONS.get(letters, ())):
         return True
-    words = [t.text for t in source_tokens if t.text.lower() not in _ACRONYM_SKIP]
-    n = len(letters)
-    initials = "".join(w[:1].lower() for w in words)
-    for k in range(len(words) - n + 1):
-        if initials[k:k + n] == letters:
-            return True
-    # hyphenated or compound spellings ("Covid-19", "e-mail") are left to the coverage checks
-    return False
+    return letters in src.initials
 
 
 _ORIGIN = re.compile(r"[A-Z][a-z]+(?:ish|ian|ese|ean|an|i)(?:-[a-z]+)?")
@@ -850,7 +872,7 @@ def _common_word(tok: Token, ctx: ClaimContext) -> bool:
     low = tok.text.lower()
     if low.endswith("ing") and len(low) > 4 and not tok.text.isupper():
         return True
-    return any(t.text == low for t in ctx.source_tokens)
+    return low in ctx.src.lower_words
 
 
 def _role_before_name(i: int, ctx: ClaimContext) -> bool:
@@ -862,7 +884,7 @@ def _role_before_name(i: int, ctx: ClaimContext) -> bool:
 
 def check_novel_entity(ctx: ClaimContext) -> Finding:
     bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])
-           and not acronym_in(ctx.tokens[i].text, ctx.source_tokens)
+           and not acronym_in(ctx.tokens[i].text, ctx.src)
            and not _unplaced_demonym(ctx.tokens[i], ctx) and not _common_word(ctx.tokens[i], ctx)
            and not _role_before_name(i, ctx)]
     return Finding(float(bool(bad)), tuple(bad),
@@ -1118,7 +1140,7 @@ def check_negation(ctx: ClaimContext) -> Finding:
                        (f"the claim negates '{shown}', and its evidence sentence is not negated",))
     if claim_excl:
         return NOTHING
-    prohibited = _prohibitions(ctx.source_tokens)
+    prohibited = ctx.src.prohibitions
     for i, t in enumerate(toks):
         if i in ctx.content and base_stem(t.text) in prohibited and \
                 not any(is_negation(u) for u in toks[max(0, i - 4):i]):

@@ -373,7 +373,8 @@ def train(args) -> None:
         print(f"rows with error spans, at the fitted threshold {thr:.4f} (not used for fitting weights):")
         groups = {}
         for r in others:
-            groups.setdefault(ledger_group(r), []).append(r)
+            groups.setdefault((r.get("file") or r["dataset"]) + (f"-{r['split']}" if r.get("split") else ""),
+                              []).append(r)
         for g in sorted(groups):
             span_report(g, groups[g], w, b, thr)
         tests = [r for r in others if (r.get("split") or "") == "test"]

@@ -14,6 +14,9 @@ from the source, so fully supported) and makes minimally edited versions of them
   quantifier      a partial quantifier made universal ("some" / "a third of" -> "all")
   modality        a planned or possible event stated as done ("will open" -> "opened")
   exclusion       an exclusion reported as an inclusion ("not including" / "excluding" -> "including")
+  day_change      the day of a full date changed ("12 September" -> "19 September")
+  certainty       a possible or expected event made certain ("may recover" / "is expected to" -> "will")
+  reversal        a verb replaced by its reversal without "not" ("declined" -> "agreed", "won" -> "lost")
   paraphrase      CONTROL: meaning kept (synonyms, dropped filler adverbs)
 
 Each (faithful, edited) pair is scored by the detector with the whole article as
@@ -41,7 +44,22 @@ sys.path.insert(0, str(ROOT))
 DEV = ROOT.parent / "shared" / "bench" / "dev"
 
 KINDS = ("entity_swap", "number_change", "date_change", "negation", "antonym", "role_reversal", "insertion",
-         "number_swap", "quantifier", "modality", "exclusion")
+         "number_swap", "quantifier", "modality", "exclusion", "day_change", "certainty", "reversal")
+HEDGED_VERB = re.compile(r"\b(?:may|might|could|is expected to|are expected to|is likely to|are likely to|"
+                         r"plans? to|hopes? to|aims? to)\s+(?=(?:be\s+)?[a-z]{3,}\b)")
+REVERSALS = {
+    "declined": "agreed", "agreed": "declined", "refused": "agreed", "rejected": "accepted", "accepted": "rejected",
+    "won": "lost", "lost": "won", "rose": "fell", "fell": "rose", "denied": "confirmed", "confirmed": "denied",
+    "approved": "rejected", "passed": "failed", "failed": "passed", "increased": "decreased",
+    "decreased": "increased", "gained": "lost", "opened": "closed", "closed": "opened", "allowed": "banned",
+    "banned": "allowed", "acquitted": "convicted", "convicted": "acquitted", "succeeded": "failed",
+    "upheld": "overturned", "overturned": "upheld", "hired": "fired", "fired": "hired", "admitted": "denied",
+}
+_FULL_DATE = re.compile(r"\b([1-9]|[12]\d|3[01])(?:st|nd|rd|th)? (" + "|".join(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"]) + r")\b|\b(" + "|".join(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"]) + r") ([1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b")
 PARTIAL = r"(?:some|many|several|most|a few|few|half of|a third of|a quarter of|about a third of|part of)"
 MODAL_VERB = re.compile(r"\b(?:will|would|may|might|could|plans? to|intends? to|is expected to|are expected to|"
                         r"is due to|are due to|is set to|are set to|hopes? to|aims? to)\s+(?:be\s+)?([a-z]{3,})\b")
@@ -232,6 +250,26 @@ def edit(kind: str, sentence: str, source: str, rng: random.Random) -> str | Non
         m = rng.choice(hits)
         new = "with" if m.group(0) == "without" else "including"
         return sentence[:m.start()] + new + sentence[m.end():]
+    if kind == "day_change":
+        hits = list(_FULL_DATE.finditer(sentence))
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        g = 1 if m.group(1) else 4
+        day = int(m.group(g))
+        new = day + rng.choice([-7, -3, -2, 2, 3, 7])
+        if not 1 <= new <= 28:
+            new = day + 1 if day < 28 else day - 1
+        end = m.end(g) + len(re.match(r"(?:st|nd|rd|th)?", sentence[m.end(g):]).group(0))
+        return sentence[:m.start(g)] + str(new) + sentence[end:]
+    if kind == "certainty":
+        hits = list(HEDGED_VERB.finditer(sentence))
+        if not hits:
+            return None
+        m = rng.choice(hits)
+        return sentence[:m.start()] + "will " + sentence[m.end():]
+    if kind == "reversal":
+        return _sub_word(sentence, REVERSALS, rng)
     if kind == CONTROL:
         out = _sub_word(sentence, SYNONYMS, rng)
         base = out or sentence

@@ -67,3 +67,14 @@ def test_make_pairs_is_deterministic(tmp_path):
     assert a == b and a
     for p in a:
         assert p.faithful in p.source and p.edited != p.faithful
+
+
+def test_day_certainty_and_reversal_edits():
+    out = es.edit("day_change", "The clinic is on 12 September at noon.", "", rng())
+    assert out != "The clinic is on 12 September at noon." and out.endswith(" September at noon.")
+    out = es.edit("day_change", "Kick-off is on March 3rd.", "", rng())
+    assert out.startswith("Kick-off is on March ") and not out.endswith("3rd.") and "rd" not in out.split()[-1]
+    assert es.edit("certainty", "Revenue could recover next year.", "", rng()) == "Revenue will recover next year."
+    assert es.edit("certainty", "The plant is expected to open in May.", "", rng()) == "The plant will open in May."
+    assert es.edit("reversal", "The board declined the offer.", "", rng()) == "The board agreed the offer."
+    assert es.edit("reversal", "The board met on Monday.", "", rng()) is None

@@ -200,3 +200,127 @@ def test_decision_rule_consistent_iff_no_flag():
     assert clean.scores["consistent"] == 1.0 and flagged.scores["consistent"] == 0.0
     assert clean.scores["score"] == 0.6 and flagged.scores["score"] == 0.3  # the worst claim: monotone
     assert "consistent" in with_verdict(ItemScore(scores={}, not_applicable={"score": "no claim"})).not_applicable
+
+
+# -- issue 21: checks that hold in any genre. Each case: (check, claim, evidence, source or None,
+# words that must be blamed); the source defaults to the evidence.
+GENRE_FIRES = [
+    # full dates: the day of the month, also when the source gives that day to another fact
+    ("date", "The follow-up clinic is on 19 September.", "The follow-up clinic is on 12 September.",
+     "The follow-up clinic is on 12 September. This letter was typed on 19 September.", {"19"}),
+    ("date", "The final whistle blew on March 4th.", "The final was played on 14 March.", None, {"4th"}),
+    ("date", "Payment is due on the 6th of December.", "Payment is due on 13 December.", None, {"6th"}),
+    ("date", "The update ships tomorrow.", "The update ships today for all users.", None, {"tomorrow"}),
+    # certainty raised: may/could/expected -> will/must/is doing
+    ("modality", "Revenue will recover in the fourth quarter.",
+     "Revenue could recover in the fourth quarter, but this is not in our guidance.", None, {"will", "recover"}),
+    ("modality", "The licensee must agree to an audit.", "The licensee may agree to an audit once a year.", None,
+     {"must", "agree"}),
+    ("modality", "The outage is affecting older routers.", "The outage may affect older routers.", None,
+     {"is", "affecting"}),
+    # reversal verbs without "not"
+    ("antonym", "The committee agreed to the extension.", "The committee declined the extension.", None, {"agreed"}),
+    ("antonym", "The visitors lost the semi-final.", "The visitors won the semi-final on penalties.", None, {"lost"}),
+    ("antonym", "Ticket prices fell this season.", "Ticket prices rose this season.", None, {"fell"}),
+    # imperative negation dropped
+    ("negation", "Knead the dough for ten minutes.", "Do not knead the dough; rest it for ten minutes.", None,
+     {"Knead"}),
+    ("negation", "Patients should take the tablets with food.", "Do not take the tablets with food.", None,
+     {"take"}),
+    # a causal link the source does not make
+    ("causal", "Margins improved because seafood sales grew.",
+     "Margins improved to 31 percent. Seafood sales grew 18 percent.",
+     "Margins improved to 31 percent. Seafood sales grew 18 percent.", {"because"}),
+    ("causal", "The server crashed due to the config change.",
+     "The config change was deployed at noon. The server crashed at 14:05.", None, {"due", "to"}),
+    # a number the evidence gives to another thing, after the paraphrase fixes
+    ("number_attachment", "The survey reached 40 schools.", "The survey reached 12 schools and 40 teachers.", None,
+     {"40"}),
+    # an action the evidence gives to another name in the passive ("trained by Lowenna Hicks")
+    ("wrong_agent", "The volunteers were the ones Jago Penrose trained.",
+     "The remaining 17 are with a volunteer team trained by the archivist Lowenna Hicks.",
+     "Fieldwork was led by Jago Penrose. The remaining 17 are with a volunteer team trained by the archivist "
+     "Lowenna Hicks.", {"Jago", "Penrose"}),
+    # a name or country the evidence does not give (a different country than its own)
+    ("novel_entity", "The French supplier was late.", "The German supplier was late.", None, {"French"}),
+]
+
+
+@pytest.mark.parametrize("check,claim,evidence,source,words", GENRE_FIRES,
+                         ids=[f"{c}-{i}" for i, (c, *_r) in enumerate(GENRE_FIRES)])
+def test_genre_check_fires(check, claim, evidence, source, words):
+    chk = run(claim, evidence, source)
+    assert check in chk.fired, (chk.fired, chk.reasons)
+    assert words <= set(blamed(chk)), blamed(chk)
+
+
+# faithful restatements in several genres: none of these checks may fire (other checks' words
+# the stub paraphraser cannot match may still be blamed, so only the explicit checks are asserted)
+GENRE_QUIET = [
+    ("The follow-up clinic is on 12 September.", "The follow-up clinic is on 12 September.",
+     "The follow-up clinic is on 12 September. This letter was typed on 19 September."),
+    ("The guests stay from 21 February to 1 March.", "The guests stay from 21 February to 1 March 2025.", None),
+    ("Kick-off was on September 12th.", "Kick-off was on 12 September.", None),
+    ("Released on 11 February 2025, the app adds dark mode.", "2025-02-11: the app adds dark mode.", None),
+    ("The eruption began at 10.15 p.m.", "The eruption began at 22:15 local time.", None),
+    ("Revenue reached 612 million, up 5 percent.", "Revenue rose 5 percent to 612 million.", None),
+    ("The outage ran from 14:05 to 14:52.", "The outage began at 14:05 and ended at 14:52.", None),
+    ("Version 2.32.3 fixes 14 bugs.", "Release 2.32.3 fixes 14 bugs and adds 3 features.", None),
+    ("A 40-gram bag wholesales at £1.15.", "Each 40-gram bag wholesales at £1.15; we ship 15 bags a case.", None),
+    ("The train runs from York to Leeds.", "The train runs from Leeds to York.", None),
+    ("Guild general secretary Brenda Kaye spoke first.", "Brenda Kaye, general secretary of the Guild, spoke first.",
+     None),
+    ("The nurse gave IV fluids overnight.", "The nurse gave intravenous fluids overnight.", None),
+    ("The ECB's decision lifted rates.", "The European Central Bank's decision lifted rates.", None),
+    ("The Italian supplier was late.", "The supplier in Milan was late.", None),
+    ("Revenue could recover next year.", "Revenue could recover next year.", None),
+    ("Members will vote on the offer.", "Members would vote on the offer over the coming fortnight.", None),
+    ("The committee agreed to the extension.", "The committee agreed to the extension.", None),
+    ("Do not knead the dough.", "Do not knead the dough; rest it instead.", None),
+    ("The CEO does not expect to win the volume back this year.",
+     "Do you expect to win that volume back? Honestly, not this year.", None),
+    ("Margins fell because freight costs rose.", "Margins fell as freight costs rose.", None),
+    ("The growth came from price rises.", "The growth came from price rises.", None),
+    ("Growth was thanks to price rises.", "The growth came from price rises.", None),
+    ("The project produced 46 interviews.", "The project produced 46 interviews. We may produce a podcast.", None),
+    ("They exhumed more than 100 bodies.", "They exhumed 117 bodies.", None),
+    ("The volunteers were trained by Lowenna Hicks.", "The volunteers were trained by the archivist Lowenna Hicks.",
+     None),
+    ("Lowenna Hicks trained the volunteers.", "The volunteers were trained by the archivist Lowenna Hicks.", None),
+    ("The tray is three cents below the July price.", "The tray costs €0.21, down from €0.24 in July.", None),
+    ("The dough rests for twelve to eighteen hours.", "The dough rests for 12-18 hours.", None),
+    ("After seven years in Nairobi she joined the university.",
+     "She moved to Nairobi in 1968 and joined the university in 1975.", None),
+    ("Security made the boy hand over his plastic gun.", "Security took the boy's plastic gun.", None),
+    ("The board made the later Saturday closing permanent.", "The board voted to keep Central open later on Saturdays.",
+     None),
+]
+
+
+@pytest.mark.parametrize("claim,evidence,source", GENRE_QUIET)
+def test_genre_paraphrase_fires_no_explicit_check(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert chk.fired == [], (chk.fired, chk.reasons)
+
+
+def test_possession_owner_is_the_claims_subject_not_a_month_or_title():
+    # the owner of "its land" is Ukraine (the claim's first name), not "August" nor "President"
+    chk = run("Ukraine, which entered Kursk in August, may lose its land in a trade.",
+              "Ukraine hoped capturing land in Kursk in August could be traded for territory.")
+    assert "possession" in chk.fired
+    assert any("to Ukraine" in r for r in chk.reasons), chk.reasons
+
+
+def test_a_prohibition_anywhere_in_the_source_is_a_dropped_negation():
+    source = "Mix the flour with the water. Do not knead the dough; leave it to rise for two hours."
+    chk = run("Mix the flour and water, then knead the dough.", "Mix the flour with the water.", source)
+    assert "negation" in chk.fired and "knead" in blamed(chk)
+    chk = run("Mix the flour and water, and do not knead the dough.", "Mix the flour with the water.", source)
+    assert "negation" not in chk.fired
+
+
+def test_an_intensified_evaluation_the_source_does_not_make():
+    chk = run("The pilot was highly successful.", "The pilot ran for six weeks in two schools.")
+    assert "editorial" in chk.fired and {"highly", "successful"} <= set(blamed(chk))
+    chk = run("The strain is highly contagious.", "The strain is highly contagious, the agency said.")
+    assert "editorial" not in chk.fired

@@ -26,7 +26,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "4"
+CHECKS_VERSION = "5"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -124,9 +124,41 @@ class NumberMention:
     values: frozenset           # floats, plus exact strings for scores/ranges ("3-1")
     hedged: bool                # "about 40", "almost a fifth"
     start: int = -1             # the token's character offset
+    bound: str = ""             # "min" for "more than 100", "max" for "under 50"
 
 
 _SPLIT_NUMBER = re.compile(r"\s?([,.])\s?")
+_PM = frozenset({"pm", "p.m", "p.m."})
+_AM = frozenset({"am", "a.m", "a.m."})
+
+
+def _clock_value(tokens, i: int, text: str | None, base: int):
+    """A clock time a token (or two, '22:15' is cut at the colon) states, as 'time HH:MM' on
+    the 24-hour clock ('10.15 p.m.' and '22:15' agree), with the token positions it used."""
+    t = tokens[i].text
+    used: list[int] = []
+    m = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?((?:[ap]\.?m\.?)?)", t.lower())
+    if m and (m.group(2) or m.group(3)):
+        h, mm, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    elif text is not None and t.isdigit() and len(t) <= 2 and i + 1 < len(tokens) and \
+            re.fullmatch(r"\d{2}", tokens[i + 1].text) and text[tokens[i].end - base:tokens[i + 1].start - base] == ":":
+        h, mm, suffix = int(t), int(tokens[i + 1].text), ""
+        used.append(i + 1)
+        m = None
+    else:
+        return None
+    if h > 24 or mm > 59:
+        return None
+    nxt = suffix or (tokens[i + 1 + len(used)].text.lower() if i + 1 + len(used) < len(tokens) else "")
+    if m and not m.group(2) and nxt not in _PM | _AM and nxt.replace(".", "") not in ("pm", "am"):
+        return None
+    nxt = nxt.replace(".", "")
+    nxt = {"pm": "pm", "am": "am"}.get(nxt, nxt)
+    if nxt in _PM and h < 12:
+        h += 12
+    elif nxt in _AM and h == 12:
+        h = 0
+    return f"time {h:02d}:{mm:02d}", used
 
 
 def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0) -> list[NumberMention]:
@@ -151,15 +183,27 @@ def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0)
             gap = text[t.end - base:tokens[i + 1].start - base]
             m = _SPLIT_NUMBER.fullmatch(gap)
             if m and m.group(1) == "," and len(tokens[i + 1].text) == 3 and len(t.text) <= 3:
-                vals.add(float(t.text + tokens[i + 1].text))
-                skip.add(i + 1)
+                joined, k = t.text + tokens[i + 1].text, i + 1
+                skip.add(k)
+                while k + 1 < len(tokens) and re.fullmatch(r"\d{3}", tokens[k + 1].text) and \
+                        _SPLIT_NUMBER.fullmatch(text[tokens[k].end - base:tokens[k + 1].start - base] or "x") and \
+                        "," in text[tokens[k].end - base:tokens[k + 1].start - base]:
+                    k += 1
+                    joined += tokens[k].text
+                    skip.add(k)
+                vals.add(float(joined))
             elif m and m.group(1) == ".":
                 vals.add(float(t.text + "." + tokens[i + 1].text))
+                skip.add(i + 1)
+            elif re.fullmatch(r"\s?[-\u2013]\s?", gap) and len(t.text) <= 3 and len(tokens[i + 1].text) <= 3:
+                vals.add(f"{_norm_number(t.text)}-{_norm_number(tokens[i + 1].text)}")  # a score "2 - 0"
                 skip.add(i + 1)
         vals |= {f for f in lx.FRACTIONS.get(low, ())}
         if low in lx.FRACTIONS:
             vals |= {f / 100.0 for f in lx.FRACTIONS[low]}
         nxt = tokens[i + 1].text.lower() if i + 1 < len(tokens) else ""
+        if nxt in ("cents", "pence"):
+            vals |= {v / 100.0 for v in list(vals) if isinstance(v, float)}  # "three cents" = 0.03
         suffix = re.sub(r"^[\d.,]+", "", low)
         mult = lx.MULTIPLIERS.get(nxt) or lx.MULTIPLIERS.get(suffix)
         if mult:
@@ -172,8 +216,18 @@ def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0)
                     skip.add(i + 2)
             except ValueError:
                 pass
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t.text)
+        if iso:  # an ISO date also states its year, month and day
+            vals |= {float(iso.group(1)), float(iso.group(2)), float(iso.group(3))}
+        clock = _clock_value(tokens, i, text, base)
+        if clock is not None:
+            vals.add(clock[0])
+            skip.update(clock[1])
         hedged = any(tokens[k].text.lower() in lx.HEDGES for k in range(max(0, i - 3), i)) or low in lx.FRACTIONS
-        out.append(NumberMention(i, frozenset(vals), hedged, t.start))
+        before = " ".join(x.text.lower() for x in tokens[max(0, i - 3):i])
+        bound = "min" if re.search(r"(more than|over|at least|upwards of|in excess of|above)$", before) else \
+            "max" if re.search(r"(less than|fewer than|under|up to|at most|below)$", before) else ""
+        out.append(NumberMention(i, frozenset(vals), hedged, t.start, bound))
     return out
 
 
@@ -187,6 +241,9 @@ def number_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bo
     or difference of two pool numbers ("£8,000 over budget" for 48,000 against 40,000)."""
     pv = [v for p in pool for v in p.values]
     fv = [v for v in pv if isinstance(v, float)]
+    for v in pv:  # the ends of a range or score in the pool
+        if isinstance(v, str) and re.fullmatch(r"[\d.]+(?:-[\d.]+)+", v):
+            fv += [float(x) for x in v.split("-") if re.fullmatch(r"\d+(?:\.\d+)?", x)]
     for c in m.values:
         if isinstance(c, str):
             if c in pv:
@@ -196,7 +253,16 @@ def number_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bo
             return True
         if m.hedged and not _is_year(c) and any(_close(c, v, 0.12) for v in fv if not _is_year(v)):
             return True
+        if m.bound == "min" and not _is_year(c) and any(c < v <= 2 * c for v in fv if not _is_year(v)):
+            return True  # "more than 100" for 117
+        if m.bound == "max" and not _is_year(c) and any(c / 2 <= v < c for v in fv if not _is_year(v)):
+            return True  # "under 50" for 46
     if arithmetic:
+        years = sorted({v for v in fv if _is_year(v)})
+        for c in m.values:  # a span of years ("after seven years" between 1968 and 1975)
+            if isinstance(c, float) and 0 < c < 200 and any(_close(c, y2 - y1, 1e-9) for k, y1 in enumerate(years)
+                                                             for y2 in years[k + 1:]):
+                return True
         nums = sorted({v for v in fv if not _is_year(v) and v > 0})[:40]
         for c in m.values:
             if isinstance(c, float) and c > 0 and not _is_year(c):
@@ -280,6 +346,36 @@ class WordSet:
         self.stems = {t.norm for t in self.tokens}
         self.bases = {base_stem(t.text) for t in self.tokens} | self.stems
         self.roots = {root(s) for s in self.bases}
+
+    @cached_property
+    def prohibitions(self) -> dict[str, str]:
+        """Verbs the text forbids in the imperative (see _prohibitions), computed once per text."""
+        return _prohibitions(self.tokens)
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The words the text writes in lower case."""
+        return frozenset(t.text for t in self.tokens if t.text.islower())
+
+    @cached_property
+    def initials(self) -> str:
+        """The first letters of its words, minor words left out (acronym_in reads them)."""
+        return "".join(t.text[:1].lower() for t in self.tokens if t.text.lower() not in _ACRONYM_SKIP)
+
+    @cached_property
+    def iso_months(self) -> tuple[tuple[int, str], ...]:
+        """(offset, month) of each numeric ISO date ("2025-02-11")."""
+        out = []
+        for t in self.tokens:
+            iso = re.fullmatch(r"\d{4}-(\d{1,2})-\d{1,2}", t.text)
+            if iso and 1 <= int(iso.group(1)) <= 12:
+                out.append((t.start, MONTHS[int(iso.group(1)) - 1]))
+        return tuple(out)
+
+    @cached_property
+    def date_words(self) -> frozenset[str]:
+        """The months and weekdays the text names."""
+        return frozenset(_date_word(t) for t in self.tokens) - {None}
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:
@@ -554,6 +650,20 @@ def _noun_of(tokens, i: int) -> int | None:
     return None
 
 
+_VERSION_WORDS = frozenset({"v", "version", "versions", "release", "build", "patch", "update", "iso", "rfc"})
+
+
+def _plain_quantity(tokens, i: int) -> bool:
+    """A number that counts or measures something: not a version ('2.32.3', 'version 4'), not a
+    code or label with letters before its digits ('Q3', 'A320', 'v2'), not a clock time."""
+    t = tokens[i].text
+    if re.search(r"[A-Za-z]\d", t) or re.fullmatch(r"\d+(?:\.\d+){2,}", t):
+        return False
+    if i > 0 and tokens[i - 1].text.lower() in _VERSION_WORDS:
+        return False
+    return True
+
+
 def check_number_attachment(ctx: ClaimContext) -> Finding:
     """A number the evidence gives to something else: in the claim it counts a thing that the
     evidence counts with a different number, while the evidence gives this number to
@@ -562,10 +672,17 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     ev_nums = ctx.ev_numbers
     toks = list(ctx.tokens)
     blamed, reasons = [], []
+    nums = [m.index for m in ctx.claim_numbers]
     for m in ctx.claim_numbers:
         k = _noun_of(toks, m.index)
-        if k is None or not number_supported(m, ev_nums):
+        if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
             continue
+        # a number written next to another (a range "from 14:05 to 14:52", a change next to its
+        # amount "up 5 percent to 612 million", a score) is one quantity with it, not a count of a thing
+        if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
+            continue
+        if re.fullmatch(r"[\d.,]+-[a-z]+", toks[m.index].text.lower()):
+            continue  # "a 40-gram bag": the number measures its unit, not the noun after it
         noun = base_stem(toks[k].text)
         same = [e for e in ev_nums if number_supported(m, [e])]
         if any((j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun for e in same):
@@ -574,6 +691,8 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue
         other = [e for e in ev_nums if not number_supported(m, [e])
                  and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
+        if other and number_supported(m, other, arithmetic=True) and not number_supported(m, other):
+            continue  # "the final ten minutes" from 90 and 80: a derived figure
         if other:
             e = other[0]
             blamed.append(m.index)
@@ -582,23 +701,127 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
+_MONTH_NAMES = MONTHS[:12]
+_MONTH_ABBR = {m[:3]: m for m in _MONTH_NAMES} | {"sept": "september"}
+_RELATIVE_DAYS = ("yesterday", "today", "tonight", "tomorrow")
+
+
+def _month_of(tok: Token) -> str | None:
+    low = tok.text.lower().rstrip(".")
+    if low in _MONTH_NAMES:
+        return low
+    if low in _MONTH_ABBR and tok.text[:1].isupper():
+        return _MONTH_ABBR[low]
+    return None
+
+
+def _day_of(tok: Token) -> int | None:
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", tok.text.lower())
+    if m and 1 <= int(m.group(1)) <= 31:
+        return int(m.group(1))
+    return None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    index: int          # the day's token (else the month's)
+    month: str
+    day: int | None
+    text: str
+
+
+def date_mentions(tokens) -> list[DateMention]:
+    """Full dates a token sequence states: '12 September', 'September 12', '12th of Sept.'
+    (the day is None for a month on its own: 'in May 2024')."""
+    out = []
+    for i, t in enumerate(tokens):
+        month = _month_of(t)
+        if month is None or (t.text.lower() == "may" and not t.text[:1].isupper()):
+            continue
+        day, k = None, i
+        if i >= 1 and _day_of(tokens[i - 1]) is not None:
+            day, k = _day_of(tokens[i - 1]), i - 1
+        elif i >= 2 and tokens[i - 1].text.lower() == "of" and _day_of(tokens[i - 2]) is not None:
+            day, k = _day_of(tokens[i - 2]), i - 2
+        elif i + 1 < len(tokens) and _day_of(tokens[i + 1]) is not None and not (
+                i + 2 < len(tokens) and tokens[i + 2].text.lower() in ("percent", "per", "%")):
+            day, k = _day_of(tokens[i + 1]), i + 1
+        shown = " ".join(x.text for x in tokens[min(i, k):max(i, k) + 1])
+        out.append(DateMention(k, month, day, shown))
+    return out
+
+
+def _date_word(tok: Token) -> str | None:
+    """The month or weekday a token names ('Saturdays' names Saturday), else None."""
+    low = tok.text.lower()
+    if low in MONTHS:
+        return low
+    if low.endswith("s") and low[:-1] in MONTHS[12:]:
+        return low[:-1]
+    return None
+
+
+def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
+    """Stems of the ordinary words around a slot (a date, a number): what it is the date or
+    number of. Numbers, months and light words are left out."""
+    return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
+            if is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
+            and u.text.lower() not in AUXILIARIES}
+
+
 def check_date(ctx: ClaimContext) -> Finding:
-    """A month or weekday the evidence does not give: 'June' where it says 'May'."""
+    """A date the evidence does not give: a month or weekday ('June' where it says 'May'), a
+    day of the month ('19 September' where the evidence gives '12 September' for this fact,
+    even when the source gives 19 September to another fact), or a relative day ('tomorrow'
+    where it says 'today')."""
     toks = ctx.tokens
-    ev_dates = {t.text.lower() for t in ctx.evidence_tokens if t.text.lower() in MONTHS}
-    src_dates = {t.text.lower() for t in ctx.source_tokens if t.text.lower() in MONTHS}
+    ev_tokens = ctx.evidence_tokens
+    ev_dates = {_date_word(t) for t in ev_tokens} - {None}
+    src_dates = set(ctx.src.date_words)
+    ev_starts = {e.start for e in ev_tokens}
+    for start, month in ctx.src.iso_months:  # numeric dates ("2025-02-11") name their month too
+        src_dates.add(month)
+        if start in ev_starts:
+            ev_dates.add(month)
     blamed, reasons = [], []
     for i, t in enumerate(toks):
-        low = t.text.lower()
-        if low not in MONTHS or low in ev_dates or (low == "may" and not t.text[:1].isupper()):
+        low = _date_word(t)
+        if low is None or low in ev_dates or (low == "may" and not t.text[:1].isupper()):
             continue
         if low not in src_dates:
             blamed.append(i)
             reasons.append(f"the date '{t.text}' is not in the source")
         elif ev_dates:
             blamed.append(i)
-            shown = next(e.text for e in ctx.evidence_tokens if e.text.lower() in ev_dates)
+            shown = next(e.text for e in ev_tokens if e.text.lower() in ev_dates)
             reasons.append(f"the evidence says '{shown}', not '{t.text}'")
+    # day of the month: compared with the evidence sentences (and those right around them)
+    ev_full = [(d, u) for u in ctx.evidence_units for d in date_mentions(u)]
+    near_full = [d for d, _ in ev_full] + [d for u in ctx.context_units for d in date_mentions(u)]
+    for d in date_mentions(toks):
+        if d.day is None or d.index in blamed:
+            continue
+        if any(e.month == d.month and e.day == d.day for e in near_full):
+            continue
+        # a range or a span of days ("21 February to 1 March", "from 3 to 7 May") is not checked
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between")
+               for x in toks[max(0, d.index - 3):d.index]):
+            continue
+        # the evidence gives another day of that month to the same thing: a word next to the
+        # claim's date sits next to the evidence's date too ("clinic ... 3 October")
+        args = _slot_words(toks, d.index)
+        other = [e for e, u in ev_full if e.month == d.month and e.day is not None and e.day != d.day
+                 and args & _slot_words(u, e.index)]
+        if other:
+            blamed.append(d.index)
+            reasons.append(f"the evidence says '{other[0].text}', not '{d.text}'")
+    rel_claim = [i for i, t in enumerate(toks) if t.text.lower() in _RELATIVE_DAYS]
+    ev_rel = {t.text.lower() for t in ev_tokens if t.text.lower() in _RELATIVE_DAYS}
+    for i in rel_claim:
+        low = toks[i].text.lower()
+        if ev_rel and low not in ev_rel and not (low in ("today", "tonight") and ev_rel & {"today", "tonight"}):
+            blamed.append(i)
+            reasons.append(f"the evidence says '{sorted(ev_rel)[0]}', not '{toks[i].text}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
@@ -610,8 +833,60 @@ def _name_starts(ctx: ClaimContext) -> list[int]:
     return [i for i in ctx.names if not (i - 1 in names and toks[i - 1].end + 1 >= toks[i].start)]
 
 
+_ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "&", "to", "a", "an", "de", "du", "la"})
+
+
+def acronym_in(word: str, source) -> bool:
+    """An abbreviation the source spells out: 'ECB' for 'European Central Bank', 'IP' for
+    'intellectual property', 'IV' for 'intravenous' (a standard abbreviation, lexicon), 'PhDs'
+    for 'doctorates'."""
+    core = re.sub(r"(?:['\u2019]s|s)$", "", word) if len(word) > 2 else word
+    letters = core.lower()
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and sum(ch.isupper() for ch in core) >= 2):
+        return False
+    src = source if isinstance(source, WordSet) else WordSet(source)
+    if any(stem(w) in src.bases or base_stem(w) in src.bases for w in lx.ABBREVIATIONS.get(letters, ())):
+        return True
+    return letters in src.initials
+
+
+_ORIGIN = re.compile(r"[A-Z][a-z]+(?:ish|ian|ese|ean|an|i)(?:-[a-z]+)?")
+
+
+def _unplaced_demonym(tok: Token, ctx: ClaimContext) -> bool:
+    """A nationality, country or regional adjective ('Italian', 'Bulgarian-born', 'Cornish')
+    whose evidence names no other country: the source's places ("a Milan firm") may well be
+    in it, and only world knowledge can tell, so the name check does not call it invented. A
+    different country than the one its evidence names is still caught."""
+    groups = lx.demonym_groups()
+    head = tok.text.split("-")[0]
+    own = groups.get(tok.norm) or groups.get(stem(head))
+    if own is None and not _ORIGIN.fullmatch(tok.text):
+        return False
+    return not any(t.norm in groups and (own is None or t.norm not in own) for t in ctx.evidence_tokens)
+
+
+def _common_word(tok: Token, ctx: ClaimContext) -> bool:
+    """A capitalised ordinary word rather than a name: a verb form opening a clause ('Using',
+    'Answering') or a word the source itself writes in lower case."""
+    low = tok.text.lower()
+    if low.endswith("ing") and len(low) > 4 and not tok.text.isupper():
+        return True
+    return low in ctx.src.lower_words
+
+
+def _role_before_name(i: int, ctx: ClaimContext) -> bool:
+    """The summary's first word, capitalised, before a name the source has: a role or title
+    ('Substitute Tariq Bello', 'Striker Ana Ruiz'), not a name of its own."""
+    toks = ctx.tokens
+    return i == 0 and len(toks) > 1 and toks[1].text[:1].isupper() and ctx.src.has(toks[1])
+
+
 def check_novel_entity(ctx: ClaimContext) -> Finding:
-    bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])]
+    bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])
+           and not acronym_in(ctx.tokens[i].text, ctx.src)
+           and not _unplaced_demonym(ctx.tokens[i], ctx) and not _common_word(ctx.tokens[i], ctx)
+           and not _role_before_name(i, ctx)]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
 
@@ -622,6 +897,19 @@ def check_misplaced_entity(ctx: ClaimContext) -> Finding:
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the name '{ctx.tokens[i].text}' is in the source, but not in the evidence for this claim"
                          for i in bad))
+
+
+_ROUTE = frozenset({"to", "from", "via", "through", "and", "-", "\u2013", "between", "towards", "toward", "into",
+                    "onto", "vs", "versus", "or", "then"})
+
+
+def _route(tokens, a: int, b: int) -> bool:
+    """Two anchors joined only by route or pair words ("Leeds to York", "London-Paris"):
+    their order is that of a route or a list, which a paraphrase may reverse."""
+    between = [t.text.lower() for t in tokens[a + 1:b]]
+    return all(w in _ROUTE or not is_content(tokens[a + 1 + k]) for k, w in enumerate(between)) and \
+        any(w in _ROUTE for w in between) or (a > 0 and tokens[a - 1].text.lower() in ("from", "between")
+                                              and all(w in _ROUTE or w in STOPWORDS for w in between))
 
 
 def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: str | None = None,
@@ -652,6 +940,10 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
                     continue  # an apposition or relative clause reorders without swapping roles
                 if any(t.text.lower() == "by" for t in link) or "by" in norms[pos[nb] + 1:pos[na]]:
                     continue
+                if all(t.text.lower() in TITLES or not is_content(t) for t in link):
+                    continue  # "Guild general secretary Brenda Kaye" = "Brenda Kaye, general secretary of the Guild"
+                if _route(claim_tokens, a, b) or _route(unit_tokens, pos[nb], pos[na]):
+                    continue  # two places of a route or a pair ("Leeds to York", "between A and B")
                 linking = {t.norm for t in link if is_content(t) and t.text[:1].islower()}
                 if linking & set(norms[pos[nb] + 1:pos[na]]):
                     out.append((a, b))
@@ -687,12 +979,33 @@ def _verb_after(tokens, i: int) -> int | None:
     return None
 
 
+def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
+    """The name that "by" gives an action to in the evidence ("trained by the archivist Lowenna
+    Hicks" -> Lowenna), or None when it is the claim's name, absent, or a title only."""
+    for k in range(p + 1, min(len(unit), p + 3)):
+        if unit[k].text.lower() != "by":
+            continue
+        for q in range(k + 1, min(len(unit), k + 5)):
+            t = unit[q]
+            if t.norm in claim_name:
+                return None
+            if t.text[:1].isupper() and t.norm not in STOPWORDS and t.text.lower() not in TITLES \
+                    and t.text.lower() not in MONTHS and not t.is_number:
+                grp = lx.demonym_groups().get(t.norm, frozenset())
+                return None if grp & claim_name or grp else t
+            if t.text[:1].isupper() or (t.text.lower() not in STOPWORDS and t.text.lower() not in TITLES
+                                         and not t.text[:1].islower()):
+                return None
+        return None
+    return None
+
+
 def check_wrong_agent(ctx: ClaimContext) -> Finding:
     """The claim gives an action to a name the evidence mentions, while the evidence gives
     that action to another name: "Helen will meet them" where it says "Priya will meet them"."""
     toks = ctx.tokens
     blamed, reasons = [], []
-    ev_units = ctx.evidence_units
+    ev_units = (*ctx.evidence_units, *ctx.context_units)
     for i in _name_starts(ctx):
         if not ctx.src.has(toks[i]):
             continue  # a name the source lacks is check_novel_entity's
@@ -714,7 +1027,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                     verdicts.append(None)
                     continue
                 if any(t.text.lower() == "by" for t in unit[p + 1:p + 3]):
-                    verdicts.append(None)
+                    verdicts.append(_name_after_by(unit, p, claim_name, ctx))  # "a team trained by Lowenna Hicks"
                     continue
                 agent = None
                 for q in range(p - 1, max(-1, p - 4), -1):
@@ -761,13 +1074,34 @@ def _scope(tokens, j: int, width: int = 5) -> list[int]:
     return out
 
 
+_NOT_HEADS = frozenset({"longer", "able", "more", "yet", "even", "always", "ever", "currently", "still"})
+
+
 def _negated_head(tokens, idx) -> set[str]:
     out = set()
     for j in idx:
-        for t in tokens[j + 1:j + 4]:
-            if is_content(t) and not is_negation(t):
+        for t in tokens[j + 1:j + 5]:
+            if is_content(t) and not is_negation(t) and t.text.lower() not in _NOT_HEADS:
                 out.add(t.norm)
                 break
+    return out
+
+
+def _prohibitions(tokens) -> dict[str, str]:
+    """Verbs the text forbids in the imperative ("Do not knead", "Don't stir", "Never leave"):
+    base stem -> the words as written."""
+    out = {}
+    for j, t in enumerate(tokens):
+        low = t.text.lower().replace("\u2019", "'")
+        if not t.text[:1].isupper():
+            continue
+        k = None
+        if low == "do" and j + 1 < len(tokens) and tokens[j + 1].text.lower() == "not":
+            k = j + 2
+        elif low in ("don't", "never"):
+            k = j + 1
+        if k is not None and k < len(tokens) and tokens[k].text[:1].islower() and is_content(tokens[k]):
+            out.setdefault(base_stem(tokens[k].text), " ".join(x.text for x in tokens[j:k + 1]))
     return out
 
 
@@ -780,8 +1114,14 @@ def check_negation(ctx: ClaimContext) -> Finding:
     claim_excl = [i for i, t in enumerate(toks) if t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE]
     claim_stems = {toks[i].norm for i in ctx.content}
     best = ctx.best_unit
-    ev_any_neg = any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE
-                     for t in best)
+    def neg_like(u) -> bool:
+        return any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE for t in u)
+    # negated or hedged: the best evidence sentence, or any evidence or neighbouring sentence
+    # that holds the word the claim negates ("nothing signed" for "no term sheet has been signed")
+    heads = _negated_head(toks, claim_neg) if claim_neg else set()
+    # or a short reply ("Do you expect to win it back?" "Ingrid Solberg: Honestly, not this year.")
+    ev_any_neg = neg_like(best) or any(neg_like(u) for u in (*ctx.evidence_units, *ctx.context_units)
+                                       if heads & {t.norm for t in u} or len(u) <= 8)
     ev_neg_idx = [j for j, t in enumerate(best) if is_negation(t)]
     if claim_neg:
         negated = _negated_head(toks, claim_neg)
@@ -800,6 +1140,12 @@ def check_negation(ctx: ClaimContext) -> Finding:
                        (f"the claim negates '{shown}', and its evidence sentence is not negated",))
     if claim_excl:
         return NOTHING
+    prohibited = ctx.src.prohibitions
+    for i, t in enumerate(toks):
+        if i in ctx.content and base_stem(t.text) in prohibited and \
+                not any(is_negation(u) for u in toks[max(0, i - 4):i]):
+            return Finding(1.0, (i,), (f"the source says '{prohibited[base_stem(t.text)]}', the claim drops the "
+                                       "negation",))
     ev_negated = _negated_head(best, ev_neg_idx)
     hit = ev_negated & claim_stems
     if not hit:
@@ -824,8 +1170,10 @@ def check_antonym(ctx: ClaimContext) -> Finding:
         if t.norm in ctx.ev.stems:
             continue
         opp = antonyms_of(t.norm) & ctx.ev.stems
-        if not opp:
-            continue
+        if t.text.lower().endswith("ing") and not (i > 0 and toks[i - 1].text.lower() in AUXILIARIES):
+            continue  # a nominal use ("the later Saturday closing") names an event, it states no polarity
+        if not opp or opp & {u.norm for u in toks}:
+            continue  # "open until six ... later closing": the claim itself uses both
         near_claim = {u.norm for u in toks[max(0, i - 3):i] + toks[i + 1:i + 4] if is_content(u)}
         for unit in ctx.evidence_units:
             found = None
@@ -925,10 +1273,13 @@ def check_modality(ctx: ClaimContext) -> Finding:
             continue
         bst = base_stem(t.text)
         marked, plain = None, False
+        args = _arguments(toks, i)
         for unit in ctx.evidence_units:
             for p, e in enumerate(unit):
                 if base_stem(e.text) != bst and root(e.norm) != root(bst):
                     continue
+                if args and not args & _arguments(unit, p):
+                    continue  # the same verb of another thing ("produced 46 interviews", "may produce a podcast")
                 window = []
                 for u in reversed(unit[max(0, p - 4):p]):
                     if u.text.lower() in ("and", "or", "but", "which", "who", "that", "after", "before"):
@@ -937,7 +1288,10 @@ def check_modality(ctx: ClaimContext) -> Finding:
                         window.append(u)
                 window = window[:2]
                 after = unit[p + 1:p + 4]
-                mk = next((u for u in window if u.text.lower() in lx.MODAL), None) or \
+                # "can" is ability and "if" a rule's condition ("if you cancel within 14 days"): neither
+                # says the event has not happened
+                mk = next((u for u in window if u.text.lower() in lx.MODAL
+                           and u.text.lower() not in ("can", "if", "unless", "whether")), None) or \
                     next((u for u in after if u.text.lower() in ("next", "later", "soon")), None)
                 if mk is None:
                     plain = True
@@ -948,7 +1302,73 @@ def check_modality(ctx: ClaimContext) -> Finding:
             blamed.append(i)
             reasons.append(f"the evidence says '{mk.text} ... {e.text}' (not done, or not certain), the claim "
                            f"states '{t.text}' as done")
-    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+    for mk, i, h, e in _raised_certainty(ctx):
+        if i in blamed:
+            continue
+        blamed += [mk, i]
+        reasons.append(f"the evidence says '{h.text} ... {e.text}' (possible, not certain), the claim says "
+                       f"'{toks[mk].text} {toks[i].text}'")
+    return Finding(float(bool(blamed)), tuple(sorted(set(blamed))), tuple(reasons))
+
+
+#: what makes a statement certain: a future or an obligation stated outright, or a present
+#: progressive ("is affecting") where the evidence says "may affect"
+_CERTAIN = frozenset({"will", "must", "shall", "wo"})
+_PROGRESSIVE = frozenset({"is", "are", "was", "were"})
+#: what leaves it uncertain or unrealised (a strict subset of lexicon.MODAL: no "will")
+_HEDGED = frozenset("""may might could possibly perhaps maybe likely unlikely expected expects expect plans plan
+planned intends intend intended hopes hope hoped aims aim considering consider considered proposed proposes
+if unless whether potentially""".split())
+
+
+def _arguments(tokens, i: int, width: int = 4) -> set[str]:
+    """Stems of the content words around position ``i`` (its subject and object, roughly)."""
+    return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
+            if is_content(u) and u.text.lower() not in LIGHT and u.text.lower() not in AUXILIARIES
+            and not is_negation(u)}
+
+
+def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
+    """(marker, verb, evidence hedge, evidence verb): the claim says 'will recover' or 'must
+    agree' or 'is affecting' where every evidence mention of the verb is hedged ('could
+    recover', 'may agree', 'may affect')."""
+    toks = ctx.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if not t.text[:1].islower() or not is_content(t) or is_number_token(t) or t.text.lower() in LIGHT:
+            continue
+        prev = [k for k in range(max(0, i - 3), i) if not toks[k].text.lower().endswith("ly")
+                and toks[k].text.lower() not in ("be", "also", "then", "now", "soon")]
+        if not prev:
+            continue
+        mk = prev[-1]
+        low = toks[mk].text.lower()
+        if not (low in _CERTAIN or (low in _PROGRESSIVE and t.text.lower().endswith("ing"))):
+            continue
+        if any(is_negation(u) or u.text.lower() in _HEDGED for u in toks[max(0, i - 5):i]):
+            continue
+        bst = base_stem(t.text)
+        if t.text.lower().endswith("ing"):
+            bst = base_stem(t.text[:-3]) if len(t.text) > 6 else bst
+        hedge, plain = None, False
+        args = _arguments(toks, i)
+        for unit in (*ctx.evidence_units, *ctx.context_units):
+            for p, e in enumerate(unit):
+                est = base_stem(e.text)
+                if est != bst and root(est) != root(bst) and not (e.text.lower().endswith("ing")
+                                                                   and base_stem(e.text[:-3]) == bst):
+                    continue
+                if args and not args & _arguments(unit, p):
+                    continue
+                window = [u for u in unit[max(0, p - 4):p]]
+                h = next((u for u in reversed(window) if u.text.lower() in _HEDGED), None)
+                if h is None:
+                    plain = True
+                elif hedge is None:
+                    hedge = (h, e)
+        if hedge is not None and not plain:
+            out.append((mk, i, hedge[0], hedge[1]))
+    return out
 
 
 def check_exclusion(ctx: ClaimContext) -> Finding:
@@ -989,10 +1409,11 @@ def check_possession(ctx: ClaimContext) -> Finding:
         if toks[k].text.lower() == "own" and k + 1 < len(toks):
             k += 1
         noun = toks[k]
-        if not is_content(noun):
-            continue
-        owner = next((n for n in range(i - 1, -1, -1) if n in names or (
-            toks[n].text[:1].isupper() and toks[n].norm not in STOPWORDS and toks[n].text.lower() not in TITLES)), None)
+        if not is_content(noun) or noun.is_number or noun.text.lower() in NUMBER_WORDS:
+            continue  # "her 19th", "his 147th": a count, not a thing owned
+        # the owner is the claim's subject: its first name (a month or a title is no owner)
+        owner = next((n for n in range(i) if toks[n].text.lower() not in MONTHS and toks[n].text.lower() not in TITLES
+                      and (n in names or (toks[n].text[:1].isupper() and toks[n].norm not in STOPWORDS))), None)
         if owner is None:
             continue
         own_group = {toks[owner].norm} | lx.demonym_groups().get(toks[owner].norm, frozenset())
@@ -1001,7 +1422,7 @@ def check_possession(ctx: ClaimContext) -> Finding:
                 if e.norm != noun.norm:
                     continue
                 prev = [u for u in unit[max(0, p - 2):p]]
-                taker = next((u for u in prev if u.text.lower() in lx.TAKING), None)
+                taker = next((u for u in prev if u.text.lower() in lx.SEIZING), None)
                 other = next((u for u in prev if u.text[:1].isupper() and u.norm not in own_group
                               and (u.norm in lx.demonym_groups() or u.text.endswith(("'s", "\u2019s")))), None)
                 if taker is not None or other is not None:
@@ -1015,10 +1436,46 @@ def check_possession(ctx: ClaimContext) -> Finding:
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
+def _causal_links(tokens) -> list[tuple[int, ...]]:
+    """Token positions of each causal connective: 'because (of)', 'due to', 'owing to',
+    'as a result of', 'caused by', 'thanks to', 'led to', 'resulted in', 'therefore'."""
+    low = [t.text.lower() for t in tokens]
+    out = []
+    for i, w in enumerate(low):
+        nxt = low[i + 1] if i + 1 < len(low) else ""
+        if w in lx.CAUSAL_WORDS:
+            out.append((i,))
+        elif (w, nxt) in lx.CAUSAL_PAIRS:
+            out.append((i, i + 1))
+        elif w == "as" and low[i + 1:i + 4] == ["a", "result", "of"]:
+            out.append((i, i + 1, i + 2, i + 3))
+    return out
+
+
+def check_causal(ctx: ClaimContext) -> Finding:
+    """A causal link ('because', 'due to', 'led to') that the evidence does not make: neither
+    the evidence sentences nor those right around them state any cause or reason."""
+    links = _causal_links(ctx.tokens)
+    if not links:
+        return NOTHING
+    for unit in tuple(ctx.evidence_units) + tuple(ctx.context_units):
+        low = [t.text.lower() for t in unit]
+        if any(w in lx.CAUSAL_MARKERS for w in low) or _causal_links(unit) or \
+                any((a, b) in lx.CAUSAL_EVIDENCE_PAIRS for a, b in zip(low, low[1:])):
+            return NOTHING
+    blamed = tuple(i for link in links for i in link)
+    shown = " ".join(ctx.tokens[i].text for i in links[0])
+    return Finding(1.0, blamed, (f"the claim says '{shown}', but its evidence states no cause or reason",))
+
+
 def check_editorial(ctx: ClaimContext) -> Finding:
     """An evaluative word the source never uses ("in a bizarre turn of events")."""
     toks = ctx.tokens
     bad = [i for i, t in enumerate(toks) if t.text.lower() in lx.EDITORIAL and not ctx.src.has(t)]
+    for i, t in enumerate(toks[:-1]):  # "highly successful": an intensified word the source uses neither of
+        if t.text.lower() in lx.INTENSIFIERS and not ctx.src.has(t) and is_content(toks[i + 1]) \
+                and not ctx.src.has(toks[i + 1]) and i not in bad:
+            bad += [i, i + 1]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"'{toks[i].text}' is an evaluation the source does not make" for i in bad))
 
@@ -1030,7 +1487,10 @@ class Check:
     name: str
     run: Callable[[ClaimContext], Finding]
     sign: float         # +1: evidence of support (weight >= 0); -1: of an error (weight <= 0); 0: free
-    hard: bool = False  # an explicit error check: weight at most -CHECK_FLOOR, blames its own words
+    #: an explicit error check: it names its words and a reason. It may force a flag on its own
+    #: ("hard", weight at most -CHECK_FLOOR) only where the precision ledger admits it
+    #: (ledger.hard_rule); the shipped set is weights.json's "hard" list (HARD_CHECKS)
+    explicit: bool = False
 
 
 CHECKS: tuple[Check, ...] = (
@@ -1041,25 +1501,43 @@ CHECKS: tuple[Check, ...] = (
     Check("bigram_coverage", check_bigram_coverage, +1),
     Check("novel_words", check_novel_words, -1),
     Check("length", check_length, 0),
-    Check("novel_number", check_novel_number, -1, hard=True),
+    Check("novel_number", check_novel_number, -1, explicit=True),
     Check("misplaced_number", check_misplaced_number, -1),
-    Check("number_attachment", check_number_attachment, -1, hard=True),
-    Check("date", check_date, -1, hard=True),
-    Check("novel_entity", check_novel_entity, -1, hard=True),
+    Check("number_attachment", check_number_attachment, -1, explicit=True),
+    Check("date", check_date, -1, explicit=True),
+    Check("novel_entity", check_novel_entity, -1, explicit=True),
     Check("misplaced_entity", check_misplaced_entity, -1),
-    Check("role_swap", check_role_swap, -1, hard=True),
-    Check("wrong_agent", check_wrong_agent, -1, hard=True),
-    Check("negation", check_negation, -1, hard=True),
-    Check("antonym", check_antonym, -1, hard=True),
-    Check("quantifier", check_quantifier, -1, hard=True),
-    Check("modality", check_modality, -1, hard=True),
-    Check("exclusion", check_exclusion, -1, hard=True),
-    Check("possession", check_possession, -1, hard=True),
-    Check("editorial", check_editorial, -1, hard=True),
+    Check("role_swap", check_role_swap, -1, explicit=True),
+    Check("wrong_agent", check_wrong_agent, -1, explicit=True),
+    Check("negation", check_negation, -1, explicit=True),
+    Check("antonym", check_antonym, -1, explicit=True),
+    Check("quantifier", check_quantifier, -1, explicit=True),
+    Check("modality", check_modality, -1, explicit=True),
+    Check("exclusion", check_exclusion, -1, explicit=True),
+    Check("possession", check_possession, -1, explicit=True),
+    Check("editorial", check_editorial, -1, explicit=True),
+    Check("causal", check_causal, -1, explicit=True),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(c.name for c in CHECKS)
 SIGNS: dict[str, float] = {c.name: c.sign for c in CHECKS}
-HARD_CHECKS: frozenset[str] = frozenset(c.name for c in CHECKS if c.hard)
+EXPLICIT_CHECKS: frozenset[str] = frozenset(c.name for c in CHECKS if c.explicit)
+#: every check that is evidence of an error (the precision ledger counts these)
+ERROR_CHECKS: tuple[str, ...] = tuple(c.name for c in CHECKS if c.sign < 0)
+
+
+def _shipped_hard() -> frozenset[str]:
+    """The checks the shipped weights let force a flag on their own (weights.json "hard",
+    chosen by the training script under the precision ledger's rule)."""
+    import json
+    from pathlib import Path
+    try:
+        data = json.loads(Path(__file__).with_name("weights.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(data.get("hard", ())) & EXPLICIT_CHECKS
+
+
+HARD_CHECKS: frozenset[str] = _shipped_hard()
 
 
 @dataclass
@@ -1072,19 +1550,27 @@ class ClaimCheck:
     findings: dict[str, Finding] = field(default_factory=dict)
     blamed: list[Token] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    tokens: tuple = ()
+
+    def blamed_spans(self, name: str) -> list[tuple[int, int]]:
+        """Character spans (in the text the claim's tokens were cut from) of the words check
+        ``name`` blamed."""
+        f = self.findings.get(name)
+        return [(self.tokens[i].start, self.tokens[i].end) for i in f.blamed] if f else []
 
     def vector(self) -> list[float]:
         return [self.values[n] for n in FEATURE_NAMES]
 
     @property
     def fired(self) -> list[str]:
-        return [n for n in FEATURE_NAMES if n in HARD_CHECKS and self.values.get(n, 0.0) > 0]
+        """The explicit error checks that fired (each names its words and a reason)."""
+        return [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS and self.values.get(n, 0.0) > 0]
 
 
 def run_checks(ctx: ClaimContext) -> ClaimCheck:
     findings = {c.name: c.run(ctx) for c in CHECKS}
-    chk = ClaimCheck(values={n: float(f.value) for n, f in findings.items()}, findings=findings)
-    hard = [findings[n] for n in FEATURE_NAMES if n in HARD_CHECKS and findings[n].value > 0]
+    chk = ClaimCheck(values={n: float(f.value) for n, f in findings.items()}, findings=findings, tokens=ctx.tokens)
+    hard = [findings[n] for n in FEATURE_NAMES if n in EXPLICIT_CHECKS and findings[n].value > 0]
     soft = [findings[n] for n in ("misplaced_number", "misplaced_entity", "novel_words", "coverage", "bigram_coverage")
             if findings[n].blamed]
     blamed: set[int] = set()

@@ -122,7 +122,14 @@ domestic foreign, permanent temporary, lowest highest, ally enemy, release arres
 unanimous divided, cheaper dearer, profit loss, surplus deficit, winner loser, pass fail, passed failed, cancel confirm, cancelled confirmed, increased decreased,
 rose fell, gained lost, improved worsened, improve worsen, expand shrink, upgrade downgrade, overestimate
 underestimate, above-average below-average, inbound outbound, optional mandatory, optional compulsory,
-voluntary mandatory, required optional, online offline, included excluded
+voluntary mandatory, required optional, online offline, included excluded,
+agree decline, agreed declined, agrees declines, agree refuse, agreed refused, agrees refuses,
+accept decline, accepted declined, accept refuse, accepted refused, accepted rejected, accepts rejects,
+wins loses, winning losing, beat lose, rises falls, rising falling, risen fallen, increases decreases,
+grew shrank, gains losses, granted denied, grant deny, approve deny, approved denied, allowed banned,
+allowed prohibited, passed rejected, succeeded failed, raised lowered, raised cut, expanded shrank,
+upheld overturned, uphold overturn, acquitted convicted, hired fired, opened shut, started stopped,
+resumed suspended, resume suspend, enabled disabled, enable disable, added removed, joined left
 """
 
 
@@ -144,6 +151,10 @@ def antonym_table() -> dict[str, frozenset[str]]:
 #: was someone else's (used by the possession check)
 TAKING = frozenset("""capture captured capturing seize seized seizing take taken took taking occupy occupied
 occupying annex annexed annexing conquer conquered win won grab grabbed""".split())
+#: the taking verbs that say the thing belonged to someone else before ("capturing land"); "took
+#: his gun" says nothing of whose gun it was
+SEIZING = frozenset("""capture captured capturing seize seized seizing occupy occupied occupying annex annexed
+annexing conquer conquered retake retaken retook recapture recaptured""".split())
 
 #: derivational endings stripped before comparing two words ("causal" ~ "caused")
 DERIVATIONAL = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ions", "ion", "ally", "ical", "ial",
@@ -151,11 +162,47 @@ DERIVATIONAL = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ion
 
 #: evaluative words a summary adds as colour ("in a bizarre turn of events"); flagged only
 #: when the source uses neither the word nor one of its forms
-EDITORIAL = frozenset("""bizarre shocking shocked stunning stunned surprising surprisingly astonishing remarkable
-remarkably dramatic dramatically controversial historic unprecedented devastating devastated tragic tragically
-incredible incredibly amazing massive huge brutal disastrous landmark crucial vital pivotal groundbreaking
-sensational spectacular staggering alarming alarmingly outrageous scandalous heroic notorious infamous
-shameful disgraceful embarrassing humiliating miraculous catastrophic bold brave courageous fierce furious
-bitter heated explosive stark grim dire unfortunate unfortunately luckily fortunately sadly ironically
-shockingly thankfully impressive impressively disappointing disappointingly dismal stellar strange weird
-odd unusual unexpected unexpectedly""".split())
+#: Only words of stance (the writer's judgement); words that describe an event and that reports
+#: use as description ("controversial", "unprecedented", "bitter dispute", "historic", "massive")
+#: are left to the coverage checks.
+EDITORIAL = frozenset("""bizarre shocking stunning surprising surprisingly astonishing remarkable remarkably
+incredible incredibly amazing sensational spectacular staggering outrageous scandalous heroic shameful
+disgraceful embarrassing humiliating miraculous unfortunate unfortunately luckily fortunately sadly
+ironically shockingly thankfully impressive impressively disappointing disappointingly dismal stellar weird
+rightly wrongly deservedly undeservedly brilliant brilliantly superb excellent outstanding exceptional
+exceptionally admirable commendable laudable regrettable regrettably lamentable woeful dreadful terrible
+fantastic wonderful damning scathing glowing resounding triumphant masterful breakthrough""".split())
+#: intensifiers that make a plain word an evaluation ("highly successful", "hugely popular")
+INTENSIFIERS = frozenset("""highly hugely enormously extremely remarkably wildly tremendously immensely""".split())
+
+
+#: standard abbreviations whose letters are not the initials of the words they stand for
+#: (or that stand for one word): abbreviation -> words the source may write instead
+ABBREVIATIONS = {
+    "iv": ("intravenous", "intravenously"), "im": ("intramuscular",), "po": ("oral", "orally", "mouth"),
+    "bp": ("blood", "pressure"), "hr": ("human", "heart"), "phd": ("doctorate", "doctoral", "doctor"),
+    "ceo": ("chief", "executive"), "cfo": ("chief", "financial"), "cto": ("chief", "technical", "technology"),
+    "ai": ("artificial", "intelligence"), "it": (), "pm": ("afternoon", "evening", "prime"),
+    "am": ("morning",), "ip": ("intellectual", "internet"), "uk": ("britain", "kingdom"), "us": ("america", "states"),
+    "eu": ("europe", "union"), "un": ("nations",), "gp": ("doctor", "practitioner"), "ae": ("emergency",),
+    "icu": ("intensive",), "er": ("emergency",), "hq": ("headquarters", "head"), "faq": ("questions",),
+    "qa": ("quality", "questions"), "ui": ("interface",), "os": ("operating",), "db": ("database",),
+    "vat": ("tax",), "gdp": ("output", "domestic"), "yoy": ("year",), "ebitda": ("earnings",),
+    "kpi": ("indicator", "indicators"), "sla": ("service",), "rsvp": ("reply",), "eta": ("arrival",),
+}
+
+# -- causes --------------------------------------------------------------------------------
+#: connectives that state a cause (a claim using one says the source links the two facts)
+CAUSAL_WORDS = frozenset({"because", "therefore", "hence", "thus"})
+CAUSAL_PAIRS = frozenset({("due", "to"), ("owing", "to"), ("caused", "by"), ("thanks", "to"), ("led", "to"),
+                          ("leading", "to"), ("resulted", "in"), ("resulting", "in"), ("driven", "by"),
+                          ("triggered", "by"), ("prompted", "by")})
+#: any word with which a text states a cause or a reason (the evidence then makes some link)
+CAUSAL_MARKERS = frozenset("""because cause caused causes causing due owing result results resulted resulting
+led lead leads leading thanks since so therefore hence thus consequently reason reasons why driven drove drive
+trigger triggered triggering prompted attributed blamed behind after following amid following explains
+explained stemmed stems root as given reflect reflects reflected reflecting helped boosted lifted fuelled
+fueled offset weighed contributed contributing then""".split())
+#: word pairs with which evidence states where something came from ("the growth came from prices")
+CAUSAL_EVIDENCE_PAIRS = frozenset({("came", "from"), ("comes", "from"), ("come", "from"), ("coming", "from"),
+                                   ("down", "to"), ("result", "of"), ("stem", "from"), ("so", "that")})

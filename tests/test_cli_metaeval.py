@@ -161,3 +161,24 @@ def test_one_label_class_gives_no_balanced_accuracy_no_threshold_and_no_library_
     # asked for, the library's own bar is back (the control for the silence above)
     r = cli("meta-eval", str(p), "--no-cache", env={**env, "EVALHARNESS_VERBOSE": "1"})
     assert r.returncode == 0 and "Loading weights" in r.stderr
+
+
+@pytest.mark.slow
+def test_meta_eval_prints_the_precision_ledger_per_data_file(cli, tmp_path):
+    """Issue 21: per check, how often it fires on faithful and on unfaithful rows of each
+    data file (hand-countable here: the one wrong number is the only novel number)."""
+    rows = [{"id": f"t-{i}", "dataset": "tiny", "source": TINY_SOURCE, "summary": s, "label": y}
+            for i, (s, y) in enumerate(TINY[:4])]
+    p = _write(tmp_path, rows, name="mine.jsonl")
+    out = tmp_path / "me.json"
+    r = cli("meta-eval", str(p), "--no-cache", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert any(x.startswith("precision ledger: per check and dataset") for x in lines)
+    # 2 faithful rows, 2 unfaithful; '5-0' is a number the source lacks, '12th' too
+    row = next(x for x in lines if x.lstrip().startswith("novel_number"))
+    assert row.split()[1:] == ["[hard]", "mine", "0.0", "0/2", "100.0", "2/2"]
+    led = json.loads(out.read_text())["ledger"]
+    assert "mine" in json.dumps(led)
+    r = cli("meta-eval", str(p), "--no-cache", "--no-ledger")
+    assert r.returncode == 0 and "precision ledger" not in r.stdout

@@ -143,3 +143,26 @@ def test_options():
         make("http://127.0.0.1:9/v1", structured_output="json_schema")
     sig = make("http://127.0.0.1:9/v1").signature()
     assert "|mode:yes-no|prompt:minicheck-yes-no-v1|" in sig and "|chunk:500w|" in sig
+
+
+def test_answers_are_kept_in_the_run_cache_and_asked_again_when_anything_changes(tmp_path):
+    calls = []
+
+    def respond(req, n):
+        calls.append(parse_yes_no(req))
+        return "reply", honest_yes_no(req), "stop", top_logprobs({"Yes": 0.6, "No": 0.4})
+    with FakeChatServer(respond) as srv:
+        [first] = make(srv.base_url, cache=True, cache_dir=str(tmp_path)).score_batch([ITEM])
+        assert len(calls) == 2
+        [again] = make(srv.base_url, cache=True, cache_dir=str(tmp_path)).score_batch([ITEM])
+        assert len(calls) == 2  # every answer came from the cache
+        assert [(c.verdict, c.score) for c in again.claims] == [(c.verdict, c.score) for c in first.claims]
+        assert first.claims[0].score == pytest.approx(0.6)
+        make(srv.base_url, cache=True, cache_dir=str(tmp_path), model="other").score_batch([ITEM])
+        assert len(calls) == 4  # another model: asked again
+        make(srv.base_url, cache=True, cache_dir=str(tmp_path), chunk_words=16).score_batch([ITEM])
+        assert len(calls) > 4   # other chunks: asked again
+        n = len(calls)
+        make(srv.base_url, cache=False, cache_dir=str(tmp_path)).score_batch([ITEM])
+        assert len(calls) == n + 2  # cache: false reads nothing
+    assert list(tmp_path.iterdir())  # the store lives in the configured folder

@@ -118,9 +118,45 @@ class Answer:
     from_logprobs: bool
 
 
-def ask(backend, document: str, claim: str, sample: int) -> Answer | str:
-    """One (chunk, claim, sample): an Answer, or why no valid answer came (retries spent)."""
+def cache_key(backend, document: str, claim: str, sample: int) -> str:
+    """What one answer depends on: prompt version, endpoint, model, temperature, the sample
+    (above temperature 0) and the exact chunk and claim (the API key never)."""
+    import hashlib
+    import json
     o = backend.o
+    parts = [PROMPT_VERSION, o.base_url, o.model, o.temperature, sample if o.temperature > 0 else 0,
+             o.instructions_in, document, claim]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def cached_answer(store, key: str) -> Answer | None:
+    """The stored answer, or None (absent, or refused and dropped so it is asked again)."""
+    import json
+    entry = store.get([key]).get(key)
+    if entry is None:
+        return None
+    try:
+        d = json.loads(entry[0].decode("utf-8"))
+        p = float(d["p"])
+        if d["word"] not in ("yes", "no") or not 0.0 <= p <= 1.0 or not isinstance(d["lp"], bool):
+            raise ValueError("not an answer")
+        return Answer(d["word"], p, d["lp"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        store.reject([key])
+        return None
+
+
+def ask(backend, document: str, claim: str, sample: int) -> Answer | str:
+    """One (chunk, claim, sample): an Answer, or why no valid answer came (retries spent).
+    Valid answers are kept in the run's cache (the 'llm' namespace), as the json mode's are."""
+    import json
+    o = backend.o
+    store = backend._cache()
+    key = cache_key(backend, document, claim, sample) if store is not None else ""
+    if store is not None:
+        hit = cached_answer(store, key)
+        if hit is not None:
+            return hit
     messages = build_messages(document, claim, o.instructions_in)
     first = len(messages)
     budget = [o.retries + 1]
@@ -129,7 +165,11 @@ def ask(backend, document: str, claim: str, sample: int) -> Answer | str:
         word = answer_word(content)
         if word is not None:
             p = p_yes(logprobs)
-            return Answer(word, p if p is not None else float(word == "yes"), p is not None)
+            answer = Answer(word, p if p is not None else float(word == "yes"), p is not None)
+            if store is not None:  # a failed write only costs time
+                store.put([(key, o.model, json.dumps({"word": answer.word, "p": answer.p,
+                                                      "lp": answer.from_logprobs}).encode("utf-8"), "")])
+            return answer
         shown = " ".join(str(content or "").split())[:40]
         if budget[0] <= 0:
             return f"the answer {shown!r} is not Yes or No"

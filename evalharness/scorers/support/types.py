@@ -50,6 +50,7 @@ class Backend(Protocol):
     """What ``SupportScorer`` calls; compare inspect_ai's ``Scorer`` protocol."""
 
     name: str
+    options: object   # the scorer's options with this backend's threshold resolved (never None)
 
     @property
     def can_contradict(self) -> bool:

@@ -160,3 +160,16 @@ def test_signatures_stay_what_main_writes(nli_model):
         f"structured:auto|threshold:0.5|v:{v}")
     assert sig({"backend": "ensemble", "nli": {"model": "x/y"}, "llm": {"base_url": "http://h:1/v1", "model": "m"},
                 "ensemble": {"members": ["nli", "llm"]}, "cascade": {"judge": "nli", "band": [0.0, 1.0]}}).endswith("|threshold:0.5|v:" + v)
+
+
+def test_the_judging_backend_gets_the_run_cache_policy_set_after_the_signature(tmp_path):
+    """The runner asks for the signature, then sets the run's cache policy: the backend that
+    judges must still take that policy (``--no-cache`` reaches the llm and embedding caches)."""
+    from evalharness.store import CachePolicy
+    o = build_dataclass(SupportOptions, {"backend": "llm", "llm": {"base_url": "http://127.0.0.1:9/v1",
+                                                                   "model": "m"}}, "scorers.support")
+    sc = SupportScorer(o)
+    sig = sc.signature()
+    sc.cache_policy = CachePolicy.off()
+    assert sc.backend()._policy.enabled is False
+    assert sc.signature() == sig

@@ -83,8 +83,10 @@ class SupportScorer(Scorer):
             self._backend.close()
 
     def signature(self) -> str:
-        from .backends import backend_signature
-        return backend_signature(self.backend())
+        """From the options alone: built on a backend of its own (building loads nothing), so
+        that the backend that judges is made after the run has set ``cache_policy``."""
+        from .backends import backend_signature, make_backend
+        return backend_signature(make_backend(self._configured, None))
 
     def score_batch(self, items: Sequence[ScoreItem]) -> list[ItemScore]:
         """One decision for every backend: a claim is flagged when its backend says so, a

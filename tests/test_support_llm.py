@@ -12,7 +12,7 @@ from evalharness.config import build_dataclass
 from evalharness.errors import ScorerError
 from evalharness.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
-from evalharness.scorers.support.llm import check_reply, extract_json
+from evalharness.scorers.support.backends.llm import check_reply, extract_json
 from tests.helpers.fake_chat_server import FakeChatServer, honest_answer, parse_prompt
 
 SOURCE = ("The council approved the new bridge on Monday. Construction will cost 40 million euros. "
@@ -445,7 +445,7 @@ def test_a_reply_copying_the_format_placeholders_is_never_supported():
 
 
 def test_schema_limits_claim_ids_to_the_claims_of_the_request():
-    from evalharness.scorers.support.llm import SCHEMA, response_format
+    from evalharness.scorers.support.backends.llm import SCHEMA, response_format
     fmt = response_format("json_schema", 3)
     claims = fmt["json_schema"]["schema"]["properties"]["claims"]
     assert claims["items"]["properties"]["id"] == {"type": "integer", "enum": [1, 2, 3]}

@@ -144,6 +144,32 @@ def test_seed_case_at_temperature_0(server, cli, tmp_path, root):
         print(f"  problem: {p}")
 
 
+def test_seed_case_yes_no_gives_every_claim_a_valid_verdict(server, cli, tmp_path, root):
+    """The yes/no judge mode (one Yes/No answer per claim and chunk, constrained by a grammar)
+    is a format even a 270M model follows: every claim of the seed case gets a verdict. The
+    agreement with the default detector and the seconds per claim are printed; 270M is a
+    plumbing check, not a judge to trust."""
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    r = cli("run", str(root / "cases" / "kursk-truce.yaml"), "--config", config(tmp_path, server, mode="yes-no"),
+            "--out", str(out), timeout=RUN_TIMEOUT)
+    seconds = time.monotonic() - t0
+    got = check_outcome(r, out)
+    assert r.returncode in (0, 1), r.stdout[-3000:]  # 1: the case's expectations are the default detector's
+    claims = [c for case in got["data"]["cases"] for cand in case["candidates"] for c in cand["claims"]]
+    assert claims and all(c["verdict"] in ("supported", "unsupported") for c in claims), claims
+    base = tmp_path / "default"
+    d = cli("run", str(root / "cases" / "kursk-truce.yaml"), "--out", str(base), timeout=RUN_TIMEOUT)
+    assert d.returncode == 0, d.stdout[-2000:]
+    default = [c for case in json.loads((base / "report.json").read_text())["cases"]
+               for cand in case["candidates"] for c in cand["claims"]]
+    assert [(c["start"], c["end"]) for c in default] == [(c["start"], c["end"]) for c in claims]
+    agree = sum(a["supported"] == b["supported"] for a, b in zip(claims, default))
+    print(f"\n[llama.cpp gemma-3-270m] yes/no seed run: exit {r.returncode}, {seconds:.0f} s, "
+          f"{seconds / len(claims):.1f} s per claim, agreement with the default detector {agree}/{len(claims)}, "
+          f"verdicts {[c['verdict'] for c in claims]}, scores {[c['score'] for c in claims]}")
+
+
 def test_seed_case_three_samples_at_temperature_0_7_reports_agreement(server, cli, tmp_path, root):
     out = tmp_path / "out"
     t0 = time.monotonic()

@@ -12,7 +12,7 @@ from evalharness.config import build_dataclass
 from evalharness.errors import ScorerError
 from evalharness.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
-from evalharness.scorers.support.nli import resolve_labels
+from evalharness.scorers.support.backends.nli import resolve_labels
 from evalharness.text import split_claims, split_sentences
 
 WORDS = ("the a cat dog sat on mat ran to river bank money council approved bridge monday cost million euros mayor "

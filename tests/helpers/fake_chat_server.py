@@ -44,9 +44,34 @@ def honest_answer(request: dict) -> str:
     return json.dumps({"claims": out})
 
 
-def completion(content: str, finish: str = "stop") -> dict:
-    return {"id": "chatcmpl-test", "object": "chat.completion", "model": "fake",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}]}
+def completion(content: str, finish: str = "stop", logprobs: dict | None = None) -> dict:
+    choice = {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}
+    if logprobs is not None:
+        choice["logprobs"] = logprobs
+    return {"id": "chatcmpl-test", "object": "chat.completion", "model": "fake", "choices": [choice]}
+
+
+def parse_yes_no(request: dict) -> tuple[str, str]:
+    """The document chunk and the claim a yes/no request sent."""
+    user = [m["content"] for m in request["messages"] if m["role"] == "user"][0]
+    body = user[user.index("Document: ") + len("Document: "):]
+    document, claim = body.rsplit("\nClaim: ", 1)
+    return document, claim
+
+
+def honest_yes_no(request: dict) -> str:
+    """Yes when every word of the claim occurs in the chunk."""
+    document, claim = parse_yes_no(request)
+    words = set(re.findall(r"\w+", document.lower()))
+    return "Yes" if all(w.lower() in words for w in re.findall(r"\w+", claim)) else "No"
+
+
+def top_logprobs(probs: dict[str, float]) -> dict:
+    """An OpenAI chat ``logprobs`` object for a one-token answer with these alternatives."""
+    import math
+    alts = [{"token": t, "logprob": math.log(p), "bytes": list(t.encode())} for t, p in probs.items()]
+    best = max(alts, key=lambda a: a["logprob"])
+    return {"content": [{**best, "top_logprobs": alts}]}
 
 
 class _Handler(BaseHTTPRequestHandler):

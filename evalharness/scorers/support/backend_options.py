@@ -27,6 +27,9 @@ class NliOptions:
     """A Hugging Face sequence-classification model (NLI or fact-checker)."""
 
     model: str | None = None                  # hub id or local folder
+    # a known checker (template, labels, chunks and score as its own code does them), see backends/presets.py
+    preset: str | None = None
+    tokenizer: str | None = None              # hub id or folder; None = the model's (HHEM: its foundation's)
     labels: dict[str, int | str] | None = None  # role -> class index or label name; None = from the model config
     max_length: int | None = None             # tokens per (window, claim) pair; None = the model's limit
     window_overlap: float = 0.5               # share of a window's sentences repeated in the next one
@@ -34,20 +37,45 @@ class NliOptions:
     trust_remote_code: bool = False
 
     def validate(self):
+        if self.preset is not None:
+            from .backends.presets import PRESETS
+            if self.preset not in PRESETS:
+                return "preset", (f"unknown preset '{self.preset}' (did you mean '{closest(self.preset, PRESETS)}'?); "
+                                  f"presets are {', '.join(PRESETS)}")
         if self.model is not None:
             from ...models import model_problem
             problem = model_problem(self.model)
             if problem:
                 return "model", problem
         if self.labels is not None:
+            if self.preset not in (None, "mnli"):
+                return "labels", f"preset '{self.preset}' fixes the label mapping; remove 'labels'"
             problem = check_label_mapping(self.labels)
             if problem:
                 return "labels", problem
+        if self.tokenizer is not None:
+            from ...models import model_problem
+            problem = model_problem(self.tokenizer)
+            if problem:
+                return "tokenizer", problem
+        if self.trust_remote_code and self.preset == "hhem-2.1-open":
+            return "trust_remote_code", "preset 'hhem-2.1-open' runs HHEM's head in evalharness; no remote code runs"
         if self.max_length is not None and self.max_length < 16:
             return "max_length", f"must be at least 16, got {self.max_length}"
         if not 0.0 <= self.window_overlap < 1.0:
             return "window_overlap", f"must be at least 0 and below 1, got {self.window_overlap:g}"
         return None
+
+
+def closest(word: str, names) -> str:
+    """The name most like ``word``: a name it begins or ends (``hhem`` -> ``hhem-2.1-open``),
+    else the most similar spelling; always one, so a typo always gets a suggestion."""
+    import difflib
+    w = word.strip().lower()
+    hits = [n for n in names if w and (n.startswith(w) or w in n.split("-"))]
+    if hits:
+        return min(hits, key=len)
+    return max(names, key=lambda n: (difflib.SequenceMatcher(None, w, n).ratio(), -len(n)))
 
 
 def check_label_mapping(labels: dict) -> str | None:
@@ -80,6 +108,8 @@ class LlmOptions:
 
     base_url: str | None = None       # e.g. http://127.0.0.1:8080/v1
     model: str | None = None
+    mode: Literal["json", "yes-no"] = "json"  # json: one request per summary; yes-no: one per claim and chunk
+    chunk_words: int = 500            # yes-no mode: source chunk size in words (sentences kept whole)
     api_key_env: str | None = None    # NAME of the environment variable holding the key (never the key)
     temperature: float = 0.0
     samples: int = 1                  # odd; >1 = majority vote, agreement reported
@@ -116,6 +146,11 @@ class LlmOptions:
             return "backoff_s", "must not be negative"
         if self.concurrency < 1:
             return "concurrency", "must be at least 1"
+        if self.chunk_words < 16:
+            return "chunk_words", "must be at least 16"
+        if self.mode == "yes-no" and self.structured_output not in ("auto", "off"):
+            return "structured_output", ("yes-no mode constrains the answer with a grammar where the server has "
+                                         "one: use auto or off")
         return None
 
 
@@ -136,4 +171,22 @@ class EnsembleOptions:
                 return "members", f"unknown backend '{m}'{did_you_mean(m, MEMBERS)}; members are {', '.join(MEMBERS)}"
         if len(set(self.members)) != len(self.members):
             return "members", "a backend is listed twice"
+        return None
+
+
+@dataclass(frozen=True)
+class CascadeOptions:
+    """A second look: the screen (the default detector) scores every claim; the claims it
+    flags, and those whose score falls in ``band``, go to the judge, whose verdict is final."""
+
+    screen: Literal["embedding"] = "embedding"
+    judge: Literal["nli", "llm"] | None = None   # configured in its own section (support.nli / support.llm)
+    band: tuple[float, ...] = (0.3, 0.6)         # [low, high]: screen scores the screen is unsure of
+
+    def validate(self):
+        if len(self.band) != 2:
+            return "band", f"must be two numbers [low, high], got {len(self.band)}"
+        low, high = self.band
+        if not 0.0 <= low <= high <= 1.0:
+            return "band", f"must satisfy 0 <= low <= high <= 1, got [{low:g}, {high:g}]"
         return None

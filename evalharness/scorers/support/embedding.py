@@ -21,7 +21,7 @@ from ...text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
 from .features import ClaimCheck, WordSet, check_claim, number_mentions, source_names
-from . import merge_spans, verdict
+from .claims import merge_spans, verdict
 
 LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
 SOURCE_CACHE = 64      # indexed sources kept between batches

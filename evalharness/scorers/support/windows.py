@@ -11,13 +11,14 @@ import re
 from typing import Callable, Sequence
 
 from ...results import Span
+from ...errors import ScorerError
 from ...text import split_sentences
 
 Counter = Callable[[str], int]  # text -> number of tokens it takes
 
 
-class WindowError(ValueError):
-    pass
+class WindowError(ScorerError):
+    """A source that cannot be cut into windows within the budget (the backend names itself)."""
 
 
 def _pieces(source: str, sent: Span, budget: int, count: Counter, overlap: float) -> list[Span]:

@@ -18,12 +18,10 @@ signature, the cache key, the cache, the report or any message.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import os
 import random
 import re
-import socket
 import threading
 import time
 import urllib.parse
@@ -31,13 +29,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ...errors import ScorerError
-from ...results import Claim, ScoreItem, Span
-from ...text import split_claims
-from .backend_options import PROMPT_VERSION
+from ....errors import ScorerError
+from ....results import Claim, ScoreItem, Span
+from ....text import split_claims
+from ..backend_options import PROMPT_VERSION
+from ..types import ItemError, Judged
+from .transport import RETRY_STATUS, ItemFailed, TransportError, post_json
 
 VERDICTS = ("supported", "unsupported", "contradicted")
 MODES = ("json_schema", "json_object", "off")
+YES_NO_MODES = ("grammar", "off")  # yes-no mode: a GBNF grammar (llama.cpp) / guided_choice (vLLM), else none
 
 SCHEMA = {
     "type": "object",
@@ -253,55 +254,13 @@ def feedback(checked: Checked) -> str:
             "one entry per claim, quotes copied exactly.")
 
 
-# -- transport -----------------------------------------------------------------
-class TransportError(Exception):
-    """The request did not produce an HTTP reply (refused, dropped, timed out)."""
-
-
-RETRY_STATUS = frozenset({408, 409, 425, 429}) | frozenset(range(500, 600))
-
-
-@dataclass(frozen=True)
-class HttpReply:
-    status: int
-    headers: dict
-    body: bytes
-
-
-def post_json(url: str, payload: dict, headers: dict, timeout: float) -> HttpReply:
-    """POST JSON and read the whole reply within ``timeout`` seconds in total."""
+def public_endpoint(url: str) -> str:
+    """scheme://host[:port]/path of an endpoint, without credentials or query."""
     u = urllib.parse.urlsplit(url)
-    cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
-    path = u.path + (f"?{u.query}" if u.query else "")
-    deadline = time.monotonic() + timeout
-    conn = cls(u.hostname, u.port, timeout=timeout)
-    try:
-        conn.request("POST", path, body=json.dumps(payload).encode("utf-8"),
-                     headers={"Content-Type": "application/json", "Accept": "application/json", **headers})
-        sock = conn.sock
-        sock.settimeout(max(0.001, deadline - time.monotonic()))
-        resp = conn.getresponse()
-        chunks = []
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise socket.timeout()
-            sock.settimeout(remaining)
-            chunk = resp.read1(65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return HttpReply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, b"".join(chunks))
-    except (socket.timeout, TimeoutError):
-        raise TransportError(f"no complete reply within {timeout:g}s") from None
-    except (ConnectionError, http.client.HTTPException, OSError) as exc:
-        raise TransportError(f"connection failed ({type(exc).__name__}: {exc})".replace(": )", ")")) from None
-    finally:
-        conn.close()
+    host = u.hostname or ""
+    return f"{u.scheme}://{host}{f':{u.port}' if u.port else ''}{u.path}"
 
 
-class ItemFailed(Exception):
-    pass
 
 
 @dataclass
@@ -316,23 +275,53 @@ class LlmBackend:
     name = "llm"
 
     def __init__(self, options, cache=None) -> None:
-        self.options = options
+        from ..claims import resolved
+        self.options = options = resolved(options, self.name)
         o = options.llm
         self.o = o
         self.url = o.base_url.rstrip("/") + "/chat/completions"
         self._key = None
-        if o.api_key_env:
-            key = os.environ.get(o.api_key_env)
-            if not key:
-                raise ScorerError(f"backend 'llm': the environment variable {o.api_key_env} (api_key_env) is not set")
-            self._key = key
-        self._mode = o.structured_output if o.structured_output != "auto" else "json_schema"
+        self._key_read = False
+        self._modes = YES_NO_MODES if o.mode == "yes-no" else MODES
+        self._mode = o.structured_output if o.structured_output != "auto" else self._modes[0]
+        self._logprobs = o.mode == "yes-no"   # asked for in yes-no mode until the server refuses them
         self._lock = threading.Lock()
         self._dead: str | None = None
         # the run's cache policy; ``llm.cache: false`` switches this cache off, ``llm.cache_dir`` moves it
         self._policy = cache.narrowed(enabled=o.cache, folder=o.cache_dir) if cache is not None else None
         self._store = None
         self.mode_notes: list[str] = []
+
+    @property
+    def can_contradict(self) -> bool:
+        return self.o.mode != "yes-no"  # a Yes/No answer cannot tell contradicted from unsupported
+
+    def signature_parts(self) -> dict[str, object]:
+        m = self.o
+        if m.mode == "yes-no":
+            from .yesno import PROMPT_VERSION as YES_NO_PROMPT
+            return {"llm": m.model, "endpoint": public_endpoint(m.base_url), "mode": "yes-no", "prompt": YES_NO_PROMPT,
+                    "temp": f"{m.temperature:g}", "samples": m.samples, "chunk": f"{m.chunk_words}w",
+                    "structured": m.structured_output,
+                    **({"instructions": "user"} if m.instructions_in == "user" else {})}
+        return {"llm": m.model, "endpoint": public_endpoint(m.base_url), "prompt": PROMPT_VERSION,
+                "temp": f"{m.temperature:g}", "samples": m.samples, "maxtok": m.max_tokens,
+                "structured": m.structured_output, **({"instructions": "user"} if m.instructions_in == "user" else {})}
+
+    def close(self) -> None:
+        pass
+
+    def _read_key(self) -> None:
+        """The API key, read from the environment on first use (never stored elsewhere)."""
+        if self._key_read:
+            return
+        o = self.o
+        if o.api_key_env:
+            key = os.environ.get(o.api_key_env)
+            if not key:
+                raise ScorerError(f"backend 'llm': the environment variable {o.api_key_env} (api_key_env) is not set")
+            self._key = key
+        self._key_read = True
 
     @property
     def where(self) -> str:
@@ -342,8 +331,9 @@ class LlmBackend:
         return text.replace(self._key, "***") if self._key else text
 
     # -- one HTTP exchange, with retries on transport errors and 429/5xx --------
-    def _complete(self, messages: list[dict], sample: int, budget: list[int],
-                  n_claims: int | None = None) -> tuple[str | None, str | None]:
+    def _complete(self, messages: list[dict], sample: int, budget: list[int], n_claims: int | None = None,
+                  yes_no: bool = False) -> tuple[str | None, str | None, dict | None]:
+        """(content, finish_reason, logprobs) of one reply."""
         o = self.o
         delay = o.backoff_s
         last, transport = "no attempt made", False
@@ -352,6 +342,7 @@ class LlmBackend:
                 if self._dead:
                     raise ItemFailed(f"not attempted: an earlier request failed ({self._dead})")
                 mode = self._mode
+                logprobs = self._logprobs
             if budget[0] <= 0:
                 raise ItemFailed(last)
             budget[0] -= 1
@@ -359,9 +350,15 @@ class LlmBackend:
                        "max_tokens": o.max_tokens, "stream": False}
             if o.temperature > 0:
                 payload["seed"] = sample
-            fmt = response_format(mode, n_claims)
-            if fmt:
-                payload["response_format"] = fmt
+            if yes_no:
+                from .yesno import request_fields
+                fmt = request_fields(mode, logprobs)
+                payload.update(fmt)
+                fmt = fmt if mode != "off" else None
+            else:
+                fmt = response_format(mode, n_claims)
+                if fmt:
+                    payload["response_format"] = fmt
             headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
             wait = delay
             try:
@@ -374,15 +371,24 @@ class LlmBackend:
                     try:
                         data = json.loads(reply.body.decode("utf-8"))
                         choice = data["choices"][0]
-                        return choice["message"].get("content"), choice.get("finish_reason")
+                        return choice["message"].get("content"), choice.get("finish_reason"), choice.get("logprobs")
                     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
                         last = f"malformed chat-completions body: {self._scrub(reply.body[:120].decode('utf-8', 'replace'))!r}"
+                elif (logprobs and reply.status in (400, 422, 501)
+                      and re.search(rb"logprobs", reply.body, re.I)):
+                    budget[0] += 1  # the server refused logprobs: read the answer text instead
+                    with self._lock:
+                        if self._logprobs:
+                            self._logprobs = False
+                            self.mode_notes.append(f"server refused logprobs (HTTP {reply.status}); reading the "
+                                                   "answer text")
+                    continue
                 elif (fmt and reply.status in (400, 404, 415, 422, 500, 501) and o.structured_output == "auto"
-                      and re.search(rb"response_format|json_schema|schema|grammar", reply.body, re.I)):
+                      and re.search(rb"response_format|json_schema|schema|grammar|guided", reply.body, re.I)):
                     budget[0] += 1  # the server refused structured output: step down, no attempt spent
                     with self._lock:
                         if self._mode == mode:
-                            self._mode = MODES[MODES.index(mode) + 1]
+                            self._mode = self._modes[self._modes.index(mode) + 1]
                             self.mode_notes.append(f"server refused response_format {mode} (HTTP {reply.status}); "
                                                    f"using {self._mode}")
                     continue
@@ -415,7 +421,7 @@ class LlmBackend:
         problems: dict[int, str] = {}
         notes: list[str] = []
         while True:
-            content, finish = self._complete(messages, sample, budget, len(claims))
+            content, finish, _ = self._complete(messages, sample, budget, len(claims))
             checked = check_reply(content, finish, item.source, item.summary, claims)
             notes.extend(checked.drift)
             for cid, j in checked.judged.items():
@@ -486,10 +492,17 @@ class LlmBackend:
         store.put([(key, self.o.model, json.dumps(data).encode("utf-8"), "")])  # a failed write only costs time
 
     # -- the batch --------------------------------------------------------------
-    def judge(self, items: Sequence[ScoreItem]) -> list:
-        from .backends import Judged
+    def judge(self, items: Sequence[ScoreItem]) -> list[Judged | ItemError]:
+        return self.judge_claims(items, [split_claims(item.summary) for item in items])
+
+    def judge_claims(self, items: Sequence[ScoreItem], claims_of: Sequence[Sequence[Span]]) -> list[Judged | ItemError]:
+        """``judge`` on given claims (spans of each item's summary), e.g. the ones a cascade sends."""
+        self._read_key()
+        claims_of = [list(c) for c in claims_of]
+        if self.o.mode == "yes-no":
+            from .yesno import judge_yes_no
+            return judge_yes_no(self, items, claims_of)
         n = self.o.samples
-        claims_of = [split_claims(item.summary) for item in items]
         tasks = [(k, s) for k, cl in enumerate(claims_of) if cl for s in range(n)]
         results: dict[tuple[int, int], SampleResult | ItemFailed] = {}
 
@@ -507,18 +520,17 @@ class LlmBackend:
         out = []
         for k, (item, claims) in enumerate(zip(items, claims_of)):
             if not claims:
-                out.append(Judged(claims=()))
+                out.append(Judged(claims=(), contradiction=True))
                 continue
             samples = [results[(k, s)] for s in range(n)]
             failed = [r for r in samples if isinstance(r, ItemFailed)]
             if failed:
-                out.append(ScorerError(f"{self.where}: {failed[0]}", scorer="support", case_id=item.case_id))
+                out.append(ItemError(f"{self.where}: {failed[0]}", case_id=item.case_id))
                 continue
             out.append(self._vote(item, claims, samples))
         return out
 
     def _vote(self, item: ScoreItem, claims: Sequence[Span], samples: list[SampleResult]):
-        from .backends import Judged
         n = len(samples)
         judged_claims = []
         unanimous = 0

@@ -1,0 +1,47 @@
+"""The default ``embedding`` backend under the ``Backend`` contract: a thin adapter
+over ``support.embedding.EmbeddingBackend`` (the bundled MiniLM, the interpretable
+checks and the shipped combiner), which it builds on the first ``judge``."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ....results import ScoreItem
+from ..types import Judged
+
+
+class EmbeddingJudge:
+    name = "embedding"
+    can_contradict = False
+    no_contradiction_reason = "this backend does not tell contradicted from unsupported"
+
+    def __init__(self, options, cache=None) -> None:
+        from ..claims import resolved
+        self.options = resolved(options, self.name)   # unset threshold: the shipped weights' own (also in an ensemble)
+        self.cache = cache                            # the run's CachePolicy (sentence embeddings), or None
+        self._impl = None
+
+    def signature_parts(self) -> dict[str, object]:
+        """What main's embedding signature always held, in its order (report bytes unchanged)."""
+        from ....models import resolve_model
+        from ..combiner import load_combiner
+        from ..features import CHECKS_VERSION
+        o = self.options
+        _, display = resolve_model(o.model)
+        return {"model": display, "combiner": load_combiner().version, "checks": CHECKS_VERSION,
+                "threshold": f"{o.threshold:g}", "decision": "consistent=no-flag",
+                "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
+                "window": f"lex-top2+pair,max{o.max_unit_words}w"}
+
+    def impl(self):
+        """The wrapped ``EmbeddingBackend`` (loads the encoder on first use)."""
+        if self._impl is None:
+            from ..embedding import EmbeddingBackend
+            self._impl = EmbeddingBackend(self.options, self.cache)
+        return self._impl
+
+    def judge(self, items: Sequence[ScoreItem]) -> list[Judged]:
+        return [Judged(claims=tuple(claims)) for claims, _score in self.impl().judge_items(items)]
+
+    def close(self) -> None:
+        self._impl = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import number_format
+from .fmt import number_format
 from .text import _table
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from . import fmt_summary, fmt_value, shown_metrics, summary_format
+from .fmt import fmt_summary, fmt_value, shown_metrics, summary_format
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from . import fmt_summary, number_format, shown_metrics, summary_format
+from .fmt import fmt_summary, number_format, shown_metrics, summary_format
 
 
 def _table(rows: list[list[str]]) -> list[str]:

@@ -166,6 +166,7 @@ def measure_ledger(rows, scorer=None, checks: Sequence[str] | None = None, group
     if scorer.options.backend != "embedding":
         raise ValueError("the precision ledger reads the embedding backend's checks")
     backend = scorer.backend()
+    backend = backend.impl() if hasattr(backend, "impl") else backend  # the checks' owner behind the Backend adapter
     rows = list(rows)
     analysed = []
     for b in range(0, len(rows), batch_size):

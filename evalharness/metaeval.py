@@ -310,3 +310,32 @@ def meta_evaluate(scorer: str, metric: str, rows: Sequence[tuple[str, float, int
                           mean_auc=float(np.mean(aucs)) if aucs else float("nan"),
                           mean_balanced_accuracy=float(np.mean(bas)) if bas else float("nan"),
                           recommended_threshold=rec, no_recommendation=why)
+
+
+@dataclass(frozen=True)
+class BandAdvice:
+    """A cascade band [low, high] recommended from the screen's per-summary scores (the
+    worst claim's): ``low`` is the screen's threshold (below it a claim is flagged and goes
+    to the judge anyway); ``high`` is the lowest score that still sends the worst claim of
+    at least ``coverage`` of the inconsistent summaries to the judge. ``sent`` is the share
+    of all summaries whose worst claim the judge would see (the cost)."""
+
+    low: float
+    high: float
+    coverage: float
+    sent: float
+
+
+def recommend_band(scores: Sequence[float], labels: Sequence[int], threshold: float,
+                   coverage: float = 0.9) -> BandAdvice | None:
+    """None without inconsistent rows (nothing says where the errors score)."""
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=int)
+    bad = np.sort(s[y == 0])
+    if len(bad) == 0:
+        return None
+    k = int(np.ceil(coverage * len(bad))) - 1          # the k-th lowest inconsistent score must be inside
+    high = max(float(bad[k]), float(threshold))
+    high = min(1.0, float(np.ceil(high * 1e4) / 1e4))   # rounded up: the band is inclusive, the row stays in
+    low = min(float(threshold), high)
+    return BandAdvice(low=round(low, 4), high=high, coverage=coverage, sent=float((s <= high).mean()))

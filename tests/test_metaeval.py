@@ -163,3 +163,20 @@ def test_a_fold_that_measures_one_class_is_left_out():
     assert d.folds == () and math.isnan(d.balanced_accuracy)
     assert d.undefined.startswith("no fold holds both classes")
     assert d.auc == 1.0   # AUC over all rows is defined
+
+
+def test_recommend_band_by_hand():
+    from evalharness.metaeval import recommend_band
+    scores = [0.1, 0.55, 0.62, 0.8, 0.7, 0.9, 0.95, 0.99]
+    labels = [0, 0, 0, 0, 1, 1, 1, 1]
+    # 4 inconsistent rows, coverage 0.9 -> ceil(3.6) = 4: all four, so high = 0.8 (rounded up: 0.8)
+    b = recommend_band(scores, labels, threshold=0.5)
+    assert (b.low, b.high) == (0.5, 0.8)
+    assert b.sent == 5 / 8            # 0.1, 0.55, 0.62, 0.8 and the consistent 0.7
+    # coverage 0.5 -> ceil(2) = 2: the two lowest, high = 0.55
+    b = recommend_band(scores, labels, threshold=0.5, coverage=0.5)
+    assert (b.low, b.high, b.sent) == (0.5, 0.55, 2 / 8)
+    # the band never starts above its top, and never drops below the screen's threshold
+    b = recommend_band([0.1, 0.2, 0.9], [0, 0, 1], threshold=0.6)
+    assert (b.low, b.high) == (0.6, 0.6)
+    assert recommend_band([0.4, 0.9], [1, 1], threshold=0.5) is None

@@ -152,3 +152,11 @@ def test_meta_eval_measures_the_cascade_like_any_backend(cli, tmp_path):
     assert (tiny["n"], tiny["auc"]) == (4, 1.0)
     assert tiny["flag_rate"] == {"threshold": 0.5, "consistent": 0.0, "inconsistent": 1.0}
     assert r.stdout.startswith("meta-eval of support|backend:cascade|")
+    # the band comes from the screen alone: it starts at the screen's threshold and reaches the
+    # worst claim of the inconsistent rows (both here), with the config line to paste
+    from evalharness.scorers.support.claims import default_threshold
+    band = result["recommended_band"]
+    low, high = band["band"]
+    assert low == round(default_threshold("embedding"), 4) and low <= high <= 1.0
+    assert band["coverage"] == 0.9 and 0.5 <= band["summaries_sent"] <= 1.0
+    assert f"  config:  scorers: {{support: {{cascade: {{band: [{low:g}, {high:g}]}}}}}}" in r.stdout.splitlines()

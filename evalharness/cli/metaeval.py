@@ -81,6 +81,10 @@ def run(args) -> int:
     result = meta_evaluate(signature, metric, [(r.dataset, s, r.label, r.split) for r, s in zip(rows, scores)])
     detail = decision_detail(scorer, rows, row_scores, result)
     sys.stdout.write(render(result, args.scorer, cls, seconds, len(rows), detail, n_cached))
+    band = None
+    if getattr(scorer.options, "backend", None) == "cascade":
+        band = cascade_band(cls, scorer, rows, policy)
+        sys.stdout.write(render_band(band, args.scorer))
     ledger = None
     if not args.no_ledger and getattr(scorer.options, "backend", None) == "embedding":
         # the checks of the default detector, per data file (the rule a check must pass to flag
@@ -93,6 +97,9 @@ def run(args) -> int:
         data = result.to_json()
         if ledger is not None:
             data["ledger"] = ledger.to_json()
+        if band is not None:
+            data["recommended_band"] = {"band": [band.low, band.high], "coverage": band.coverage,
+                                        "summaries_sent": round(band.sent, 6)}
         for name, d in data["datasets"].items():
             fr = detail.flags.get(name)
             if fr is not None:
@@ -151,6 +158,34 @@ def decision_detail(scorer, rows, row_scores, result) -> Detail:
               if one_class_reason([r.label for r, _ in v]) is None]
     rec = precision_first_threshold(groups, MAX_CONSISTENT_FLAG_RATE) if groups else float("nan")
     return Detail(threshold, flags, spans, None if rec != rec else min(1.0, max(0.0, rec)))
+
+
+def cascade_band(cls, scorer, rows, policy):
+    """The band to recommend for a ``cascade``: from the screen's own scores (the screen
+    alone, scored like any backend and cached under its own signature), where the worst
+    claims of the inconsistent summaries fall (:func:`evalharness.metaeval.recommend_band`)."""
+    import dataclasses
+
+    from ..metaeval import recommend_band
+    from ..metaeval_run import RowScoreCache, score_rows
+    o = scorer.configured_options   # an unset threshold: the screen keeps its own calibrated default
+    screen = cls(dataclasses.replace(o, backend=o.cascade.screen))
+    screen.cache_policy = policy
+    cache = RowScoreCache(policy, screen.signature())
+    try:
+        got = score_rows(screen, rows, "score", cache=cache)
+    finally:
+        cache.close()
+    threshold = screen.backend().options.threshold
+    return recommend_band([g.score for g in got], [r.label for r in rows], threshold)
+
+
+def render_band(band, scorer_name: str) -> str:
+    if band is None:
+        return "\nno cascade band recommended: no inconsistent row says where the errors score\n"
+    return (f"\nrecommended cascade band (the judge sees the worst claim of at least {100 * band.coverage:g}% of the "
+            f"inconsistent summaries; {100 * band.sent:.1f}% of all summaries): [{band.low:g}, {band.high:g}]\n"
+            f"  config:  scorers: {{{scorer_name}: {{cascade: {{band: [{band.low:g}, {band.high:g}]}}}}}}\n")
 
 
 def _pct(x) -> str:

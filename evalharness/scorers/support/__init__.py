@@ -71,6 +71,12 @@ class SupportScorer(Scorer):
         from .backends import extra_metrics
         self.default_metrics = SupportScorer.default_metrics + extra_metrics(self.options)
 
+    @property
+    def configured_options(self) -> SupportOptions:
+        """The options as the config wrote them (an unset threshold still unset), for
+        building one member of a composite backend on its own (meta-eval's cascade band)."""
+        return self._configured
+
     def backend(self):
         """The configured backend (see ``types.Backend``); building it loads nothing."""
         if self._backend is None:

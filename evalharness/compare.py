@@ -193,8 +193,9 @@ def compare_config_from_report(report: Report) -> CompareConfig:
     nf = raw.get("new_flags")
     new_flags = None
     if isinstance(nf, Mapping):
-        systems = nf.get("systems")
-        new_flags = NewFlagsRule(max=int(nf.get("max", 0)), systems=tuple(systems) if systems is not None else None)
+        systems, checks = nf.get("systems"), nf.get("checks")
+        new_flags = NewFlagsRule(max=int(nf.get("max", 0)), systems=tuple(systems) if systems is not None else None,
+                                 checks=tuple(checks) if checks is not None else None)
     pair = raw.get("pair") or ()
     pairs = tuple(pair.items()) if isinstance(pair, Mapping) else tuple(tuple(p) for p in pair)
     return CompareConfig(alpha=float(raw.get("alpha", 0.05)), resamples=int(raw.get("resamples", 1000)),
@@ -464,15 +465,16 @@ def _new_flags_check(rule: NewFlagsRule, systems: Sequence[str], changes: Sequen
         elif not scored:
             msg = f"{name}: the support scorer is not in both runs, so newly flagged claims cannot be counted"
         else:
-            mine = [c for c in changes if c.system == system and c.newly_flagged]
-            count = sum(len(c.newly_flagged) for c in mine)
+            mine = [(c, [x for x in c.newly_flagged if rule.counts(x)]) for c in changes if c.system == system]
+            mine = [(c, xs) for c, xs in mine if xs]
+            count = sum(len(xs) for _, xs in mine)
             if count <= rule.max:
                 checks.append(GateCheck("regression", name, system, None, True,
                                         f"{count} newly flagged claim(s)" if count else ""))
                 continue
             shown = "; ".join(f"case {c.case_id}: \"{claim.text}\"" + (
                 f" (offending: {', '.join(repr(s.text) for s in claim.unsupported_spans)})"
-                if claim.unsupported_spans else "") for c in mine for claim in c.newly_flagged)
+                if claim.unsupported_spans else "") for c, xs in mine for claim in xs)
             msg = f"{name}: {system} has {count} newly flagged claim(s): {shown}"
             failures.append(GateFailure("regression", msg, rule=name, metric="new_flags", system=system,
                                         value=float(count), bound=float(rule.max)))

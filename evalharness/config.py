@@ -94,14 +94,29 @@ class NewFlagsRule:
 
     max: int = 0
     systems: tuple[str, ...] | None = None
+    checks: tuple[str, ...] | None = None   # count only claims one of these detector checks flagged
 
     def validate(self):
         if self.max < 0:
             return "max", f"must not be negative, got {self.max}"
+        if self.checks is not None:
+            from .errors import did_you_mean
+            from .scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
+            known = [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS]
+            for c in self.checks:
+                if c not in known:
+                    return "checks", (f"unknown check '{c}'{did_you_mean(c, known)} (checks that flag a claim: "
+                                      f"{', '.join(known)})")
+            if not self.checks:
+                return "checks", "must name at least one check (leave it out to count every new flag)"
         return None
 
+    def counts(self, claim) -> bool:
+        """Whether a newly flagged ``claim`` counts against this rule."""
+        return self.checks is None or bool(set(self.checks) & set(claim.checks))
+
     def describe(self) -> str:
-        return f"new_flags <= {self.max}"
+        return f"new_flags <= {self.max}" + (f" ({', '.join(self.checks)})" if self.checks else "")
 
 
 @dataclass(frozen=True)

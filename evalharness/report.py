@@ -332,6 +332,8 @@ def validate_report_json(d: Mapping) -> None:
                     _span(sp, f"{h}.unsupported_spans[{q}]")
                 for q, r in enumerate(_list(cl.get("reasons", []), f"{h}.reasons")):
                     _str(r, f"{h}.reasons[{q}]")
+                for q, r in enumerate(_list(cl.get("checks", []), f"{h}.checks")):
+                    _str(r, f"{h}.checks[{q}]")
     gate = _map(d.get("gate"), "gate")
     _bool(gate.get("passed"), "gate.passed")
     for i, fl in enumerate(_list(gate.get("failures", []), "gate.failures")):

@@ -45,6 +45,9 @@ class Claim:
     unsupported_spans: tuple[Span, ...] = ()
     verdict: str = SUPPORTED
     reasons: tuple[str, ...] = ()
+    #: the detector's explicit checks that flagged it (e.g. "novel_number"); empty when the
+    #: claim is supported or its backend does not name checks
+    checks: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -53,6 +56,7 @@ class Claim:
             "evidence": self.evidence.to_json() if self.evidence else None,
             "unsupported_spans": [s.to_json() for s in self.unsupported_spans],
             "reasons": list(self.reasons),
+            **({"checks": list(self.checks)} if self.checks else {}),
         }
 
     @classmethod
@@ -61,7 +65,7 @@ class Claim:
                    score=float(d["score"]), evidence=Span.from_json(d["evidence"]) if d.get("evidence") else None,
                    unsupported_spans=tuple(Span.from_json(s) for s in d.get("unsupported_spans", ())),
                    verdict=d.get("verdict", SUPPORTED if d["supported"] else UNSUPPORTED),
-                   reasons=tuple(d.get("reasons", ())))
+                   reasons=tuple(d.get("reasons", ())), checks=tuple(d.get("checks", ())))
 
 
 @dataclass(frozen=True)

@@ -175,9 +175,10 @@ def _readme_run(tmp, env, label, *extra):
 def test_the_readme_ci_flow_with_new_flags_on_fails_and_names_the_wrong_number_everywhere(readme_flow):
     from conftest import ROOT, run_cli
     tmp, env = readme_flow
-    cfg = tmp / "strict.yaml"   # the repository's config with the new_flags rule turned on
-    cfg.write_text((ROOT / "configs" / "default.yaml").read_text().replace(
-        "  # new_flags: {max: 0}", "  new_flags: {max: 0}\n  #", 1))
+    cfg = tmp / "strict.yaml"   # the repository's config with the new_flags rule on every newly flagged claim
+    default = (ROOT / "configs" / "default.yaml").read_text()
+    assert "  new_flags: {max: 0, checks: [novel_number]}" in default
+    cfg.write_text(default.replace("  new_flags: {max: 0, checks: [novel_number]}", "  new_flags: {max: 0}", 1))
     out, r = _readme_run(tmp, env, "strict", "--config", str(cfg))
     assert r.returncode == 1, r.stdout + r.stderr
     md = r.stdout.splitlines()
@@ -205,25 +206,29 @@ def test_the_readme_ci_flow_with_new_flags_on_fails_and_names_the_wrong_number_e
                          '      offending: "74"']
 
 
-def test_the_readme_ci_flow_with_the_default_config_shows_the_new_flag_first_and_warns(readme_flow):
-    """The built-in default leaves new_flags off (docs/ci.md: a faithful rewrite gets a new flag in 43.8% of
-    pairs): the run passes, but the claim comes first in every output with a warning, and the JUnit test case
-    for it is skipped, not passed. When the default turns the rule on, this run exits 1 instead."""
+def test_the_readme_ci_flow_with_the_default_config_fails_on_the_wrong_number(readme_flow):
+    """The default turns new_flags on for numbers the source lacks (docs/ci.md: a faithful rewrite trips
+    that rule in 3.8% of pairs, any new flag in 15.0%): the README's CI flow with "74" where the source
+    says 41 fails, and names the claim first in the Markdown and as the first, failing JUnit test case.
+    With 4 cases no significance rule can fail, and the output says so."""
     from conftest import run_cli
     tmp, env = readme_flow
     out, r = _readme_run(tmp, env, "default")
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.returncode == 1, r.stdout + r.stderr
     md = r.stdout
+    assert md.splitlines()[0] == "## evalharness: ❌ gate failed (1 failure(s))"
     assert md.index("### 🚩 Newly flagged against the baseline (1 claim(s))") < md.index("“74”") \
-        < md.index("> ⚠️ **warning**: 1 claim\\(s\\) newly flagged against the baseline, not gated") \
         < md.index("### Against the baseline")
+    assert "new\\_flags &lt;= 0 \\(novel\\_number\\): new has 1 newly flagged claim\\(s\\)" in md
+    assert "not gated" not in md
     assert "- paired: **new** (this run) with **old** (baseline)" in md
     assert "> ⚠️ **warning**: with 4 paired case\\(s\\) no 'significant: true' rule can fail: the smallest p the " \
         "paired test can give is 0\\.125, not below alpha 0\\.05 \\(it needs at least 6 cases\\)" in md
     suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
     first = next(suite.iter("testcase"))
     assert first.get("name") == f'new :: newly flagged: "{CLAIM}" (offending: "74")'
-    assert first.find("skipped").get("message") == "not gated: compare.new_flags is off"
+    assert first.find("failure").get("message").startswith("new_flags <= 0 (novel_number): ")
+    assert suite.get("failures") == "1"
     # without the pair nothing is compared: the regression gate fails and says so
     r = run_cli("compare", str(tmp / "base" / "report.json"), str(out / "report.json"), env=env)
     assert r.returncode == 1

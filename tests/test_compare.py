@@ -28,8 +28,8 @@ def _pair():
     new = make_report([
         case("c1", SRC, cand("A", s_new, {"rouge.rouge1": 0.4, "support.unsupported_claims": 2.0},
                              [claim(s_new, "The council approved a 21 million pound repair.", False, SRC,
-                                    "The council approved", ("21",)),
-                              claim(s_new, "Work starts in June.", False)])),
+                                    "The council approved", ("21",), checks=("novel_number",)),
+                              claim(s_new, "Work starts in June.", False, checks=("date",))])),
         case("c2", SRC, cand("A", "Work starts in May.", {"rouge.rouge1": 0.5, "support.unsupported_claims": 0.0},
                              [claim("Work starts in May.", "Work starts in May.", True)])),
         case("c3", SRC, cand("A", "x", {"rouge.rouge1": 0.6, "support.unsupported_claims": 0.0})),
@@ -282,6 +282,21 @@ def test_new_flags_rule_fails_above_max_and_names_each_claim_and_its_words():
     assert comp.warnings == ()   # the rule is on, and no 'significant' rule: nothing to warn about
     ok = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=2)))
     assert ok.gate.passed and [c.message for c in ok.gate.checks] == ["2 newly flagged claim(s)"]
+
+
+def test_a_new_flags_rule_limited_to_checks_counts_only_their_claims():
+    from evalharness.config import NewFlagsRule
+    base, new = _pair()
+    comp = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=0, checks=("novel_number",))))
+    [f] = comp.gate.failures
+    assert (f.rule, f.value) == ("new_flags <= 0 (novel_number)", 1.0)
+    assert f.message == ("new_flags <= 0 (novel_number): A has 1 newly flagged claim(s): case c1: \"The council "
+                         "approved a 21 million pound repair.\" (offending: '21')")
+    ok = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=0, checks=("negation",))))
+    assert ok.gate.passed   # neither new flag came from a negation check
+    assert NewFlagsRule(checks=("novel_numbr",)).validate() == (
+        "checks", NewFlagsRule(checks=("novel_numbr",)).validate()[1])
+    assert "did you mean 'novel_number'" in NewFlagsRule(checks=("novel_numbr",)).validate()[1]
 
 
 def test_new_flags_off_is_a_warning_not_a_pass_in_silence():

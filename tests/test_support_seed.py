@@ -53,3 +53,15 @@ def test_every_bundled_expectation_holds(root, scorer):
                 assert all(cl.supported for cl in r.claims), (case.id, system)
             for phrase in exp.flags or ():
                 assert _flagged(summary, r.claims, phrase), (case.id, system, phrase)
+
+
+@pytest.mark.slow
+def test_a_flagged_claim_names_the_checks_that_flagged_it(root, scorer):
+    """Claim.checks: the explicit checks behind a flag (what compare.new_flags.checks filters on);
+    supported claims name none."""
+    (case,) = load_cases([root / "cases" / "harbour-bridge.yaml"])
+    [res] = scorer.score_batch([ScoreItem(case.id, "model-b", case.source, case.candidates["model-b"])])
+    flagged = [c for c in res.claims if not c.supported]
+    assert [c.text for c in flagged] == ["Millbrook council approved a 21 million pound repair of the Harbour Bridge."]
+    assert "novel_number" in flagged[0].checks
+    assert all(c.checks == () for c in res.claims if c.supported)

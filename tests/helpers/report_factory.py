@@ -10,7 +10,7 @@ METRICS = {"rouge.rouge1": True, "support.supported_rate": True, "support.unsupp
 
 
 def claim(summary: str, text: str, supported: bool, source: str = "", evidence: str | None = None,
-          spans: tuple[str, ...] = ()) -> Claim:
+          spans: tuple[str, ...] = (), checks: tuple[str, ...] = ()) -> Claim:
     a = summary.index(text)
     ev = None
     if evidence is not None:
@@ -18,7 +18,8 @@ def claim(summary: str, text: str, supported: bool, source: str = "", evidence: 
         ev = Span(evidence, e, e + len(evidence))
     sp = tuple(Span(s, summary.index(s), summary.index(s) + len(s)) for s in spans)
     return Claim(text=text, start=a, end=a + len(text), supported=supported, score=0.9 if supported else 0.1,
-                 evidence=ev, unsupported_spans=sp, verdict="supported" if supported else "unsupported")
+                 evidence=ev, unsupported_spans=sp, verdict="supported" if supported else "unsupported",
+                 checks=checks)
 
 
 def cand(system: str, summary: str, scores: dict, claims=(), errors=None) -> CandidateResult:

@@ -245,6 +245,7 @@ class EmbeddingBackend:
                 spans = () if supported else (merge_spans(item.summary, chk.blamed) or (span,))
                 claims.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,
                                     score=round(score, 6), evidence=evidence, unsupported_spans=spans,
-                                    verdict=verdict(supported), reasons=tuple(chk.reasons) if not supported else ()))
+                                    verdict=verdict(supported), reasons=tuple(chk.reasons) if not supported else (),
+                                    checks=tuple(chk.fired) if not supported else ()))
             out.append((claims, min((c.score for c in claims), default=None)))
         return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from ...text import STOPWORDS, Token, is_content, stem
@@ -303,11 +303,11 @@ def fuzzy_match(stem_: str, stems) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
 def _title_stems() -> frozenset:
+    """The stems of TITLES, built on first use (stemming imports nltk: `validate` stays instant)."""
     return frozenset(stem(w) for w in TITLES)
 
-
-TITLE_STEMS = _title_stems()
 
 
 def source_names(units_tokens) -> set[str]:
@@ -324,7 +324,7 @@ def source_names(units_tokens) -> set[str]:
                     upper[t.norm] = upper.get(t.norm, 0) + 1
             else:
                 lower[t.norm] = lower.get(t.norm, 0) + 1
-    return {w for w, c in upper.items() if c > lower.get(w, 0) and w not in STOPWORDS and w not in TITLE_STEMS}
+    return {w for w, c in upper.items() if c > lower.get(w, 0) and w not in STOPWORDS and w not in _title_stems()}
 
 
 def is_negation(tok: Token) -> bool:

@@ -219,13 +219,15 @@ def test_the_default_config_fails_a_significant_drop_of_a_headline_metric(cli, r
             "REGRESSION GATE FAILED (1 failure(s))",
             "  [regression] support.supported_rate: drop <= 0, significant: model-a dropped by 0.5000 "
             "(0.6000 -> 0.1000, p=0.001953, n=10)"]
-    # the same two reports, each rule checked once for the one system: 9 passing or failing checks
+    # the same two reports, each rule checked once for the one system: 9 metric rules and the
+    # new_flags rule (numbers the source lacks), 10 passing or failing checks
     from evalharness.compare import compare_reports
     from evalharness.config import load_config
     from evalharness.report import read_report
     comp = compare_reports(read_report(tmp_path / "base.json"), read_report(tmp_path / "new.json"),
                            load_config(root / "configs" / "default.yaml").compare)
-    assert len(comp.gate.checks) == 9
+    assert len(comp.gate.checks) == 10
+    assert [c.name for c in comp.gate.checks if c.name.startswith("new_flags")] == ["new_flags <= 0 (novel_number)"]
 
 
 def test_cli_compare_fails_on_regression_with_junit(cli, reports):

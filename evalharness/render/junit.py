@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from .claims import ClaimStyle, claim_lines, offending_words
+
+WHOLE = ClaimStyle(evidence_width=None)  # a CI log shows the whole evidence sentence
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -33,24 +36,11 @@ def _every_rules(report) -> list[tuple[str, str, tuple | None]]:
 
 
 def _claims_text(cand) -> str:
-    lines = []
-    for c in cand.flagged:
-        lines.append(f"unsupported: \"{c.text}\"")
-        if c.unsupported_spans:
-            lines.append("  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-        if c.evidence:
-            lines.append(f"  closest evidence: \"{c.evidence.text}\"")
-    return "\n".join(lines)
+    return "\n".join(line for c in cand.flagged for line in claim_lines(c, "unsupported: ", style=WHOLE))
 
 
 def _new_flag_text(c) -> str:
-    lines = [f"newly flagged against the baseline: \"{c.text}\""]
-    if c.unsupported_spans:
-        lines.append("  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-    if c.evidence:
-        lines.append(f"  closest evidence: \"{c.evidence.text}\"")
-    lines.extend(f"  why: {r}" for r in c.reasons)
-    return "\n".join(lines)
+    return "\n".join(claim_lines(c, "newly flagged against the baseline: ", style=WHOLE))
 
 
 NOT_GATED = "not gated: compare.new_flags is off"
@@ -89,7 +79,7 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
         check = nf_checks.get(ch.system)
         for c in ch.newly_flagged:
             cls = f"evalharness.case.{ch.case_id}"
-            words = ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans)
+            words = offending_words(c)
             name = f"{ch.system} :: newly flagged: \"{c.text}\"" + (f" (offending: {words})" if words else "")
             detail = _new_flag_text(c)
             if check is not None and not check.passed and f"\"{c.text}\"" in check.message:

@@ -138,3 +138,49 @@ def test_pipeline_with_a_baseline_gives_the_gate_of_run_baseline(cli, setup):
     assert r.returncode == 1, r.stdout + r.stderr
     assert _gate_json(setup / "new" / "report.json") == result.gate.to_json()
     assert _regressions(result.gate) == [("regression", m) for m in REGRESSIONS]
+
+
+# ---- the plugin and the CLI agree ---------------------------------------------------------------------------
+# They used to disagree: an `on: every` rule whose metric has no value for a system (ROUGE on a
+# case without references) failed `run` (exit 1) but fell on no pytest item, so `pytest` passed.
+
+NO_REFERENCE = """\
+id: noref
+source: |
+  Millbrook council approved a 12 million pound repair of the Harbour Bridge on Tuesday.
+candidates:
+  good: Millbrook council approved a 12 million pound repair of the Harbour Bridge.
+"""
+
+EVERY = """\
+scorers:
+  rouge: {types: [rouge1]}
+gate:
+  rules:
+    - {metric: rouge.rouge1, min: 0.5, on: every}
+"""
+
+NOT_APPLICABLE = "rouge.rouge1 (every) >= 0.5: system 'good' has no value (metric not applicable to any case)"
+
+
+@pytest.fixture
+def no_reference(pytester):
+    pytester.makefile(".yaml", **{"configs/eh": EVERY})
+    (pytester.path / "cases").mkdir()
+    (pytester.path / "cases" / "noref.yaml").write_text(NO_REFERENCE)
+    return pytester
+
+
+def test_run_fails_a_rule_with_no_value(cli, no_reference):
+    p = no_reference.path
+    r = cli("run", str(p / "cases"), "--config", str(p / "configs" / "eh.yaml"), "--out", str(p / "out"),
+            "--quiet", "--no-cache")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"[rule] {NOT_APPLICABLE}" in r.stdout
+
+
+def test_the_plugin_fails_the_same_rule(no_reference):
+    from test_pytest_plugin import run
+    result = run(no_reference, "cases", "--evalharness-config", "configs/eh.yaml", "--evalharness-no-cache")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*noref*good*", f"*[[]rule[]] {NOT_APPLICABLE}*"])

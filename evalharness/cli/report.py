@@ -41,6 +41,7 @@ def run(args) -> int:
                    report_label=args.report)
     text = render(result.report, args.format, comparison=result.comparison, baseline=base)
     code = exit_code(result.gate)
-    write_junit(result.report, args.junit, result.comparison)  # files first: a closed stdout cannot lose them or change the code
+    # files first: a closed stdout cannot lose them or change the code
+    write_junit(result.report, args.junit, result.comparison)
     emit(text, args.output, args.format)
     return code

@@ -10,6 +10,7 @@ _EXPORTS = {
     "load_cases": "cases", "load_runs": "cases", "with_runs": "cases", "Case": "cases",
     "load_config": "config", "Config": "config", "CompareConfig": "config", "RegressionRule": "config",
     "evaluate": "runner", "CachePolicy": "store",
+    "run_evaluation": "pipeline", "RunRequest": "pipeline", "RunResult": "pipeline",
     "Report": "report", "read_report": "report", "write_report": "report",
     "compare_reports": "compare", "Comparison": "compare",
     "render": "render",

@@ -558,15 +558,3 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
         checks.append(GateCheck("regression", NO_REGRESSION_CHECKS_NAME, None, None, False, msg))
     return GateResult(passed=not failures, failures=tuple(failures), checks=tuple(checks))
 
-
-def merge_gate(report: Report, comparison: Comparison) -> Report:
-    """The run's own gate plus the comparison's regression checks (errors are not counted twice)."""
-    g = report.gate
-    # A report that already went through --baseline keeps only one copy of the regression checks.
-    kept_f = tuple(f for f in g.failures if f.kind != "regression")
-    kept_c = tuple(c for c in g.checks if c.kind != "regression")
-    have = set(kept_f)
-    extra_f = tuple(f for f in comparison.gate.failures if f.kind != "error" or f not in have)
-    failures = kept_f + extra_f
-    merged = GateResult(passed=not failures, failures=failures, checks=kept_c + comparison.gate.checks)
-    return dataclasses.replace(report, gate=merged)

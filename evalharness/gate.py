@@ -1,7 +1,9 @@
 """The gate: config rules and case expectations -> pass/fail with reasons.
 
 A scorer error is always a failure (kind "error"): the gate never passes on
-missing scores.
+missing scores. :func:`evaluate_gate` is a run's own gate; :func:`final_gate` joins
+it with a comparison's regression gate into the verdict (through
+:func:`evalharness.pipeline.judge`, the one place a verdict is assembled).
 """
 
 from __future__ import annotations
@@ -164,3 +166,16 @@ def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], res
         checks.append(GateCheck("gate", NO_CHECKS_NAME, None, None, False, NO_CHECKS))
     failures = tuple(errors + rule_f + exp_f + empty)
     return GateResult(passed=not failures, failures=failures, checks=tuple(checks))
+
+
+def final_gate(run_gate: GateResult, regression: GateResult | None = None) -> GateResult:
+    """The verdict: the run's own gate plus a comparison's regression checks (a scorer
+    error, which both hold, counted once). A gate that already holds regression checks
+    (a report that went through ``--baseline``) keeps only the new ones."""
+    if regression is None:
+        return run_gate
+    kept_f = tuple(f for f in run_gate.failures if f.kind != "regression")
+    kept_c = tuple(c for c in run_gate.checks if c.kind != "regression")
+    have = set(kept_f)
+    failures = kept_f + tuple(f for f in regression.failures if f.kind != "error" or f not in have)
+    return GateResult(passed=not failures, failures=failures, checks=kept_c + regression.checks)

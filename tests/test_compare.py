@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from evalharness.compare import Comparison, compare_reports, merge_gate
+from evalharness.compare import Comparison, compare_reports
+from evalharness.pipeline import judge
 from evalharness.config import CompareConfig, RegressionRule
 from evalharness.report import write_report
 from tests.helpers.report_factory import case, cand, claim, make_report
@@ -104,10 +105,10 @@ def test_scorer_errors_in_the_new_run_fail_the_comparison_as_errors():
     assert comp.delta("A", "rouge.rouge1") is None
 
 
-def test_merge_gate_adds_regressions_to_the_run_gate():
+def test_judge_adds_regressions_to_the_run_gate():
     base, new = _pair()
-    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
-    merged = merge_gate(new, comp)
+    merged = judge(new, baseline=base, compare=CompareConfig(rules=(RegressionRule("rouge.rouge1",
+                                                                                   significant=False),))).report
     assert not merged.gate.passed
     assert [f.kind for f in merged.gate.failures] == ["regression"]
 
@@ -261,11 +262,11 @@ def test_cli_compare_scorer_errors_exit_3(cli, reports, tmp_path):
     assert r.returncode == 3
 
 
-def test_merging_twice_keeps_one_copy_of_the_regressions():
+def test_judging_twice_keeps_one_copy_of_the_regressions():
     base, new = _pair()
-    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
-    once = merge_gate(new, comp)
-    twice = merge_gate(once, comp)
+    config = CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),))
+    once = judge(new, baseline=base, compare=config).report
+    twice = judge(once, baseline=base, compare=config).report
     assert twice.gate == once.gate
 
 

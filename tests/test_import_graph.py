@@ -102,3 +102,32 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_import_cycle_in_evalharness():
     assert cycles(import_graph()) == []
+
+
+# Data flows one way (docs in /work/shared/design/architecture.md): the CLI and the pytest plugin
+# sit on top and call the pipeline; the pipeline calls the engine (runner, summarise, compare,
+# gate); renderers are called only from the top. A lower module never imports one above it.
+ABOVE = {  # module (or package) -> the only modules that may import it
+    "evalharness.cli": ("evalharness.cli", "evalharness.__main__"),
+    "evalharness.pipeline": ("evalharness.cli", "evalharness.pytest_plugin"),
+    "evalharness.render": ("evalharness.render", "evalharness.cli", "evalharness.pytest_plugin"),
+}
+
+
+def _under(mod: str, prefixes) -> bool:
+    return any(mod == p or mod.startswith(p + ".") for p in prefixes)
+
+
+def test_no_import_runs_back_up():
+    graph = import_graph()
+    assert "evalharness.pipeline" in graph  # the pipeline is in the graph
+    assert "evalharness.pipeline" in graph["evalharness.cli.run"]
+    bad = sorted((mod, dep) for mod, deps in graph.items() for dep in deps for top, allowed in ABOVE.items()
+                 if _under(dep, (top,)) and not _under(mod, allowed))
+    assert bad == []
+
+
+def test_the_pipeline_imports_nothing_above_it():
+    deps = import_graph()["evalharness.pipeline"]
+    assert not [d for d in deps if _under(d, ("evalharness.cli", "evalharness.render",
+                                              "evalharness.pytest_plugin"))]

@@ -60,13 +60,13 @@ def test_control_characters_and_markup_stay_valid_xml():
 
 def _compared(new_flags):
     import dataclasses
-    from evalharness.compare import compare_reports, merge_gate
+    from evalharness.pipeline import judge
     from evalharness.config import CompareConfig
     s = "The bridge repair costs 21 million pounds."
     base = make_report([case("c1", SRC, cand("A", SRC, {"rouge.rouge1": 0.8}, [claim(SRC, SRC, True)]))])
     new = make_report([case("c1", SRC, cand("A", s, {"rouge.rouge1": 0.8}, [claim(s, s, False, SRC, SRC, ("21",))]))])
-    comp = compare_reports(base, new, CompareConfig(new_flags=new_flags, no_rules=new_flags is None))
-    return merge_gate(new, comp), comp
+    result = judge(new, baseline=base, compare=CompareConfig(new_flags=new_flags, no_rules=new_flags is None))
+    return result.report, result.comparison
 
 
 def _outcomes(xml):

@@ -424,3 +424,16 @@ SLOT_QUIET = [
 def test_slot_paraphrase_fires_no_explicit_check(claim, units, context):
     chk = run_units(claim, units, context)
     assert chk.fired == [], (chk.fired, chk.reasons)
+
+
+def test_a_lower_case_word_of_a_cased_claim_is_no_misplaced_name():
+    source = ("Treasurer: the budget is tight. Agent: I can help with that. The Riverside Trust will fund the van. "
+              "Priya Shah opened the meeting.")
+    # "treasurer" and "agent" are speaker labels in the source, ordinary words in the claim
+    chk = run("Priya Shah said the treasurer and an agent will fund the van.", "The Riverside Trust will fund the van.",
+              source)
+    words = {chk.tokens[i].text for i in chk.findings["misplaced_entity"].blamed}
+    assert words == {"Priya", "Shah"}, words
+    # a lower-cased summary (as some datasets write them) still has its names checked
+    chk = run("priya shah will fund the van.", "The Riverside Trust will fund the van.", source)
+    assert chk.values["misplaced_entity"] == 1

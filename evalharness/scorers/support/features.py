@@ -26,7 +26,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "6"
+CHECKS_VERSION = "7"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -937,8 +937,17 @@ def check_novel_entity(ctx: ClaimContext) -> Finding:
                    tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
 
 
+def _cased(tokens) -> bool:
+    """Whether a text writes names with capitals (a capitalised word after its first): then
+    a word it writes in lower case is no name, whatever the source capitalises ("Treasurer:",
+    "Agent:" as speaker labels)."""
+    return any(t.text[:1].isupper() for t in tokens[1:])
+
+
 def check_misplaced_entity(ctx: ClaimContext) -> Finding:
+    cased = _cased(ctx.tokens)
     bad = [i for i in ctx.names if ctx.src.has(ctx.tokens[i]) and not ctx.ev.has(ctx.tokens[i])
+           and not (cased and ctx.tokens[i].text[:1].islower())
            and i not in ctx.paraphrased_idx and not (ctx.context_stems and ctx.tokens[i].norm in ctx.context_stems)]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the name '{ctx.tokens[i].text}' is in the source, but not in the evidence for this claim"

@@ -61,6 +61,7 @@ def extract(args) -> None:
     from evalharness.scorers.support import SupportOptions
     scorer = SupportScorer(SupportOptions(threshold=0.5))  # the threshold plays no part in the features
     backend = scorer.backend()
+    backend = backend.impl() if hasattr(backend, "impl") else backend  # the EmbeddingBackend under the judge adapter
     memo_path = Path(args.memo)
     if memo_path.is_file():
         backend.encoder._memo.update(pickle.loads(memo_path.read_bytes()))

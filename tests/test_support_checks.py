@@ -324,3 +324,116 @@ def test_an_intensified_evaluation_the_source_does_not_make():
     assert "editorial" in chk.fired and {"highly", "successful"} <= set(blamed(chk))
     chk = run("The strain is highly contagious.", "The strain is highly contagious, the agency said.")
     assert "editorial" not in chk.fired
+
+
+def run_units(claim, units, context=(), source=None):
+    """Like ``run``, with several evidence sentences (and sentences around them) kept apart."""
+    source = source or " ".join([*units, *context])
+    idx = index_source(source, 80)
+    ev = [tokenize(u, source.index(u)) for u in units]
+    ctx = [tokenize(u, source.index(u)) for u in context]
+    return check_claim(claim, 0, tokenize(claim), [t for u in ev for t in u], idx.tokens, 0.9, 0.9, no_paraphrase,
+                       evidence_units=ev, source_bigrams=idx.bigrams, source_names=idx.names,
+                       source_words=idx.words, source_number_list=idx.numbers, context_units=ctx)
+
+
+# -- issue 21, items 3 and 5: the slot a date belongs to, each negation on its own, exclusions
+# written after the thing ("X are excluded", "X is sold separately", "Not included: A, B and C")
+SLOT_FIRES = [
+    # a date the source gives to another fact: compared with the sentence that dates the same thing
+    ("date", "Managers must publish the rota by 15 July.",
+     ["Managers must publish the rota by 25 August.", "The policy was approved by the board on 15 July."], (),
+     {"15"}),
+    ("date", "The supplier will deliver the pallets on 3 March.",
+     ["The supplier will deliver the pallets on 9 March.", "Invoices issued on 3 March are payable in 30 days."],
+     (), {"3"}),
+    ("date", "The patient is due back in clinic on 5 October.",
+     ["This letter was typed on 5 October.", "She is due back in the fracture clinic on 3 October."], (), {"5"}),
+    # each negation judged against the sentence holding what it negates
+    ("negation", "The airport is not operating normally, and visitors are told not to approach the crater.",
+     ["The airport is operating normally.", "Do not approach the crater under any circumstances."], (),
+     {"not", "operating"}),
+    ("negation", "The helpdesk is not staffed at weekends, and users should not share passwords.",
+     ["The helpdesk is staffed at weekends from 9 to 5.", "Never share passwords with anyone, including IT."],
+     (), {"not", "staffed"}),
+    # "no longer" against "still"
+    ("negation", "Residents will no longer be able to take bulky items to the depot.",
+     ["Bulky items can still be taken to the depot at no cost."], (), {"no", "longer"}),
+    ("negation", "Former staff can no longer access their payslips.",
+     ["Former staff can still access their payslips for two years, but not their rotas."], (), {"no"}),
+    # exclusions written after the thing, and lists
+    ("exclusion", "Staff can claim for chairs and monitors, including laptops and phones.",
+     ["Staff can claim for chairs and monitors. Laptops and phones are excluded, as IT issues them."], (),
+     {"including", "laptops"}),
+    ("exclusion", "The kettle comes with a filter, a descaler and the travel case.",
+     ["A filter and a descaler come in the box; the travel case is sold separately."], (), {"with", "travel"}),
+    ("exclusion", "The tenancy comes with the fridge, the sofa and the desk lamp.",
+     ["Included: the fridge and the sofa.", "Not included: the dining table and the desk lamp."], (),
+     {"with", "desk"}),
+    ("exclusion", "The policy covers flood damage and theft from vehicles.",
+     ["The policy covers flood damage. Theft from vehicles is not covered."], (), {"covers", "theft"}),
+]
+
+
+@pytest.mark.parametrize("check,claim,units,context,words", SLOT_FIRES,
+                         ids=[f"{c}-{i}" for i, (c, *_r) in enumerate(SLOT_FIRES)])
+def test_slot_check_fires(check, claim, units, context, words):
+    chk = run_units(claim, units, context)
+    assert check in chk.fired, (chk.fired, chk.reasons)
+    assert words <= set(blamed(chk)), blamed(chk)
+    assert chk.reasons
+
+
+SLOT_QUIET = [
+    # the date sits by the same words in the evidence, or the claim's words match no date better
+    ("Managers must publish the rota by 25 August.",
+     ["Managers must publish the rota by 25 August.", "The policy was approved by the board on 15 July."], ()),
+    ("The event on 12 May drew a crowd.",
+     ["The event, first due on 5 May, was moved to 12 May.", "A large crowd came."], ()),
+    ("The board approved the policy on 15 July, and managers publish the rota by 25 August.",
+     ["Managers must publish the rota by 25 August.", "The policy was approved by the board on 15 July."], ()),
+    ("Tickets are on sale from 3 to 7 May.", ["Tickets go on sale on 3 May and close on 7 May."], ()),
+    # a negation the sentence holding its word also has
+    ("The airport is not operating, and visitors should not approach the crater.",
+     ["The airport is not operating until further notice.", "Do not approach the crater."], ()),
+    ("The helpdesk is not open at weekends.", ["The helpdesk is closed at weekends."], ()),
+    ("Garden waste can no longer go in the grey bin.",
+     ["Garden waste must no longer be put in the grey bin.", "It can still be taken to the depot."], ()),
+    ("Residents can still take bulky items to the depot.", ["Bulky items can still be taken to the depot."], ()),
+    # inclusions the evidence makes, exclusions restated as exclusions
+    ("The kettle comes with a filter and a descaler.",
+     ["A filter and a descaler come in the box; the travel case is sold separately."], ()),
+    ("The tenancy comes with the fridge and the sofa, but not the desk lamp.",
+     ["Included: the fridge and the sofa.", "Not included: the dining table and the desk lamp."], ()),
+    ("Laptops and phones are excluded from the allowance.",
+     ["Laptops and phones are excluded, as IT issues them."], ()),
+    ("The policy covers flood damage, while theft from vehicles is excluded.",
+     ["The policy covers flood damage. Theft from vehicles is not covered."], ()),
+    ("The bundle includes the charger, and a second battery is sold separately.",
+     ["The charger is included, but a second battery is sold separately."], ()),
+    # the evidence itself includes the word; a negation elsewhere does not exclude it
+    ("The advert included a list of requirements for a future partner.",
+     ["The advert included a list of requirements for a future partner.",
+      "He did not give his name, but listed his future partner's duties."], ()),
+    # "not open" restates "closed"; the antonym check leaves a negated word alone
+    ("The pharmacy is not open on Sundays.", ["The pharmacy is closed on Sundays."], ()),
+]
+
+
+@pytest.mark.parametrize("claim,units,context", SLOT_QUIET)
+def test_slot_paraphrase_fires_no_explicit_check(claim, units, context):
+    chk = run_units(claim, units, context)
+    assert chk.fired == [], (chk.fired, chk.reasons)
+
+
+def test_a_lower_case_word_of_a_cased_claim_is_no_misplaced_name():
+    source = ("Treasurer: the budget is tight. Agent: I can help with that. The Riverside Trust will fund the van. "
+              "Priya Shah opened the meeting.")
+    # "treasurer" and "agent" are speaker labels in the source, ordinary words in the claim
+    chk = run("Priya Shah said the treasurer and an agent will fund the van.", "The Riverside Trust will fund the van.",
+              source)
+    words = {chk.tokens[i].text for i in chk.findings["misplaced_entity"].blamed}
+    assert words == {"Priya", "Shah"}, words
+    # a lower-cased summary (as some datasets write them) still has its names checked
+    chk = run("priya shah will fund the van.", "The Riverside Trust will fund the van.", source)
+    assert chk.values["misplaced_entity"] == 1

@@ -26,7 +26,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "5"
+CHECKS_VERSION = "7"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -769,6 +769,45 @@ def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
             and u.text.lower() not in AUXILIARIES}
 
 
+def _slot_content(tokens, i: int, before: int = 5, after: int = 3) -> set[str]:
+    """Like ``_slot_words``, counted in content words (up to ``before`` before the slot and
+    ``after`` after it), so "due back in the fracture clinic on 3 October" keeps "due"."""
+    def ok(u):
+        return (is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
+                and u.text.lower() not in AUXILIARIES)
+    left = [u.norm for u in reversed(tokens[:i]) if ok(u)][:before]
+    right = [u.norm for u in tokens[i + 1:] if ok(u)][:after]
+    return set(left) | set(right)
+
+
+def _same_date(a: DateMention, b: DateMention) -> bool:
+    return a.month == b.month and (a.day is None or b.day is None or a.day == b.day)
+
+
+def _slot_dates(ctx: ClaimContext, toks) -> list[tuple[DateMention, DateMention, list[str]]]:
+    """(claim date, evidence date, shared words): the evidence or neighbouring sentence date
+    whose surrounding words match the claim date's surrounding words best (at least two shared
+    words, more than any mention of the claim's own date) is another date."""
+    units = [*ctx.evidence_units, *ctx.context_units]
+    cands = [(e, _slot_content(u, e.index)) for u in units for e in date_mentions(u)]
+    if not cands:
+        return []
+    out = []
+    for d in date_mentions(toks):
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or")
+               for x in toks[max(0, d.index - 3):d.index]):
+            continue  # a range or a span ("from 3 to 7 May")
+        args = _slot_content(toks, d.index)
+        scored = [(len(args & w), e, w) for e, w in cands]
+        best = max(k for k, _, _ in scored)
+        if best < 2 or any(k >= best - 1 and _same_date(d, e) for k, e, _ in scored if k > 0):
+            continue
+        k, e, w = next(x for x in scored if x[0] == best)
+        shown = [t.text for t in toks if t.norm in (args & w)]
+        out.append((d, e, sorted(set(shown), key=shown.index)))
+    return out
+
+
 def check_date(ctx: ClaimContext) -> Finding:
     """A date the evidence does not give: a month or weekday ('June' where it says 'May'), a
     day of the month ('19 September' where the evidence gives '12 September' for this fact,
@@ -815,6 +854,13 @@ def check_date(ctx: ClaimContext) -> Finding:
         if other:
             blamed.append(d.index)
             reasons.append(f"the evidence says '{other[0].text}', not '{d.text}'")
+    # a date the source gives to another fact: the evidence sentence that says what the claim
+    # dates ("managers must publish a rota by 25 August") gives it another date, and the claim's
+    # date sits by other words ("Approved ... on 15 July")
+    for d, e, shared in _slot_dates(ctx, toks):
+        if d.index not in blamed:
+            blamed.append(d.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{d.text}'")
     rel_claim = [i for i, t in enumerate(toks) if t.text.lower() in _RELATIVE_DAYS]
     ev_rel = {t.text.lower() for t in ev_tokens if t.text.lower() in _RELATIVE_DAYS}
     for i in rel_claim:
@@ -891,8 +937,17 @@ def check_novel_entity(ctx: ClaimContext) -> Finding:
                    tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
 
 
+def _cased(tokens) -> bool:
+    """Whether a text writes names with capitals (a capitalised word after its first): then
+    a word it writes in lower case is no name, whatever the source capitalises ("Treasurer:",
+    "Agent:" as speaker labels)."""
+    return any(t.text[:1].isupper() for t in tokens[1:])
+
+
 def check_misplaced_entity(ctx: ClaimContext) -> Finding:
+    cased = _cased(ctx.tokens)
     bad = [i for i in ctx.names if ctx.src.has(ctx.tokens[i]) and not ctx.ev.has(ctx.tokens[i])
+           and not (cased and ctx.tokens[i].text[:1].islower())
            and i not in ctx.paraphrased_idx and not (ctx.context_stems and ctx.tokens[i].norm in ctx.context_stems)]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the name '{ctx.tokens[i].text}' is in the source, but not in the evidence for this claim"
@@ -1105,6 +1160,27 @@ def _prohibitions(tokens) -> dict[str, str]:
     return out
 
 
+def _still_before(toks, j: int, units) -> tuple[str, str] | None:
+    """'still' (or 'continue(s) to') before the word the claim says holds 'no longer' ("no
+    longer able to take garden waste" against "garden waste can still be taken"): the marker
+    and the word as the evidence writes them."""
+    low = toks[j].text.lower()
+    if not ((low == "no" and j + 1 < len(toks) and toks[j + 1].text.lower() == "longer")
+            or any(t.text.lower() in ("anymore", "longer") for t in toks[j + 1:j + 6])):
+        return None
+    head = next((base_stem(t.text) for t in toks[j + 1:j + 6] if is_content(t) and not is_negation(t)
+                 and t.text.lower() not in _NOT_HEADS), None)
+    for u in units:
+        for p, e in enumerate(u):
+            if base_stem(e.text) != head:
+                continue
+            for q in range(max(0, p - 4), p):
+                if u[q].text.lower() in ("still", "continue", "continues", "remain", "remains") and \
+                        not any(is_negation(x) for x in u[q:p]):
+                    return u[q].text, e.text
+    return None
+
+
 def check_negation(ctx: ClaimContext) -> Finding:
     """A negation the evidence does not have, or a negation of the evidence the claim drops.
     A claim's negation is only blamed when no evidence sentence is negated or hedged at all
@@ -1124,20 +1200,35 @@ def check_negation(ctx: ClaimContext) -> Finding:
                                        if heads & {t.norm for t in u} or len(u) <= 8)
     ev_neg_idx = [j for j, t in enumerate(best) if is_negation(t)]
     if claim_neg:
-        negated = _negated_head(toks, claim_neg)
-        if ev_any_neg or not (negated & ctx.ev.stems):
-            return NOTHING
-        blamed = set()
+        # each negation on its own: judged against the evidence sentences that hold the word it
+        # negates, so another negated sentence nearby ("Do not try to reach the site") does not
+        # excuse "the airport is not operating" where the evidence says it "is operating"
+        units = (*ctx.evidence_units, *ctx.context_units)
+        short_neg = any(neg_like(u) for u in units if len(u) <= 6)  # a short reply ("Honestly, not this year.")
+        blamed, reasons = set(), []
         for j in claim_neg:
+            head = _negated_head(toks, [j])
+            still = _still_before(toks, j, units)
+            if still is None and not head & ctx.ev.stems:
+                continue
+            holders = [u for u in units if head & {t.norm for t in u}]
+            if still is None and (short_neg or any(neg_like(u) for u in holders)
+                                  or (neg_like(best) and head & {t.norm for t in best})):
+                continue
             blamed.add(j)
             if j > 0 and toks[j - 1].text.lower() in AUXILIARIES:
                 blamed.add(j - 1)
             if j + 1 < len(toks):
                 blamed.add(j + 1)
-        word = next(iter(sorted(negated & ctx.ev.stems)))
-        shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
-        return Finding(1.0, tuple(sorted(blamed)),
-                       (f"the claim negates '{shown}', and its evidence sentence is not negated",))
+            if still is not None:
+                reasons.append(f"the evidence says '{still[0]} ... {still[1]}', the claim says it no longer holds")
+            else:
+                word = sorted(head & ctx.ev.stems)[0]
+                shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
+                reasons.append(f"the claim negates '{shown}', and its evidence sentence is not negated")
+        if blamed:
+            return Finding(1.0, tuple(sorted(blamed)), tuple(reasons))
+        return NOTHING
     if claim_excl:
         return NOTHING
     prohibited = ctx.src.prohibitions
@@ -1174,6 +1265,8 @@ def check_antonym(ctx: ClaimContext) -> Finding:
             continue  # a nominal use ("the later Saturday closing") names an event, it states no polarity
         if not opp or opp & {u.norm for u in toks}:
             continue  # "open until six ... later closing": the claim itself uses both
+        if any(is_negation(u) for u in toks[max(0, i - 3):i]):
+            continue  # "not open" restates "closed"
         near_claim = {u.norm for u in toks[max(0, i - 3):i] + toks[i + 1:i + 4] if is_content(u)}
         for unit in ctx.evidence_units:
             found = None
@@ -1371,24 +1464,78 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
     return out
 
 
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "isn't", "aren't", "wasn't", "weren't"})
+_CLAUSE_BREAK = frozenset({"but", "while", "whereas", "although", "though", "however", "yet", "which", "who"})
+_COME = frozenset({"come", "comes", "came", "coming"})
+
+
+def _excluded_scope(unit, j: int) -> dict[str, Token]:
+    """What an exclusion marker at ``j`` excludes: the words after it ("does not cover agency
+    drivers"; a heading "Not included: A, B and C" up to the end of its sentence), and the
+    subject before "are excluded", "is not included" or "is sold separately"."""
+    e = unit[j].text.lower()
+    heading = j <= 1 and (e in lx.EXCLUSION or (is_negation(unit[j]) and j + 1 < len(unit)
+                                                  and unit[j + 1].text.lower() in lx.INCLUSION))
+    ks = _scope(unit, j, width=len(unit)) if heading else _scope(unit, j)
+    passive = None
+    if e in lx.EXCLUSION or e == "separately":
+        passive = j - 1 if j >= 1 and unit[j - 1].text.lower() in _BE else None
+        if e == "separately" and j >= 1 and unit[j - 1].text.lower() in ("sold", "available", "charged", "priced"):
+            passive = j - 2 if j >= 2 and unit[j - 2].text.lower() in _BE else j - 1
+    elif is_negation(unit[j]) and j + 1 < len(unit) and unit[j + 1].text.lower() in lx.INCLUSION and \
+            j >= 1 and unit[j - 1].text.lower() in _BE:
+        passive = j - 1
+    if passive is not None:
+        back = []
+        for k in range(passive - 1, -1, -1):
+            low = unit[k].text.lower()
+            if low in _CLAUSE_BREAK or low in lx.INCLUSION or low in _BE:
+                break
+            if unit[k + 1].start - unit[k].end > 1:
+                break  # punctuation between them ("in the box; the travel case is sold separately")
+            if is_content(unit[k]) and not is_negation(unit[k]):
+                back.append(k)
+                if len(back) >= 6:
+                    break
+        ks = back + ks
+    return {unit[k].norm: unit[k] for k in ks}
+
+
+def _inclusion_before(toks, i: int) -> int | None:
+    """The inclusion word ("including", "covers", "comes with") that governs claim word ``i``
+    within its clause (a list "comes with A, B and C" included)."""
+    for k in range(i - 1, max(-1, i - 13), -1):
+        low = toks[k].text.lower()
+        if low in _CLAUSE_BREAK or is_negation(toks[k]):
+            return None
+        if toks[k + 1].start - toks[k].end > 1 and toks[k + 1].text[:1].isupper():
+            return None  # a sentence ends between them
+        if low in lx.INCLUSION or (low == "with" and k >= 1 and toks[k - 1].text.lower() in _COME):
+            if any(is_negation(u) for u in toks[max(0, k - 2):k]):
+                return None  # "Not included: ..."
+            return k
+    return None
+
+
 def check_exclusion(ctx: ClaimContext) -> Finding:
-    """The evidence excludes something ("does not cover agency drivers", "excluding VAT")
-    that the claim reports as included."""
+    """The evidence excludes something ("does not cover agency drivers", "excluding VAT",
+    "laptops are excluded", "sold separately") that the claim reports as included."""
     toks = ctx.tokens
-    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION for t in toks):
+    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() == "separately" for t in toks):
         return NOTHING
     blamed, reasons = [], []
     for unit in ctx.evidence_units:
         for j, e in enumerate(unit):
-            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION):
+            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION or e.text.lower() == "separately"):
                 continue
-            scope = {unit[k].norm: unit[k] for k in _scope(unit, j)}
+            scope = _excluded_scope(unit, j)
             for i, t in enumerate(toks):
                 if t.norm not in scope or not is_content(t) or t.text.lower() in LIGHT:
                     continue
-                inc = [k for k in range(max(0, i - 4), i) if toks[k].text.lower() in lx.INCLUSION]
-                if inc:
-                    blamed += [inc[-1], i]
+                inc = _inclusion_before(toks, i)
+                if inc is not None and not any(_inclusion_before(u, p) is not None for u in ctx.evidence_units
+                                               for p, x in enumerate(u) if x.norm == t.norm):
+                    blamed += [inc, i]
                     reasons.append(f"the evidence says '{e.text} ... {scope[t.norm].text}', the claim includes it")
                     break
         if blamed:

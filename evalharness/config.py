@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from . import registry
 from ._yaml import Document, load_yaml
 from .errors import ConfigError, did_you_mean
+from .results import SUPPORT, MetricKey
 
 TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
 RULE_KEYS = ("metric", "min", "max", "systems", "on")
@@ -292,17 +293,17 @@ def _parse_scorers(raw: Any, doc: Document) -> tuple[ScorerConfig, ...]:
     return tuple(out)
 
 
-def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[str, bool]:
+def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[MetricKey, bool]:
     """``<scorer>.<metric>`` -> higher is better, for the configured scorers."""
     out = {}
     for s in scorers:
         cls = registry.get_scorer_class(s.name)
         for metric, hib in cls.higher_is_better.items():
-            out[f"{s.name}.{metric}"] = hib
+            out[MetricKey.of(s.name, metric)] = hib
     return out
 
 
-def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[tuple[GateRule, ...], bool]:
+def _parse_rules(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -> tuple[tuple[GateRule, ...], bool]:
     """The gate's rules and its ``no_rules`` switch."""
     no_rules = False
     if raw is None:
@@ -339,9 +340,9 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
             raise ConfigError("missing required field" if metric is None else f"must be text, got {_tname(metric)}",
                               file=doc.file, line=doc.line(*path, "metric"), field=f"{where}.metric")
         if metric not in metrics:
-            scorer = metric.partition(".")[0]
+            scorer = metric.partition(".")[0]   # not yet known to be a key
             hint = did_you_mean(metric, metrics)
-            if not hint and scorer in registry.names() and not any(m.startswith(scorer + ".") for m in metrics):
+            if not hint and scorer in registry.names() and not any(m.scorer == scorer for m in metrics):
                 hint = f" (scorer '{scorer}' is not configured under 'scorers')"
             raise ConfigError(f"unknown metric '{metric}'{hint}", file=doc.file,
                               line=doc.line(*path, "metric"), field=f"{where}.metric")
@@ -423,7 +424,7 @@ def _rule_lines(raw: Mapping, doc: Document) -> dict[str, int]:
     return out
 
 
-def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> CompareConfig:
+def _parse_compare(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -> CompareConfig:
     if raw is None:
         return CompareConfig()
     if not isinstance(raw, dict):
@@ -434,7 +435,7 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
                            doc, ("compare",))
     if "pair" in raw:
         base = dataclasses.replace(base, pair=_parse_pair(raw["pair"], doc))
-    if base.new_flags is not None and not any(m.startswith("support.") for m in metrics):
+    if base.new_flags is not None and not any(m.scorer == SUPPORT for m in metrics):
         raise ConfigError("needs the support scorer (it finds the claims); add 'support' under 'scorers'",
                           file=doc.file, line=doc.line("compare", "new_flags"), field="compare.new_flags")
     if not 0 < base.alpha < 1:

@@ -480,6 +480,8 @@ def rouge_report(tmp_path_factory) -> Path:
     (lambda d: d.update(schema_version=True), "schema_version", None),
     (lambda d: d["systems"]["sys-a"]["rouge.rouge1"].update(n=2.5), "systems.sys-a.rouge.rouge1.n",
      "must be a count, got a number (2.5)"),
+    (lambda d: d["gate"]["failures"][0].update(kind="rules"), "gate.failures[0].kind",
+     "must be one of rule, expect, error, regression, gate, got a string ('rules')"),
 ])
 def test_hand_edited_report_is_refused_naming_the_field(tmp_path, rouge_report, edit, field, why):
     bad = _edit(rouge_report, edit)

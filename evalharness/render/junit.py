@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from ..report import FailureKind
 from .claims import ClaimStyle, claim_lines, offending_words
 
 WHOLE = ClaimStyle(evidence_width=None)  # a CI log shows the whole evidence sentence
@@ -74,7 +75,7 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
         cases_el.append(tc)
 
     g = report.gate
-    nf_checks = {c.system: c for c in g.checks if c.kind == "regression" and c.name.startswith("new_flags <=")}
+    nf_checks = {c.system: c for c in g.checks if c.kind == FailureKind.REGRESSION and c.name.startswith("new_flags <=")}
     for ch in (comparison.newly_flagged() if comparison is not None else ()):
         check = nf_checks.get(ch.system)
         for c in ch.newly_flagged:
@@ -95,9 +96,9 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
     every_names = {name for name, _, _ in every}
     rule_fail = {}
     for f in g.failures:
-        if f.kind == "rule" and f.case_id is not None:
+        if f.kind == FailureKind.RULE and f.case_id is not None:
             rule_fail.setdefault((f.rule, f.system, f.case_id), []).append(f.message)
-    expect_checks = {(c.case_id, c.system): c for c in g.checks if c.kind == "expect"}
+    expect_checks = {(c.case_id, c.system): c for c in g.checks if c.kind == FailureKind.EXPECT}
 
     for case in report.cases:
         for cand in case.candidates:
@@ -127,11 +128,11 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
                     add(cls, f"{cand.system} :: {name}")
 
     for check in g.checks:
-        if check.kind == "expect":
+        if check.kind == FailureKind.EXPECT:
             continue
-        if check.kind == "regression" and check.system in covered and check.name.startswith("new_flags <="):
+        if check.kind == FailureKind.REGRESSION and check.system in covered and check.name.startswith("new_flags <="):
             continue  # failed: one failing test case per newly flagged claim above
-        if check.kind == "rule" and check.name in every_names:
+        if check.kind == FailureKind.RULE and check.name in every_names:
             failed_cases = [k for k in rule_fail if k[0] == check.name and k[1] == check.system]
             if check.passed or failed_cases:
                 continue  # covered by the per-case test cases above

@@ -139,6 +139,45 @@ class CompareConfig:
     pair: tuple[tuple[str, str], ...] = ()
 
 
+def _tuple(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else v
+
+
+@dataclass(frozen=True)
+class RecordedConfig:
+    """The config a report records (``Report.config``): the JSON as the run wrote it, and
+    the typed sections a later reader needs (the per-item gate rules for JUnit, the
+    ``compare`` section for ``evalharness compare``), parsed once, here."""
+
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    gate: tuple[GateRule, ...] = ()
+    compare: CompareConfig = field(default_factory=CompareConfig)
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any] | None) -> "RecordedConfig":
+        raw = dict(raw or {})
+        names = {f.name for f in dataclasses.fields(GateRule)}
+        gate = tuple(GateRule(**{k: _tuple(v) for k, v in r.items() if k in names})
+                     for r in raw.get("gate", ()) if isinstance(r, Mapping) and "metric" in r)
+        c = raw.get("compare") or {}
+        rules = tuple(RegressionRule(metric=r["metric"], max_drop=float(r.get("max_drop", 0.0)),
+                                     significant=bool(r.get("significant", True)), systems=_tuple(r.get("systems")))
+                      for r in c.get("rules", ()))
+        nf = c.get("new_flags")
+        new_flags = (NewFlagsRule(max=int(nf.get("max", 0)), systems=_tuple(nf.get("systems")),
+                                  checks=_tuple(nf.get("checks"))) if isinstance(nf, Mapping) else None)
+        pair = c.get("pair") or ()
+        pairs = tuple(pair.items()) if isinstance(pair, Mapping) else tuple(tuple(p) for p in pair)
+        compare = CompareConfig(alpha=float(c.get("alpha", 0.05)), resamples=int(c.get("resamples", 1000)),
+                                seed=int(c.get("seed", 12345)), rules=rules, no_rules=bool(c.get("no_rules", False)),
+                                allow_missing_systems=tuple(c.get("allow_missing_systems", ())),
+                                new_flags=new_flags, pair=pairs)
+        return cls(raw=raw, gate=gate, compare=compare)
+
+    def to_json(self) -> dict:
+        return dict(self.raw)
+
+
 @dataclass(frozen=True)
 class Config:
     scorers: tuple[ScorerConfig, ...]

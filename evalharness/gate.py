@@ -14,7 +14,8 @@ from typing import Iterable, Mapping, Sequence
 from .aggregate import MetricSummary
 from .cases import Case
 from .config import GateRule
-from .report import CaseResult, GateCheck, GateFailure, GateResult
+from .report import CaseResult, FailureKind, GateCheck, GateFailure, GateResult
+from .results import SUPPORT
 
 
 def _violates(value: float, rule: GateRule) -> float | None:
@@ -37,14 +38,14 @@ def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, Me
             name = rule.describe()
             if system not in systems and system not in in_cases:
                 msg = f"{name}: system '{system}' is not in this run"
-                failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
-                checks.append(GateCheck("rule", name, system, None, False, msg))
+                failures.append(GateFailure(FailureKind.RULE, msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck(FailureKind.RULE, name, system, None, False, msg))
                 continue
             summary = systems.get(system, {}).get(rule.metric)
             if summary is None:
                 msg = f"{name}: system '{system}' {_no_value_reason(system, cases)}"
-                failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
-                checks.append(GateCheck("rule", name, system, None, False, msg))
+                failures.append(GateFailure(FailureKind.RULE, msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck(FailureKind.RULE, name, system, None, False, msg))
                 continue
             bad: list[GateFailure] = []
             if rule.on == "every":
@@ -55,17 +56,17 @@ def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, Me
                     value = cand.scores[rule.metric]
                     bound = _violates(value, rule)
                     if bound is not None:
-                        bad.append(GateFailure("rule", f"{name}: {system} on case '{case.id}' is {value:.4f} "
+                        bad.append(GateFailure(FailureKind.RULE, f"{name}: {system} on case '{case.id}' is {value:.4f} "
                                                f"(bound {bound:g})", rule=name, metric=rule.metric,
                                                system=system, case_id=case.id, value=value, bound=bound))
             else:
                 value = getattr(summary, rule.on)
                 bound = _violates(value, rule)
                 if bound is not None:
-                    bad.append(GateFailure("rule", f"{name}: {system} has {rule.on} {value:.4f} (bound {bound:g})",
+                    bad.append(GateFailure(FailureKind.RULE, f"{name}: {system} has {rule.on} {value:.4f} (bound {bound:g})",
                                            rule=name, metric=rule.metric, system=system, value=value, bound=bound))
             failures.extend(bad)
-            checks.append(GateCheck("rule", name, system, None, not bad, "; ".join(f.message for f in bad)))
+            checks.append(GateCheck(FailureKind.RULE, name, system, None, not bad, "; ".join(f.message for f in bad)))
     return failures, checks
 
 
@@ -88,7 +89,7 @@ def _phrase_flagged(summary: str, phrase: str, spans) -> bool:
 
 
 def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
-                       scorers: Sequence[str] = ("support",)) -> tuple[list[GateFailure], list[GateCheck]]:
+                       scorers: Sequence[str] = (SUPPORT,)) -> tuple[list[GateFailure], list[GateCheck]]:
     """Check each case's ``expect`` entries. An entry that nothing in this run can check
     (flags without the support scorer, a bound on a scorer that did not run) fails: the
     gate never counts an unchecked expectation as met."""
@@ -104,10 +105,10 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
                 continue
             name = f"expect {case.id}/{system}"
             bad: list[str] = []
-            if exp.flags is not None and "support" not in scorers:
+            if exp.flags is not None and SUPPORT not in scorers:
                 bad.append("flags cannot be checked: the support scorer is not in this run")
             elif exp.flags is not None:
-                if "support" in cand.errors:
+                if SUPPORT in cand.errors:
                     bad.append("flags cannot be checked: the support scorer failed")
                 else:
                     spans = [s for c in cand.flagged for s in c.unsupported_spans]
@@ -131,8 +132,8 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
                     elif (kind == "min" and value < bound) or (kind == "max" and value > bound):
                         bad.append(f"{metric} = {value:.4f}, expected {'>=' if kind == 'min' else '<='} {bound:g}")
             for msg in bad:
-                failures.append(GateFailure("expect", f"{name}: {msg}", rule=name, system=system, case_id=case.id))
-            checks.append(GateCheck("expect", name, system, case.id, not bad, "; ".join(bad)))
+                failures.append(GateFailure(FailureKind.EXPECT, f"{name}: {msg}", rule=name, system=system, case_id=case.id))
+            checks.append(GateCheck(FailureKind.EXPECT, name, system, case.id, not bad, "; ".join(bad)))
     return failures, checks
 
 
@@ -141,7 +142,7 @@ def error_failures(results: Iterable[CaseResult]) -> list[GateFailure]:
     for case in results:
         for cand in case.candidates:
             for scorer, msg in cand.errors.items():
-                out.append(GateFailure("error", f"{scorer} failed on case '{case.id}', system '{cand.system}': {msg}",
+                out.append(GateFailure(FailureKind.ERROR, f"{scorer} failed on case '{case.id}', system '{cand.system}': {msg}",
                                        system=cand.system, case_id=case.id, metric=scorer))
     return out
 
@@ -153,7 +154,7 @@ NO_CHECKS_NAME = "the gate checks something"
 
 
 def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], results: Sequence[CaseResult],
-                  scorers: Sequence[str] = ("support",), *, no_rules: bool = False) -> GateResult:
+                  scorers: Sequence[str] = (SUPPORT,), *, no_rules: bool = False) -> GateResult:
     """Fail closed: a gate with no check at all fails (kind "gate") unless
     ``no_rules`` (the config's ``gate.no_rules``) says explicitly that this is wanted."""
     errors = error_failures(results)
@@ -162,8 +163,8 @@ def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], res
     checks = rule_c + exp_c
     empty: list[GateFailure] = []
     if not checks and not no_rules:
-        empty.append(GateFailure("gate", NO_CHECKS, rule=NO_CHECKS_NAME))
-        checks.append(GateCheck("gate", NO_CHECKS_NAME, None, None, False, NO_CHECKS))
+        empty.append(GateFailure(FailureKind.GATE, NO_CHECKS, rule=NO_CHECKS_NAME))
+        checks.append(GateCheck(FailureKind.GATE, NO_CHECKS_NAME, None, None, False, NO_CHECKS))
     failures = tuple(errors + rule_f + exp_f + empty)
     return GateResult(passed=not failures, failures=failures, checks=tuple(checks))
 

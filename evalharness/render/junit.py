@@ -25,15 +25,7 @@ def _clean(text: str) -> str:
 
 def _every_rules(report) -> list[tuple[str, str, tuple | None]]:
     """(name, metric, systems) of the config's per-case (``on: every``) rules."""
-    from ..config import GateRule
-    out = []
-    for r in (report.config or {}).get("gate", ()):
-        if r.get("on") != "every":
-            continue
-        systems = tuple(r["systems"]) if r.get("systems") is not None else None
-        rule = GateRule(metric=r["metric"], min=r.get("min"), max=r.get("max"), systems=systems, on="every")
-        out.append((rule.describe(), rule.metric, systems))
-    return out
+    return [(r.describe(), r.metric, r.systems) for r in report.config.gate if r.on == "every"]
 
 
 def _claims_text(cand) -> str:

@@ -1,79 +1,56 @@
-"""A progress bar for terminals, fed by the runner's ``progress(stage, done, total)``
-callback. Off a terminal (CI logs, pipes) and with ``--quiet`` there is none."""
+"""The run's progress bar, drawn by tqdm and fed by the runner's ``progress(stage,
+done, total)`` callback. Off a terminal (CI logs, pipes) and with ``--quiet`` there is none."""
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
 
-
-def _clock(seconds: float) -> str:
-    seconds = int(max(0, seconds))
-    h, rem = divmod(seconds, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+STARTING = "starting (loading model)…"
 
 
 class ProgressBar:
-    """Redraws one line on ``stream``. A stage at 0 done is "starting" (a scorer
-    loading its model, a summariser warming up); after that it shows items done,
-    elapsed time and an estimate of the time remaining for the stage."""
+    """One tqdm bar per stage on ``stream``. A stage at 0 done is "starting" (a scorer
+    loading its model, a summariser warming up). The bar is made again at the stage's
+    first finished item, counting from there, so the rate and the time left are measured
+    on scoring alone, not on model loading."""
 
-    def __init__(self, stream: TextIO, width: int = 24, min_interval: float = 0.1,
-                 clock=time.monotonic) -> None:
+    def __init__(self, stream: TextIO, min_interval: float = 0.1) -> None:
         self.stream = stream
-        self.width = width
         self.min_interval = min_interval
-        self.clock = clock
-        self.started = clock()
         self.stage: str | None = None
-        self.stage_started = self.started
-        self.first_done_at: float | None = None
-        self.first_done = 0
-        self._last_draw = -1e9
-        self._last_len = 0
+        self._bar = None
+        self._counting = False
+
+    def _new(self, stage: str, total: int, initial: int):
+        from tqdm import tqdm
+        return tqdm(total=total, initial=initial, desc=f"{stage:<12}", file=self.stream, leave=False,
+                    mininterval=self.min_interval, smoothing=0, dynamic_ncols=True, ascii=False,
+                    bar_format="{desc} {bar:24} {n_fmt}/{total_fmt}  {elapsed}<{remaining}{postfix}")
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = self.clock()
-        if stage != self.stage:
-            self.stage, self.stage_started, self.first_done_at, self.first_done = stage, now, None, 0
-        if done > 0 and self.first_done_at is None:
-            self.first_done_at, self.first_done = now, done
-        final = total > 0 and done >= total
-        if not final and done > 0 and now - self._last_draw < self.min_interval:
-            return
-        self._last_draw = now
-        self._draw(self.line(stage, done, total, now))
-
-    def line(self, stage: str, done: int, total: int, now: float) -> str:
-        frac = (done / total) if total else 1.0
-        filled = int(round(frac * self.width))
-        bar = "█" * filled + "░" * (self.width - filled)
-        elapsed = _clock(now - self.started)
-        if done == 0:
-            tail = "starting (loading model)…"
-        elif done >= total:
-            tail = "done"
-        elif self.first_done_at is not None and done > self.first_done and now > self.first_done_at:
-            # Rate measured after the first batch, so model loading does not skew it.
-            rate = (done - self.first_done) / (now - self.first_done_at)
-            tail = f"~{_clock((total - done) / rate)} left"
-        else:
-            tail = "estimating…"
-        return f"{stage:<12} {bar} {done}/{total}  elapsed {elapsed}  {tail}"
-
-    def _draw(self, text: str) -> None:
-        pad = max(0, self._last_len - len(text))
-        self.stream.write("\r" + text + " " * pad)
-        self.stream.flush()
-        self._last_len = len(text)
+        if stage != self.stage or self._bar is None:
+            self.close()
+            self.stage, self._counting = stage, False
+            self._bar = self._new(stage, total, done)
+            if done == 0:
+                self._bar.set_postfix_str(STARTING)
+        if done > 0 and not self._counting:
+            self._counting = True
+            if self._bar.n == 0:                 # model loaded: count from the first finished items
+                self._bar.close()
+                self._bar = self._new(stage, total, done)
+        self._bar.total = total
+        if done >= total:
+            self._bar.set_postfix_str("done", refresh=False)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self._bar.refresh()
 
     def close(self) -> None:
-        if self._last_len:
-            self.stream.write("\r" + " " * self._last_len + "\r")
-            self.stream.flush()
-            self._last_len = 0
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 def make_progress(quiet: bool = False, stream: TextIO | None = None) -> ProgressBar | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evalharness.results import ScoreItem  # noqa: E402
+from evalharness.core.results import ScoreItem  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "bench" / "dev"
 BUDGET = 2.0
@@ -36,14 +36,14 @@ def rows(n: int) -> list[ScoreItem]:
         per = [[json.loads(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip()] for f in files]
         picked = [r for group in itertools.zip_longest(*per) for r in group if r is not None][:n]
         return [ScoreItem(r["id"], "dev", r["source"], r["summary"]) for r in picked]
-    from evalharness.cases import load_cases
+    from evalharness.io.cases import load_cases
     cases = load_cases([ROOT / "cases"])
     return [ScoreItem(c.id, s, c.source, text) for c in cases for s, text in c.candidates.items()][:n]
 
 
 def sentences(items) -> list[str]:
     from evalharness.scorers.support.evidence import source_units
-    from evalharness.text import split_claims
+    from evalharness.scorers.text import split_claims
     out: dict[str, None] = {}
     for it in items:
         out.update((u.span.text, None) for u in source_units(it.source))
@@ -56,8 +56,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", type=int, default=150)
     ap.add_argument("--repeats", type=int, default=2)
     a = ap.parse_args(argv)
-    from evalharness.models import get_encoder
-    from evalharness.progress import quiet_library_progress
+    from evalharness.scorers.models import get_encoder
+    from evalharness.engine.progress import quiet_library_progress
     quiet_library_progress()
     from evalharness.scorers.support import SupportOptions, SupportScorer
     items = rows(a.rows)

@@ -69,7 +69,7 @@ class _HarnessState:
         if self._hconfig is None:
             import evalharness
             cfg = self.pytest_config
-            from evalharness.config import resolve_config
+            from evalharness.core.config import resolve_config
             path = cfg.getoption("--evalharness-config") or cfg.getini("evalharness_config")
             if path and not Path(path).is_absolute() and not Path(path).exists():
                 path = Path(cfg.rootpath) / path
@@ -292,7 +292,7 @@ class GateCollector(pytest.Collector):
 
     def collect(self):
         import evalharness
-        from evalharness.config import check_rule_systems
+        from evalharness.core.config import check_rule_systems
         st = _state(self.config)
         hconfig = st.harness_config()
         systems: list[str] = []

@@ -209,7 +209,7 @@ def test_systems_with_one_cleaned_name_get_two_runs_files(tmp_path):
 
 def test_summariser_names_that_would_collide_are_refused_before_any_work():
     from evalharness.errors import InputError
-    from evalharness.summarise import check_runs_names, runs_file_name
+    from evalharness.engine.summarise import check_runs_names, runs_file_name
     assert len({runs_file_name(n) for n in ("é", "ü", "a/b", "a_b", "A_B", "a b", "x" * 300)}) == 7
     with pytest.raises(InputError, match="would both write"):
         check_runs_names(["same", "same"])
@@ -532,7 +532,7 @@ def test_rerun_into_an_old_out_removes_what_this_run_did_not_write(tmp_path):
 
 
 def test_node_limit_is_told_apart_from_an_alias_bomb(tmp_path):
-    from evalharness._yaml import MAX_NODES, load_yaml
+    from evalharness.io.safe_yaml import MAX_NODES, load_yaml
     from evalharness.errors import InputError
     big = tmp_path / "big.yaml"
     big.write_text("[" + ", ".join("1" for _ in range(MAX_NODES + 10)) + "]\n")

@@ -1,6 +1,6 @@
 import pytest
 
-from evalharness.config import GateRule, load_config
+from evalharness.core.config import GateRule, load_config
 from evalharness.errors import ConfigError
 from evalharness.scorers.bertscore import BertScoreOptions
 
@@ -57,8 +57,8 @@ def test_a_report_records_its_config_typed_and_writes_it_back_unchanged(tmp_path
     and the JSON written back is the JSON the run recorded."""
     import json
 
-    from evalharness.config import CompareConfig, GateRule, NewFlagsRule, RecordedConfig, RegressionRule
-    from evalharness.report import Report
+    from evalharness.core.config import CompareConfig, GateRule, NewFlagsRule, RecordedConfig, RegressionRule
+    from evalharness.core.report import Report
     from tests.helpers.report_factory import make_report
     raw = {"file": "c.yaml", "gate": [{"metric": "rouge.rouge1", "min": 0.2, "max": None, "systems": ["a"],
                                        "on": "every"}],

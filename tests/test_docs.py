@@ -146,7 +146,7 @@ def test_command_lines_are_found_in_blocks_and_inline():
 
 def option_classes() -> list[type]:
     """The config's own sections and every scorer's Options, with their nested sections."""
-    from evalharness import config, registry
+    from evalharness.core import config, registry
     out = [config.GateRule, config.BootstrapConfig, config.RunConfig, config.CompareConfig, config.RegressionRule,
            config.NewFlagsRule]
     todo = [registry.get_scorer_class(name).Options for name in registry.names()]
@@ -237,8 +237,8 @@ def config_blocks(path: Path) -> list[str]:
 
 def load_config_text(text: str, label: str):
     """Load a config block as the loader would; a snippet without scorers gets one."""
-    from evalharness._yaml import load_yaml
-    from evalharness.config import config_from_document
+    from evalharness.io.safe_yaml import load_yaml
+    from evalharness.core.config import config_from_document
     from evalharness.errors import ConfigError
     if not re.search(r"^scorers:", text, re.M):
         text = "scorers: {rouge: {}, bertscore: {}, support: {}}\n" + text
@@ -265,8 +265,8 @@ def test_the_config_block_check_sees_a_wrong_key(tmp_path):
 def test_the_signature_example_is_what_the_default_config_signs():
     """docs/report.md shows the signatures of configs/default.yaml as the code writes them
     (no model is loaded to sign)."""
-    from evalharness.config import load_config
-    from evalharness.runner import build_scorers
+    from evalharness.core.config import load_config
+    from evalharness.engine.runner import build_scorers
     text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
     section = text[text.index("## Signatures"):]
     block = section[section.index("```\n") + 4:]
@@ -297,7 +297,7 @@ def dotted_name_problems(text: str) -> list[str]:
     """The `a.b.c` names in a page that are neither a config key the loader accepts
     (`compare.new_flags`, `scorers.support.threshold`, `support.llm.cache_dir`) nor a metric a
     scorer reports (`support.score`, `rouge.rouge1`)."""
-    from evalharness import config, registry
+    from evalharness.core import config, registry
     sections = {"compare": config.CompareConfig, "bootstrap": config.BootstrapConfig, "run": config.RunConfig}
     problems = []
     for name in dict.fromkeys(DOTTED.findall(text)):

@@ -12,8 +12,8 @@ import sys
 import pytest
 
 import evalharness
-from evalharness.config import load_config
-from evalharness.pipeline import RunRequest, run_evaluation
+from evalharness.core.config import load_config
+from evalharness.engine.pipeline import RunRequest, run_evaluation
 
 CONFIG = """\
 scorers:
@@ -82,7 +82,7 @@ def test_pipeline_gives_the_gate_of_the_cli_run(cli, setup):
 
 
 def test_a_summarise_failure_is_in_the_one_gate(setup):
-    from evalharness.summarise import parse_system_specs
+    from evalharness.engine.summarise import parse_system_specs
     specs = parse_system_specs([f"fly=cmd:{sys.executable} {setup / 'fly.py'}"], timeout=60)
     result = _pipeline(setup / "cases", setup / "cfg.yaml", systems=tuple(specs))
     assert result.fly["fly"]["c1"].summary == "the bridge opened today"

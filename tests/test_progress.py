@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from evalharness.progress import STARTING, ProgressBar, make_progress
+from evalharness.engine.progress import STARTING, ProgressBar, make_progress
 
 
 class FakeTTY(io.StringIO):

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from evalharness.report import FailureKind, GateCheck, GateFailure, GateResult
-from evalharness.results import VERDICTS, Claim, Verdict
+from evalharness.core.report import FailureKind, GateCheck, GateFailure, GateResult
+from evalharness.core.results import VERDICTS, Claim, Verdict
 
 
 def _claim(verdict) -> Claim:
@@ -39,7 +39,7 @@ def test_failure_kinds_read_and_write_as_their_values():
 
 
 def test_a_metric_key_is_a_string_with_its_scorer_and_metric():
-    from evalharness.results import MetricKey
+    from evalharness.core.results import MetricKey
     k = MetricKey.of("support", "supported_rate")
     assert k == "support.supported_rate" and {k: 1} == {"support.supported_rate": 1}
     assert (k.scorer, k.metric) == ("support", "supported_rate")
@@ -51,8 +51,8 @@ def test_a_metric_key_is_a_string_with_its_scorer_and_metric():
 
 
 def test_the_config_knows_its_metrics_as_keys():
-    from evalharness.config import ScorerConfig, known_metrics
-    from evalharness.registry import get_scorer_class
+    from evalharness.core.config import ScorerConfig, known_metrics
+    from evalharness.core.registry import get_scorer_class
     cls = get_scorer_class("bertscore")
     metrics = known_metrics((ScorerConfig("bertscore", cls.Options()),))
     assert all(m.scorer == "bertscore" for m in metrics) and "bertscore.f1" in metrics

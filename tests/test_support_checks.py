@@ -9,7 +9,7 @@ from evalharness.scorers.support.embedding import index_source, lexical_rank
 from evalharness.scorers.support.features import (CHECKS, FEATURE_NAMES, HARD_CHECKS, SIGNS, check_claim,
                                                   source_names)
 from evalharness.scorers.support.vectorcache import VectorCache
-from evalharness.text import tokenize
+from evalharness.scorers.text import tokenize
 
 
 def no_paraphrase(tokens, evidence, threshold=None):
@@ -101,7 +101,7 @@ def test_lexical_rank_prefers_shared_rare_words():
 
 
 def test_vector_cache_round_trip(tmp_path):
-    from evalharness.store import CachePolicy
+    from evalharness.cache.store import CachePolicy
     policy = CachePolicy(tmp_path)
     c = VectorCache("model-x", policy, dim=2)
     c.put_many({"a text": np.array([0.6, 0.8], dtype=np.float32)})
@@ -189,7 +189,7 @@ def test_hedged_negation_is_not_called_a_negation_the_evidence_lacks():
 
 
 def test_decision_rule_consistent_iff_no_flag():
-    from evalharness.results import Claim, ItemScore
+    from evalharness.core.results import Claim, ItemScore
     from evalharness.scorers.support import summarise_claims, with_verdict
 
     def claim(ok, score):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalharness.scorers.support.windows import WindowError, make_windows
-from evalharness.text import split_sentences
+from evalharness.scorers.text import split_sentences
 
 
 def words(text: str) -> int:

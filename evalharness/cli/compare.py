@@ -24,11 +24,11 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..compare import dumps_comparison
-    from ..pipeline import judge
+    from ..verdict.compare import dumps_comparison
+    from ..engine.pipeline import judge
     from ..render import render
     from ..render.compare import render_comparison_text
-    from ..report import read_report
+    from ..core.report import read_report
 
     check_output_file(args.output, "--output")
     check_output_file(args.junit, "--junit")

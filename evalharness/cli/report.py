@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..render import render
-    from ..report import read_report
+    from ..core.report import read_report
     check_output_file(args.output, "--output")
     check_output_file(args.junit, "--junit")
     report = read_report(args.report)
@@ -36,7 +36,7 @@ def run(args) -> int:
     if args.baseline:
         base = read_report(args.baseline)
         config = compare_config_with_pairs(load_compare_config(None, report), args.pair)
-    from ..pipeline import judge
+    from ..engine.pipeline import judge
     result = judge(report, baseline=base, compare=config, baseline_label=args.baseline or "base",
                    report_label=args.report)
     text = render(result.report, args.format, comparison=result.comparison, baseline=base)

@@ -56,8 +56,8 @@ def execution(args, config):
     """(executor, cache policy) for a run, from the config's ``run:`` section and the flags.
     The cache is opened here once, so a broken cache is exit 2 before any work."""
     from ..errors import InputError
-    from ..executor import RayExecutor, available_cores
-    from ..runner import LocalExecutor
+    from ..engine.executor import RayExecutor, available_cores
+    from ..engine.runner import LocalExecutor
 
     rc = config.run
     workers = args.workers if getattr(args, "workers", None) is not None else rc.workers
@@ -72,7 +72,7 @@ def execution(args, config):
         executor = RayExecutor(address, batch_size=rc.batch_size, num_cpus=workers)
     else:
         executor = LocalExecutor(batch_size=rc.batch_size, workers=workers)
-    from ..store import CachePolicy
+    from ..cache.store import CachePolicy
     policy = CachePolicy.from_settings(rc, no_cache=getattr(args, "no_cache", False),
                                        cache_dir=getattr(args, "cache_dir", None))
     if policy.enabled:
@@ -81,8 +81,8 @@ def execution(args, config):
 
 
 def run(args) -> int:
-    from ..pipeline import RunRequest, run_evaluation
-    from ..progress import make_progress, quiet_library_progress
+    from ..engine.pipeline import RunRequest, run_evaluation
+    from ..engine.progress import make_progress, quiet_library_progress
 
     config, cases, root, missing = load_inputs(args)
     out = Path(args.out)
@@ -90,7 +90,7 @@ def run(args) -> int:
     check_output_file(args.junit, "--junit")
     specs = ()
     if args.system:
-        from ..summarise import parse_system_specs
+        from ..engine.summarise import parse_system_specs
         specs = tuple(parse_system_specs(args.system, args.system_version, timeout=args.system_timeout))
     executor, policy = execution(args, config)
     progress = make_progress(quiet=args.quiet)
@@ -102,7 +102,7 @@ def run(args) -> int:
             from ..errors import InputError
             raise InputError("--pair needs --baseline", field="--pair")
         if args.baseline:
-            from ..report import read_report
+            from ..core.report import read_report
             base = read_report(args.baseline)  # a bad baseline is an input error before any model loads
         request = RunRequest(cases=tuple(cases), config=config, cases_root=root, systems=specs,
                              system_workers=args.system_workers, missing=missing, baseline=base,
@@ -128,18 +128,18 @@ def write_outputs(args, out: Path, result, base) -> tuple[int, str, list[str]]:
     away (``| head``) can then change neither the files nor the exit code. Returns
     (exit code, what to print on stdout, lines for stderr)."""
     from ..render import render
-    from ..report import atomic_write, write_report
+    from ..core.report import atomic_write, write_report
 
     report, comparison = result.report, result.comparison
     written: set[Path] = set()
     notices: list[str] = []
     if result.fly is not None:
-        from ..summarise import write_runs
+        from ..engine.summarise import write_runs
         for path in write_runs(result.fly, out / "runs"):
             written.add(path)
             notices.append(f"runs: {path}")
     if comparison is not None:
-        from ..compare import dumps_comparison
+        from ..verdict.compare import dumps_comparison
         atomic_write(out / "comparison.json", dumps_comparison(comparison))
         written.add(out / "comparison.json")
     write_report(report, out / "report.json")

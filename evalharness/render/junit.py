@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..report import FailureKind
+from ..core.report import FailureKind
 from .claims import ClaimStyle, claim_lines, offending_words
 
 WHOLE = ClaimStyle(evidence_width=None)  # a CI log shows the whole evidence sentence

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
-from ...results import ItemScore, ScoreItem
+from ...core.results import ItemScore, ScoreItem
 from ..base import Scorer
 from .backend_options import CascadeOptions, EnsembleOptions, LlmOptions, NliOptions
 from .claims import HIGHER_IS_BETTER, default_threshold, merge_spans, summarise_claims, verdict, with_verdict

@@ -16,8 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ...results import Claim, ScoreItem, Span
-from ...text import is_content, split_claims, tokenize
+from ...core.results import Claim, ScoreItem, Span
+from ..text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
 from .features import ClaimCheck, WordSet, check_claim, number_mentions, source_names
@@ -96,14 +96,14 @@ def anchor_units(index: SourceIndex, tokens, claim_stems: set, chosen: list[int]
 
 class EmbeddingBackend:
     def __init__(self, options, cache=None) -> None:
-        from ...models import get_encoder
+        from ..models import get_encoder
         self.options = options
         self.encoder = get_encoder(options.model, options.device)
         self._combiner = None
         self._sources: OrderedDict[str, SourceIndex] = OrderedDict()
         self.disk = None
         if cache is not None and cache.enabled and getattr(options, "embedding_cache", True):
-            from ...models import resolve_model
+            from ..models import resolve_model
             from .vectorcache import VectorCache
             path, display = resolve_model(options.model)
             self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}", cache,

@@ -2,7 +2,7 @@
 
 Number words and fractions, hedges, quantifiers, modality and exclusion markers,
 country names and their adjectives, and opposite pairs. Everything is lower-case;
-the checks compare stems (``evalharness.text.stem``) where a list says so.
+the checks compare stems (``evalharness.scorers.text.stem``) where a list says so.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ zimbabwe zimbabwean; america american; usa american; us american; uk british; af
 def demonym_groups() -> dict[str, frozenset[str]]:
     """stem -> the stems of the same country (name and adjectives): 'danish' ~ 'denmark';
     groups that share a word are one ('britain', 'british', 'uk')."""
-    from ...text import stem
+    from ..text import stem
     groups: list[set[str]] = []
     for group in _COUNTRIES.replace("\n", " ").split(";"):
         stems = {stem(w) for w in group.split()}
@@ -135,7 +135,7 @@ resumed suspended, resume suspend, enabled disabled, enable disable, added remov
 
 @lru_cache(maxsize=1)
 def antonym_table() -> dict[str, frozenset[str]]:
-    from ...text import stem
+    from ..text import stem
     out: dict[str, set[str]] = {}
     for pair in ANTONYM_PAIRS.replace("\n", " ").split(","):
         words = pair.split()

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import ERROR, ItemScore, ScoreItem, Verdict
+from ....core.results import ERROR, ItemScore, ScoreItem, Verdict
 from ...base import format_signature, harness_version
 from ..types import Backend, ItemError, Judged
 from .cascade import CascadeBackend

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import ERROR, Claim, ScoreItem, Verdict
+from ....core.results import ERROR, Claim, ScoreItem, Verdict
 from ..types import ItemError, Judged
 
 
@@ -103,5 +103,5 @@ class EnsembleBackend:
 
 
 def _as_span(claim: Claim):
-    from ....results import Span
+    from ....core.results import Span
     return Span(claim.text, claim.start, claim.end)

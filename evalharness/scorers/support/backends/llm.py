@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import Claim, ScoreItem, Span, Verdict
-from ....text import split_claims
+from ....core.results import Claim, ScoreItem, Span, Verdict
+from ...text import split_claims
 from ..backend_options import PROMPT_VERSION
 from ..types import ItemError, Judged
 from .transport import RETRY_STATUS, ItemFailed, TransportError, post_json

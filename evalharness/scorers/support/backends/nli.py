@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import Claim, ScoreItem, Span, Verdict
-from ....text import is_content, split_claims, tokenize
+from ....core.results import Claim, ScoreItem, Span, Verdict
+from ...text import is_content, split_claims, tokenize
 from ..backend_options import THREE_WAY, TWO_WAY
 from ..types import ItemError, Judged
 from .claim_evidence import narrow_evidence, offending_words, word_count, word_token_count
@@ -150,7 +150,7 @@ class NliBackend:
         import torch
         from transformers import AutoTokenizer
 
-        from ....models import offline_unless_hub, pick_device
+        from ...models import offline_unless_hub, pick_device
 
         options = self.options
         o = options.nli

@@ -26,8 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Sequence
 
-from ....results import Claim, ScoreItem, Span, Verdict
-from ....text import split_claims
+from ....core.results import Claim, ScoreItem, Span, Verdict
+from ...text import split_claims
 from ..types import ItemError, Judged
 from ..windows import make_windows
 from .transport import ItemFailed

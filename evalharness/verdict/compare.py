@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .aggregate import PairedComparison, derive_seed, paired_compare
-from .config import CompareConfig, NewFlagsRule, RegressionRule
-from .errors import InputError, did_you_mean
-from .report import FailureKind, GateCheck, GateFailure, GateResult, Report
-from .results import SUPPORT, Claim
+from ..stats.aggregate import PairedComparison, derive_seed, paired_compare
+from ..core.config import CompareConfig, NewFlagsRule, RegressionRule
+from ..errors import InputError, did_you_mean
+from ..core.report import FailureKind, GateCheck, GateFailure, GateResult, Report
+from ..core.results import SUPPORT, Claim
 
 COMPARISON_VERSION = 1
 

@@ -3,7 +3,7 @@
 A scorer error is always a failure (kind "error"): the gate never passes on
 missing scores. :func:`evaluate_gate` is a run's own gate; :func:`final_gate` joins
 it with a comparison's regression gate into the verdict (through
-:func:`evalharness.pipeline.judge`, the one place a verdict is assembled).
+:func:`evalharness.engine.pipeline.judge`, the one place a verdict is assembled).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, Sequence
 
-from .aggregate import MetricSummary
-from .cases import Case
-from .config import GateRule
-from .report import CaseResult, FailureKind, GateCheck, GateFailure, GateResult
-from .results import SUPPORT
+from ..stats.aggregate import MetricSummary
+from ..io.cases import Case
+from ..core.config import GateRule
+from ..core.report import CaseResult, FailureKind, GateCheck, GateFailure, GateResult
+from ..core.results import SUPPORT
 
 
 def _violates(value: float, rule: GateRule) -> float | None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import registry
-from ._yaml import Document, load_yaml
-from .errors import ConfigError, did_you_mean
+from ..io.safe_yaml import Document, load_yaml
+from ..errors import ConfigError, did_you_mean
 from .results import SUPPORT, MetricKey
 
 TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
@@ -101,8 +101,8 @@ class NewFlagsRule:
         if self.max < 0:
             return "max", f"must not be negative, got {self.max}"
         if self.checks is not None:
-            from .errors import did_you_mean
-            from .scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
+            from ..errors import did_you_mean
+            from ..scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
             known = [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS]
             for c in self.checks:
                 if c not in known:

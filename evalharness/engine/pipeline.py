@@ -4,10 +4,10 @@
 the verdict is the same wherever it is asked for. The final gate is built in one
 place, :func:`judge`, from every failure source:
 
-- the run's own gate (:func:`evalharness.gate.evaluate_gate`, inside ``evaluate``):
+- the run's own gate (:func:`evalharness.verdict.gate.evaluate_gate`, inside ``evaluate``):
   scorer failures, summaries an on-the-fly summariser could not make (errors of their
   (case, system)), gate rules, case expectations, a gate that checks nothing;
-- the regression gate of a baseline comparison (:func:`evalharness.compare.compare_reports`):
+- the regression gate of a baseline comparison (:func:`evalharness.verdict.compare.compare_reports`):
   regression rules, new flags, baseline systems missing from the new run, nothing compared.
 
 No printing, no argument parsing, no file written (caches aside): the caller writes
@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from .gate import final_gate
+from ..verdict.gate import final_gate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .cases import Case
-    from .compare import Comparison
-    from .config import CompareConfig, Config
-    from .report import Report
+    from ..io.cases import Case
+    from ..verdict.compare import Comparison
+    from ..core.config import CompareConfig, Config
+    from ..core.report import Report
     from .summarise import Summarised, SystemSpec
 
 
@@ -58,7 +58,7 @@ class RunRequest:
 class RunResult:
     """``report`` carries the final gate (the run's own checks and, with a baseline,
     the regression checks); ``comparison`` is None without a baseline; ``fly`` holds the
-    on-the-fly summaries (system -> case id -> :class:`evalharness.summarise.Summarised`)
+    on-the-fly summaries (system -> case id -> :class:`evalharness.engine.summarise.Summarised`)
     or None; ``notes`` are the run's warnings (damaged or unwritable caches)."""
 
     report: "Report"
@@ -75,7 +75,7 @@ def check_request(request: RunRequest) -> None:
     """Everything about the request that can be wrong, checked before any summariser or
     model runs: a ``compare.pair`` naming a system in neither run is an input error."""
     if request.baseline is not None:
-        from .compare import check_pairs, report_systems
+        from ..verdict.compare import check_pairs, report_systems
         cases = request.cases
         here = list(dict.fromkeys([s for c in cases for s in c.candidates] + [s.name for s in request.systems]))
         check_pairs(_compare_config(request).pair, here, report_systems(request.baseline))
@@ -119,7 +119,7 @@ def judge(report: "Report", *, baseline: "Report | None" = None, compare: "Compa
     the ``compare`` section recorded in ``report``). The one place the gate is assembled."""
     comparison = None
     if baseline is not None:
-        from .compare import compare_reports
+        from ..verdict.compare import compare_reports
         comparison = compare_reports(baseline, report, compare, base_label=baseline_label, new_label=report_label)
     gate = final_gate(report.gate, comparison.gate if comparison is not None else None)
     if gate != report.gate:

@@ -13,10 +13,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Mapping
 
-from .aggregate import MetricSummary
+from ..stats.aggregate import MetricSummary
 from .config import RecordedConfig
-from .errors import InputError
-from .paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
+from ..errors import InputError
+from ..io.paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
 from .results import VERDICTS, Claim
 
 SCHEMA_VERSION = 1
@@ -227,7 +227,7 @@ def write_report(report: Report, path: Path) -> None:
 
 def read_report(path: Path | str) -> Report:
     path = Path(path)
-    from ._yaml import read_text
+    from ..io.safe_yaml import read_text
     text = read_text(path, what="report")
     try:
         data = json.loads(text, parse_constant=_refuse_constant)

@@ -42,7 +42,8 @@ def test_text_answers_without_logprobs_give_verdicts_evidence_and_words():
     assert res.scores["supported_rate"] == 0.5 and "contradicted_claims" in res.not_applicable
     reqs = [json.loads(r["body"]) for r in srv.requests]
     assert len(reqs) == 2  # one request per claim and chunk
-    r = reqs[0]
+    # requests run concurrently: take the first claim's by its text, not by arrival order
+    [r] = [q for q in reqs if q["messages"][1]["content"].endswith("Claim: The council approved the new bridge.")]
     assert r["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert r["messages"][1]["content"] == f"Document: {SOURCE}\nClaim: The council approved the new bridge."
     assert (r["max_tokens"], r["logprobs"], r["top_logprobs"]) == (3, True, 5)

@@ -286,6 +286,8 @@ def _option_path(cls, parts) -> bool:
         if part not in {f.name for f in dataclasses.fields(cls)}:
             return False
         nxt = hints[part]
+        inner = [t for t in typing.get_args(nxt) if dataclasses.is_dataclass(t)]   # `NewFlagsRule | None`
+        nxt = inner[0] if len(inner) == 1 else nxt
         if i < len(parts) - 1:
             if not (isinstance(nxt, type) and dataclasses.is_dataclass(nxt)):
                 return False
@@ -322,5 +324,6 @@ def test_every_dotted_config_key_or_metric_a_page_names_exists(page):
 
 
 def test_the_dotted_name_check_sees_a_wrong_key_and_a_wrong_metric():
-    text = "Set `compare.new_flag` or `support.llm.cache_folder`; read `support.scores`; `run.cache_dir` is fine."
+    text = ("Set `compare.new_flag` or `support.llm.cache_folder`; read `support.scores`; `run.cache_dir` and "
+            "`compare.new_flags.checks` are fine.")
     assert dotted_name_problems(text) == ["compare.new_flag", "support.llm.cache_folder", "support.scores"]

@@ -26,7 +26,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "7"
+CHECKS_VERSION = "8"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -664,6 +664,113 @@ def _plain_quantity(tokens, i: int) -> bool:
     return True
 
 
+#: words that make a number a span counted from an end ("the final ten minutes", "the first
+#: three weeks", "the past two years"): a figure derived from the facts, not a count the
+#: evidence attaches to the noun
+_SPAN_FROM_END = frozenset({"final", "last", "first", "opening", "closing", "remaining", "next", "past",
+                            "previous", "initial"})
+
+
+def _span_from_end(tokens, i: int) -> bool:
+    return i > 0 and tokens[i - 1].text.lower() in _SPAN_FROM_END
+
+
+def _is_year_mention(m: NumberMention, tok: Token) -> bool:
+    return bool(re.fullmatch(r"\d{4}", tok.text)) and any(isinstance(v, float) and _is_year(v) for v in m.values)
+
+
+def _unit_after(tokens, i: int) -> str | None:
+    """The ordinary word right after a number ("three days", "30% higher"), if any."""
+    if i + 1 >= len(tokens):
+        return None
+    t = tokens[i + 1]
+    low = t.text.lower()
+    if t.start - tokens[i].end != 1:
+        return None  # punctuation or a unit sign between ("£14,000, cannot", "30% higher")
+    if not is_content(t) or is_negation(t) or t.is_number or low in ("percent", "per", "cent", "pc") or low in AUXILIARIES \
+            or low in lx.MULTIPLIERS:
+        return None
+    return t.norm
+
+
+def _sentence_of(tokens, i: int) -> tuple[list[Token], int]:
+    """The tokens of the sentence around token ``i`` of a flat token list (a sentence starts
+    at a capitalised word after a gap wider than one space: "£14,000. The cheapest"), and
+    the index of ``i`` in it."""
+    def starts(k):
+        return tokens[k].text[:1].isupper() and tokens[k].start - tokens[k - 1].end >= 2
+    a = i
+    while a > 0 and not starts(a):
+        a -= 1
+    b = i + 1
+    while b < len(tokens) and not starts(b):
+        b += 1
+    return list(tokens[a:b]), i - a
+
+
+def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, Token, list[str]]]:
+    """(claim number, evidence number token, shared words): a number the source states, but
+    where the evidence or neighbouring sentence whose words around a number of the same kind
+    (a year, else any quantity) match the words around the claim's number best (at least two
+    shared words, more than any mention of the claim's own number in the source) gives
+    another number ("the roof was re-slated in 2021" where the source re-slated it in 2018 and
+    refitted the kitchen in 2021; "the cheapest, at £14,000" where the cheapest bid was
+    £17,500 and the reserve £14,000)."""
+    toks = list(ctx.tokens)
+    units = [list(u) for u in (*ctx.evidence_units, *ctx.context_units)]
+    nums = [m.index for m in ctx.claim_numbers]
+    cands = []
+    for u in units:
+        days = {d.index for d in date_mentions(u) if d.day is not None}
+        for e in number_mentions(u):
+            # a number the claim states too fills another slot of the claim; a day of a date is
+            # the date check's
+            if is_number_token(u[e.index]) and _is_year_mention(e, u[e.index]) == years and e.index not in days:
+                cands.append((e, u, _slot_content(u, e.index)))
+    if not cands:
+        return []
+    src = list(ctx.source_tokens)
+    src_pos = {t.start: k for k, t in enumerate(src)}
+    claim_days = {d.index for d in date_mentions(toks) if d.day is not None}
+    out = []
+    for m in ctx.claim_numbers:
+        t = toks[m.index]
+        if _is_year_mention(m, t) != years or not _plain_quantity(toks, m.index) or _span_from_end(toks, m.index) \
+                or m.index in claim_days or re.fullmatch(r"[\d.,]+-[a-z-]+", t.text.lower()):
+            continue  # a day of a date; a number fused with its unit ("26-year-old", "10-man")
+        if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
+            continue  # a range, a change next to its amount, a score: one quantity with its neighbour
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or", "from")
+               for x in toks[max(0, m.index - 2):m.index]):
+            continue
+        if not number_supported(m, ctx.src_numbers):
+            continue  # not in the source at all: novel_number's
+        if years and _unit_after(toks, m.index) is not None:
+            continue  # a year naming a thing ("the 2020 Olympics"), not the time of an event
+        args = _slot_content(toks, m.index)
+        unit = _unit_after(toks, m.index)
+        # a candidate measures the same kind of thing (the same word right after it, the same
+        # bound), and is not a number the claim states for another slot
+        scored = [(len(args & w), e, u, w) for e, u, w in cands
+                  if (number_supported(m, [e]) or not any(number_supported(c, [e]) for c in ctx.claim_numbers))
+                  and _unit_after(u, e.index) == unit and e.bound == m.bound]
+        if not scored:
+            continue
+        best = max(k for k, _, _, _ in scored)
+        if best < 2 or any(k >= best - 1 and number_supported(m, [e]) for k, e, _, _ in scored if k > 0):
+            continue
+        own = [s for s in ctx.src_numbers if number_supported(m, [s]) and s.start in src_pos]
+        if any(len(args & _slot_content(*_sentence_of(src, src_pos[s.start]))) >= best - 1 for s in own):
+            continue  # the source also gives the claim's number to these words
+        k, e, u, w = next(x for x in scored if x[0] == best)
+        unit_nums = number_mentions(u)
+        if number_supported(m, unit_nums, arithmetic=True):
+            continue  # that sentence states or derives it
+        shown = [x.text for x in toks if x.norm in (args & w)]
+        out.append((m, u[e.index], sorted(set(shown), key=shown.index)))
+    return out
+
+
 def check_number_attachment(ctx: ClaimContext) -> Finding:
     """A number the evidence gives to something else: in the claim it counts a thing that the
     evidence counts with a different number, while the evidence gives this number to
@@ -673,6 +780,7 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     toks = list(ctx.tokens)
     blamed, reasons = [], []
     nums = [m.index for m in ctx.claim_numbers]
+    days = {d.index for d in date_mentions(toks) if d.day is not None}
     for m in ctx.claim_numbers:
         k = _noun_of(toks, m.index)
         if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
@@ -683,6 +791,10 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue
         if re.fullmatch(r"[\d.,]+-[a-z]+", toks[m.index].text.lower()):
             continue  # "a 40-gram bag": the number measures its unit, not the noun after it
+        if _span_from_end(toks, m.index):
+            continue  # "the final ten minutes": a span derived from the facts
+        if _is_year_mention(m, toks[m.index]) or m.index in days:
+            continue  # a year ("the 2020 Olympics") or the day of a date: the date check's
         noun = base_stem(toks[k].text)
         same = [e for e in ev_nums if number_supported(m, [e])]
         if any((j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun for e in same):
@@ -698,6 +810,10 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             blamed.append(m.index)
             reasons.append(f"the evidence gives '{ev[e.index].text}', not '{toks[m.index].text}', for "
                            f"'{toks[k].text}'")
+    for m, e, shared in _slot_numbers(ctx, years=False):
+        if m.index not in blamed:
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
@@ -861,6 +977,12 @@ def check_date(ctx: ClaimContext) -> Finding:
         if d.index not in blamed:
             blamed.append(d.index)
             reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{d.text}'")
+    # a year the source gives to another fact ("re-slated in 2021" where the roof was re-slated
+    # in 2018 and the kitchen refitted in 2021)
+    for m, e, shared in _slot_numbers(ctx, years=True):
+        if m.index not in blamed:
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
     rel_claim = [i for i, t in enumerate(toks) if t.text.lower() in _RELATIVE_DAYS]
     ev_rel = {t.text.lower() for t in ev_tokens if t.text.lower() in _RELATIVE_DAYS}
     for i in rel_claim:

@@ -503,3 +503,38 @@ NUMBER_SLOT_QUIET = [
 def test_number_slot_paraphrase_fires_no_explicit_check(claim, units, context):
     chk = run_units(claim, units, context)
     assert not {"number_attachment", "date", "novel_number"} & set(chk.fired), (chk.fired, chk.reasons)
+
+
+# -- issue 21, item 1: words of attribution and words that refer back are not invented detail
+# (a summary of a transcript, an interview or a first-person review attributes with verbs its
+# source never uses); a verb that adds a judgement ("admitted"), and new facts, still are
+NOVEL_QUIET = [
+    ("Kwame Mensah backs the idea in principle.", "Kwame Mensah: For the record, I support it in principle.",
+     {"backs", "idea"}),
+    ("The reviewer advises callers to look at other options.", "If you take lots of calls, I'd look elsewhere.",
+     {"advises", "options"}),
+    ("The lecturer answered Nadia, citing a study by Baird.", "Nadia asked about costs. A study by Baird found it.",
+     {"answered", "citing"}),
+    ("The agent explained that logging in does not count.", "Jonas: Logging in doesn't count.", {"explained"}),
+]
+
+
+@pytest.mark.parametrize("claim,source,words", NOVEL_QUIET)
+def test_attribution_and_referring_words_are_not_novel(claim, source, words):
+    chk = run(claim, source)
+    novel = {chk.tokens[i].text for i in chk.findings["novel_words"].blamed}
+    assert not (words & novel), chk.reasons
+
+
+NOVEL_FIRES = [
+    ("He admitted he was arrested in 2011.", "He said he was arrested in 2011.", {"admitted"}),
+    ("The venue closed after storm damage.", "The venue closed for repairs.", {"storm", "damage"}),
+    ("The clinic warned patients about a recall.", "The clinic wrote to patients.", {"warned", "recall"}),
+]
+
+
+@pytest.mark.parametrize("claim,source,words", NOVEL_FIRES)
+def test_invented_words_and_judging_verbs_stay_novel(claim, source, words):
+    chk = run(claim, source)
+    novel = {chk.tokens[i].text for i in chk.findings["novel_words"].blamed}
+    assert words <= novel, chk.reasons

@@ -26,7 +26,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "8"
+CHECKS_VERSION = "9"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -601,8 +601,11 @@ def check_bigram_coverage(ctx: ClaimContext) -> Finding:
 def check_novel_words(ctx: ClaimContext) -> Finding:
     """Content words the source never uses and for which the evidence has no related word
     either (word cosine below RELATED_WORD_THRESHOLD): invented detail."""
-    related = ctx._para(ctx.missing_src, RELATED_WORD_THRESHOLD)
-    novel = [i for i in ctx.missing_src if i not in related]
+    # words of attribution and words that refer back ("he cautioned", "the idea") are not detail
+    missing = [i for i in ctx.missing_src if ctx.tokens[i].text.lower() not in lx.REPORTING
+               and ctx.tokens[i].text.lower() not in lx.SHELL_NOUNS]
+    related = ctx._para(missing, RELATED_WORD_THRESHOLD)
+    novel = [i for i in missing if i not in related]
     return Finding(min(len(novel), 3) / 3.0, tuple(novel),
                    ("the source never uses " + ", ".join(f"'{ctx.tokens[i].text}'" for i in novel[:6])
                     + " (nor a word close to it)",) if novel else ())

@@ -538,3 +538,53 @@ def test_invented_words_and_judging_verbs_stay_novel(claim, source, words):
     chk = run(claim, source)
     novel = {chk.tokens[i].text for i in chk.findings["novel_words"].blamed}
     assert words <= novel, chk.reasons
+
+
+# -- issue 21, item 2: a universal pronoun against a part of a whole for the same predicate,
+# and certainty judged against every source sentence holding the act (its hedge may follow it)
+def test_everyone_against_a_part_of_the_whole():
+    for claim, ev in [
+        ("Everyone he called said his voice sounded muffled.",
+         "Two of the three people I rang said my voice sounded muffled on the Solace."),
+        ("Nobody on the ward tested positive for the virus this week.",
+         "Three of the 40 patients on the ward tested positive for the virus this week."),
+        ("All said the new rota was fairer than the old one.",
+         "Four out of five drivers said the new rota was fairer than the old one."),
+    ]:
+        chk = run(claim, ev)
+        assert "quantifier" in chk.fired, (claim, chk.reasons)
+
+
+def test_everyone_restated_or_about_something_else_is_left_alone():
+    for claim, ev in [
+        ("Everyone he called said his voice sounded clear.",
+         "All three people I rang said my voice sounded clear."),
+        ("Everyone at the meeting backed the budget.",
+         "Two of the three bids were under budget. The meeting backed the budget unanimously."),
+        ("Nobody complained when he used the Pulse.",
+         "Two of the three people I rang said I sounded muffled, and nobody complained when I used the Pulse."),
+    ]:
+        chk = run(claim, ev)
+        assert "quantifier" not in chk.fired, (claim, chk.reasons)
+
+
+def test_certainty_raised_against_a_hedge_after_the_act_anywhere_in_the_source():
+    source = ("Admitted 11 March with pneumonia. Continue IV co-amoxiclav three times daily. "
+              "Switch to oral may be considered on 16 March if afebrile for 24 hours. "
+              "Physiotherapy referral made today.")
+    chk = run("He will be switched to oral antibiotics on 16 March.", "Admitted 11 March with pneumonia.", source)
+    assert "modality" in chk.fired and "switched" in blamed(chk), chk.reasons
+    source2 = ("The board met on Monday. A rate cut could follow in June if inflation eases. "
+               "Members discussed the housing market.")
+    chk = run("A rate cut will follow in June.", "The board met on Monday.", source2)
+    assert "modality" in chk.fired, chk.reasons
+
+
+def test_certainty_kept_when_some_source_sentence_states_it_plainly():
+    source = ("Switch to oral may be considered on 16 March. Update 16 March: switch to oral antibiotics "
+              "made this morning.")
+    chk = run("He will be switched to oral antibiotics.", "Switch to oral may be considered on 16 March.", source)
+    assert "modality" not in chk.fired, chk.reasons
+    chk = run("The team will publish the report in May.", "The team will publish the report in May.",
+              "The team will publish the report in May. It may be delayed by a review.")
+    assert "modality" not in chk.fired, chk.reasons

@@ -26,7 +26,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "9"
+CHECKS_VERSION = "10"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -1436,6 +1436,58 @@ def _proportion_before(unit, p: int) -> tuple[float | None, str]:
     return None, ""
 
 
+_PRONOUN_QUANT = frozenset({"everyone", "everybody", "nobody", "none", "all"})
+
+
+def _part_of_whole(unit) -> list[tuple[int, float, str]]:
+    """Proportions a sentence states as a part of a whole ("two of the three people", "4 out
+    of 5 staff", "three in five"): (index of the last token, proportion, words)."""
+    out = []
+    for q, t in enumerate(unit):
+        if not is_number_token(t):
+            continue
+        k = q + 1
+        if k < len(unit) and unit[k].text.lower() == "out":
+            k += 1
+        if k >= len(unit) or unit[k].text.lower() not in ("of", "in"):
+            continue
+        k += 1
+        if k < len(unit) and unit[k].text.lower() in ("the", "those", "these", "my", "our", "his", "her", "their"):
+            k += 1
+        if k >= len(unit) or not is_number_token(unit[k]):
+            continue
+        try:
+            a = float(next(iter(number_values(t))))
+            b = float(next(iter(number_values(unit[k]))))
+        except (StopIteration, ValueError):
+            continue
+        if 0 <= a <= b and b > 0:
+            out.append((k, a / b, " ".join(x.text for x in unit[q:k + 1])))
+    return out
+
+
+def _universal_against_part(ctx: ClaimContext, i: int, cq: float) -> str | None:
+    """'everyone said it was muffled' where the evidence says 'two of the three people I rang
+    said ... muffled': a pronoun quantifier against a part of a whole stated for the same
+    predicate (three or more shared words in what follows each)."""
+    toks = ctx.tokens
+    after = {t.norm for t in toks[i + 1:i + 10] if is_content(t) and not is_number_token(t)}
+    for unit in ctx.evidence_units:
+        for k, prop, words in _part_of_whole(unit):
+            clause = []
+            for q in range(k + 1, min(len(unit), k + 12)):
+                t, gap = unit[q], unit[q].start - unit[q - 1].end
+                if gap >= 2 and (t.text[:1].isupper() or t.text.lower() in ("and", "but", "while", "whereas")):
+                    break  # the next sentence, or another clause ("..., and nobody complained")
+                clause.append(t)
+            ev_after = {t.norm for t in clause if is_content(t) and not is_number_token(t)}
+            if len(after & ev_after) < 3:
+                continue
+            if (cq == 1.0 and prop < 0.9) or (cq == 0.0 and prop > 0.0):
+                return words
+    return None
+
+
 def check_quantifier(ctx: ClaimContext) -> Finding:
     """'all' where the evidence says 'about a third'; 'none' where it says 'some'; 'most'
     where it says 'a minority'."""
@@ -1446,6 +1498,12 @@ def check_quantifier(ctx: ClaimContext) -> Finding:
         if low not in _QUANT_SCALE or low == "no" and i + 1 < len(toks) and toks[i + 1].text.lower() == "longer":
             continue
         cq = _QUANT_SCALE[low]
+        if low in _PRONOUN_QUANT:
+            words = _universal_against_part(ctx, i, cq)
+            if words:
+                blamed.append(i)
+                reasons.append(f"'{t.text}' where the evidence says '{words}'")
+                continue
         head = [k for k in range(i + 1, min(len(toks), i + 4)) if is_content(toks[k])
                 and toks[k].text.lower() not in _QUANT_SCALE and not is_number_token(toks[k])]
         if not head:
@@ -1524,7 +1582,7 @@ def check_modality(ctx: ClaimContext) -> Finding:
         if i in blamed:
             continue
         blamed += [mk, i]
-        reasons.append(f"the evidence says '{h.text} ... {e.text}' (possible, not certain), the claim says "
+        reasons.append(f"the source says '{h.text} ... {e.text}' (possible, not certain), the claim says "
                        f"'{toks[mk].text} {toks[i].text}'")
     return Finding(float(bool(blamed)), tuple(sorted(set(blamed))), tuple(reasons))
 
@@ -1544,6 +1602,22 @@ def _arguments(tokens, i: int, width: int = 4) -> set[str]:
     return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
             if is_content(u) and u.text.lower() not in LIGHT and u.text.lower() not in AUXILIARIES
             and not is_negation(u)}
+
+
+def _source_sentences_with(ctx: ClaimContext, bst: str) -> list[list[Token]]:
+    """Every source sentence holding a word of stem ``bst`` (outside the evidence and the
+    sentences around it): certainty is judged against every mention of the act, not only
+    those the retriever picked."""
+    seen = {u[0].start for u in (*ctx.evidence_units, *ctx.context_units) if len(u)}
+    src = list(ctx.source_tokens)
+    out = []
+    for k, t in enumerate(src):
+        if t.text[:1].isalpha() and (base_stem(t.text) == bst or root(base_stem(t.text)) == root(bst)):
+            sent, _ = _sentence_of(src, k)
+            if sent and sent[0].start not in seen:
+                seen.add(sent[0].start)
+                out.append(sent)
+    return out
 
 
 def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
@@ -1570,7 +1644,7 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
             bst = base_stem(t.text[:-3]) if len(t.text) > 6 else bst
         hedge, plain = None, False
         args = _arguments(toks, i)
-        for unit in (*ctx.evidence_units, *ctx.context_units):
+        for unit in (*ctx.evidence_units, *ctx.context_units, *_source_sentences_with(ctx, bst)):
             for p, e in enumerate(unit):
                 est = base_stem(e.text)
                 if est != bst and root(est) != root(bst) and not (e.text.lower().endswith("ing")
@@ -1580,6 +1654,10 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
                     continue
                 window = [u for u in unit[max(0, p - 4):p]]
                 h = next((u for u in reversed(window) if u.text.lower() in _HEDGED), None)
+                if h is None and (p == 0 or unit[p - 1].text.lower() in ("a", "an", "the", "any")):
+                    # the act named as the subject, its hedge after it ("Switch to oral may be
+                    # considered", "A rate cut could follow")
+                    h = next((u for u in unit[p + 1:p + 5] if u.text.lower() in _HEDGED), None)
                 if h is None:
                     plain = True
                 elif hedge is None:

@@ -206,3 +206,21 @@ fueled offset weighed contributed contributing then""".split())
 #: word pairs with which evidence states where something came from ("the growth came from prices")
 CAUSAL_EVIDENCE_PAIRS = frozenset({("came", "from"), ("comes", "from"), ("come", "from"), ("coming", "from"),
                                    ("down", "to"), ("result", "of"), ("stem", "from"), ("so", "that")})
+
+
+#: verbs that attribute words or a view to a speaker ("he said that", "citing a study", "advises
+#: callers to"), not those that add a judgement of their own ("admitted", "warned"): a summary of speech (a transcript, an interview, a chat, a review in
+#: the first person) uses them where its source has only the speaker's own words, so they are
+#: not invented detail (what is said is checked word by word)
+REPORTING = frozenset("""say says said saying tell tells told telling note notes noted noting add adds added adding
+cite cites cited citing advise advises advised advising
+argue argues argued arguing suggest suggests suggested suggesting recommend recommends recommended recommending
+urge urges urged urging want wants wanted back backs backing answer answers answered answering call calls called
+describe describes described describing explain explains explained explaining mention mentions mentioned
+mentioning stress stresses stressed stressing
+reply replies replied replying respond responds responded responding ask asks asked asking""".split())
+
+#: nouns that stand for something already said ("the idea", "that sum", "other options"): their
+#: content is the earlier words they refer back to, so they are not invented detail either
+SHELL_NOUNS = frozenset("""idea ideas option options sum sums amount amounts figure figures thing things matter
+matters aspect aspects""".split())

@@ -66,7 +66,9 @@ def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[in
     scores = []
     for i, st in enumerate(index.unit_stems):
         shared = claim_stems & st
-        scores.append((sum(index.idf.get(w, 0.0) for w in shared), -i))
+        # summed in a fixed order: a set's order follows the process's hash seed, and float
+        # addition is not associative, so near ties would rank differently from run to run
+        scores.append((sum(index.idf.get(w, 0.0) for w in sorted(shared)), -i))
     order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
     return order[:top]
 

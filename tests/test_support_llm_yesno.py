@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ConfigError, ScorerError
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.core.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.backends.yesno import SYSTEM_PROMPT, answer_word, p_yes
 from tests.helpers.fake_chat_server import FakeChatServer, honest_yes_no, parse_yes_no, top_logprobs

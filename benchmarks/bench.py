@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV = ROOT.parent / "shared" / "bench" / "dev"
 
-from evalharness.cases import Case  # noqa: E402
-from evalharness.results import ScoreItem  # noqa: E402
-from evalharness.text import split_sentences  # noqa: E402
+from evalharness.io.cases import Case  # noqa: E402
+from evalharness.core.results import ScoreItem  # noqa: E402
+from evalharness.scorers.text import split_sentences  # noqa: E402
 
 
 def dev_rows() -> list[dict]:
@@ -71,7 +71,7 @@ def items_of(cases: list[Case]) -> list[ScoreItem]:
 
 
 def cores() -> int:
-    from evalharness.executor import available_cores
+    from evalharness.engine.executor import available_cores
     return available_cores()
 
 
@@ -90,7 +90,7 @@ def row(label: str, base: float, ours: float, note: str = "") -> None:
 def bench_rouge(items: list[ScoreItem]) -> None:
     from rouge_score import rouge_scorer
 
-    from evalharness.runner import LocalExecutor
+    from evalharness.engine.runner import LocalExecutor
     from evalharness.scorers.rouge import ROUGE_TYPES, RougeScorer, lsum_text
 
     # the direct baseline gets its rougeLsum inputs (one sentence per line) prepared untimed
@@ -113,8 +113,8 @@ def bench_rouge(items: list[ScoreItem]) -> None:
 def bench_bertscore(items: list[ScoreItem]) -> None:
     import bert_score
 
-    from evalharness.models import resolve_model
-    from evalharness.runner import LocalExecutor
+    from evalharness.scorers.models import resolve_model
+    from evalharness.engine.runner import LocalExecutor
     from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
 
     path, _ = resolve_model("bundled")
@@ -133,22 +133,22 @@ def bench_bertscore(items: list[ScoreItem]) -> None:
 
 def bench_half(items: list[ScoreItem]) -> None:
     """BERTScore in fp16 against fp32 (the tolerance the README states for GPUs)."""
-    from evalharness.runner import LocalExecutor
+    from evalharness.engine.runner import LocalExecutor
     from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
 
     full, t_full = timed(lambda: LocalExecutor().run(BertScoreScorer(BertScoreOptions(num_layers=6)), items))
     half, t_half = timed(lambda: LocalExecutor().run(
         BertScoreScorer(BertScoreOptions(num_layers=6, precision="fp16")), items))
     diff = max(abs(a.scores[k] - b.scores[k]) for a, b in zip(full, half) for k in a.scores)
-    from evalharness.models import pick_device
+    from evalharness.scorers.models import pick_device
     row(f"BERTScore fp32 vs fp16 on {pick_device()}, {len(items)} summaries", t_full, t_half,
         f"max abs diff {diff:.1e} (stated tolerance 1e-3)")
 
 
 def bench_cache(cases: list[Case]) -> None:
-    from evalharness.cache import ScoreCache
-    from evalharness.config import load_config
-    from evalharness.runner import LocalExecutor, evaluate
+    from evalharness.cache.scores import ScoreCache
+    from evalharness.core.config import load_config
+    from evalharness.engine.runner import LocalExecutor, evaluate
 
     config = load_config(ROOT / "configs" / "default.yaml")
     n = sum(len(c.candidates) for c in cases)
@@ -185,8 +185,8 @@ def bench_cli() -> None:
 
 def scaling_point(n: int, scorers: str) -> dict:
     """One scaling point, meant for a fresh process: wall time and peak memory."""
-    from evalharness.config import load_config
-    from evalharness.runner import LocalExecutor, build_scorers, evaluate
+    from evalharness.core.config import load_config
+    from evalharness.engine.runner import LocalExecutor, build_scorers, evaluate
 
     config = load_config(ROOT / "configs" / "default.yaml")
     cases = build_cases(n)
@@ -228,7 +228,7 @@ def bench_scaling(points: list[tuple[int, str]]) -> None:
 
 def bench_long(words: list[int]) -> None:
     """Cost of the support detector's source side (units, pairs, embeddings) against source length."""
-    from evalharness.models import get_encoder
+    from evalharness.scorers.models import get_encoder
     from evalharness.scorers.support.evidence import candidate_spans, join_span, source_units
 
     rows = dev_rows()

@@ -282,7 +282,7 @@ def edit(kind: str, sentence: str, source: str, rng: random.Random) -> str | Non
 
 
 def faithful_sentences(source: str) -> list[str]:
-    from evalharness.text import split_sentences
+    from evalharness.scorers.text import split_sentences
     out = []
     for s in split_sentences(source):
         words = s.text.split()
@@ -328,7 +328,7 @@ def make_pairs(dev: Path = DEV, per_kind: int = 90, seed: int = 13) -> list[Pair
 
 
 def measure(pairs: list[Pair], margin: float, scorer=None) -> dict:
-    from evalharness.results import ScoreItem
+    from evalharness.core.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
 
     scorer = scorer or SupportScorer()

@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evalharness.aggregate import bootstrap_mean, derive_seed  # noqa: E402
-from evalharness.report import CandidateResult, CaseResult, GateResult, Report, dumps, read_report  # noqa: E402
-from evalharness.results import Claim, Span  # noqa: E402
+from evalharness.stats.aggregate import bootstrap_mean, derive_seed  # noqa: E402
+from evalharness.core.report import CandidateResult, CaseResult, GateResult, Report, dumps, read_report  # noqa: E402
+from evalharness.core.results import Claim, Span  # noqa: E402
 
 METRICS = {"rouge.rouge1": True, "rouge.rouge2": True, "rouge.rougeL": True, "rouge.rougeLsum": True,
            "bertscore.f1": True, "support.supported_rate": True, "support.unsupported_claims": False,
@@ -66,7 +66,7 @@ def build_report(n: int, template: Report | None, seed: int = 7) -> Report:
         pool = [(c.source, [(k.system, k.summary, k.claims) for k in c.candidates]) for c in template.cases]
         metrics = dict(template.metrics)
     else:
-        from evalharness.cases import load_cases
+        from evalharness.io.cases import load_cases
         cases = load_cases([ROOT / "cases"])
         pool = [(c.source, [(s, t, None) for s, t in c.candidates.items()]) for c in cases]
         metrics = METRICS

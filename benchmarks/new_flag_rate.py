@@ -28,12 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evalharness.cases import Case  # noqa: E402
-from evalharness.compare import compare_reports  # noqa: E402
-from evalharness.config import CompareConfig, Config, NewFlagsRule, load_builtin_config  # noqa: E402
-from evalharness.report import Report  # noqa: E402
-from evalharness.runner import evaluate  # noqa: E402
-from evalharness.store import CachePolicy  # noqa: E402
+from evalharness.io.cases import Case  # noqa: E402
+from evalharness.verdict.compare import compare_reports  # noqa: E402
+from evalharness.core.config import CompareConfig, Config, NewFlagsRule, load_builtin_config  # noqa: E402
+from evalharness.core.report import Report  # noqa: E402
+from evalharness.engine.runner import evaluate  # noqa: E402
+from evalharness.cache.store import CachePolicy  # noqa: E402
 
 SETS = (ROOT.parent / "shared" / "bench" / "genres" / "genres.jsonl",
         ROOT.parent / "shared" / "bench" / "genres2" / "genres2.jsonl")
@@ -100,7 +100,7 @@ def main(argv=None) -> int:
     builtin = load_builtin_config()
     config = Config(scorers=(builtin.scorer("support"),), bootstrap=builtin.bootstrap, run=builtin.run,
                     gate_no_rules=True)
-    from evalharness.progress import quiet_library_progress
+    from evalharness.engine.progress import quiet_library_progress
     quiet_library_progress()
     cases = faithful_pairs()
     t0 = time.time()

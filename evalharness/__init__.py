@@ -7,11 +7,13 @@ The public API (what the CLI and the pytest plugin use) is exported lazily, so
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_cases": "cases", "load_runs": "cases", "with_runs": "cases", "Case": "cases",
-    "load_config": "config", "Config": "config", "CompareConfig": "config", "RegressionRule": "config",
-    "evaluate": "runner", "CachePolicy": "store",
-    "Report": "report", "read_report": "report", "write_report": "report",
-    "compare_reports": "compare", "Comparison": "compare",
+    "load_cases": "io.cases", "load_runs": "io.cases", "with_runs": "io.cases", "Case": "io.cases",
+    "load_config": "core.config", "Config": "core.config", "CompareConfig": "core.config",
+    "RegressionRule": "core.config",
+    "evaluate": "engine.runner", "CachePolicy": "cache.store",
+    "run_evaluation": "engine.pipeline", "RunRequest": "engine.pipeline", "RunResult": "engine.pipeline",
+    "Report": "core.report", "read_report": "core.report", "write_report": "core.report",
+    "compare_reports": "verdict.compare", "Comparison": "verdict.compare",
     "render": "render",
     "EvalHarnessError": "errors", "InputError": "errors", "ScorerError": "errors",
 }

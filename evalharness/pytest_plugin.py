@@ -10,14 +10,23 @@ names a system no case provides is a collection error, as in ``validate`` and ``
 A failing item reports the gate failures and the unsupported claims with their
 evidence, not a stack trace.
 
+Pass/fail comes from the one verdict ``evalharness run`` gives for the same cases and
+config (both call :func:`evalharness.run_evaluation`): every failure of that gate lands
+on an item, so ``pytest`` fails exactly when ``run`` would exit non-zero. A failure of a
+(case, system) goes to its item; one of a whole system to its ``gate[<system>]`` item,
+or, where there is none (an ``on: every`` rule whose metric has no value for the system),
+to each of that system's case items; one of no system to ``gate-checks-something``, or
+to every case item.
+
 Registered through the ``pytest11`` entry point ``evalharness``. It only collects
 YAML files from paths given explicitly on the command line (never from
 ``testpaths`` defaults, never inside the ``testpaths`` folders unless the file
 itself is named), so a project's ordinary ``pytest`` run is unaffected. Importing
 it imports nothing of evalharness; the harness loads on the first case file.
-Uses only the public API (``evalharness.load_cases``, ``load_config``, ``evaluate``,
-``CachePolicy``). It shares the CLI's caches and takes the same cache flags
-(``--evalharness-no-cache``, ``--evalharness-cache-dir``).
+Uses only the public API (``evalharness.load_cases``, ``run_evaluation``, ``RunRequest``,
+``CachePolicy``; the config is resolved the way the CLI resolves it). It shares the
+CLI's caches and takes the same cache flags (``--evalharness-no-cache``,
+``--evalharness-cache-dir``).
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ class _HarnessState:
         self._hconfig = None
         self.cases: dict[str, object] = {}          # case id -> Case
         self.items: list = []
+        self.gate_items: set = set()                # systems with a gate[<system>] item; None: gate-checks-something
         self.report = None
         self.error: BaseException | None = None
 
@@ -59,7 +69,7 @@ class _HarnessState:
         if self._hconfig is None:
             import evalharness
             cfg = self.pytest_config
-            from evalharness.config import resolve_config
+            from evalharness.core.config import resolve_config
             path = cfg.getoption("--evalharness-config") or cfg.getini("evalharness_config")
             if path and not Path(path).is_absolute() and not Path(path).exists():
                 path = Path(cfg.rootpath) / path
@@ -91,12 +101,32 @@ class _HarnessState:
                 # the CLI's cache and flags: what `evalharness run` cached, the plugin reads, and back
                 policy = evalharness.CachePolicy.from_settings(config.run, no_cache=cfg.getoption("--evalharness-no-cache"),
                                                    cache_dir=cfg.getoption("--evalharness-cache-dir"))
-                self.report = evalharness.evaluate(cases, config, cache=policy)
+                request = evalharness.RunRequest(cases=tuple(cases), config=config)
+                self.report = evalharness.run_evaluation(request, cache=policy).report
             except evalharness.EvalHarnessError as exc:
                 self.error = exc
         if self.error is not None:
             raise HarnessFailure(f"evalharness could not score the cases: {self.error}")
         return self.report
+
+    def owner(self, failure) -> tuple:
+        """Which items a gate failure lands on: ("case", id, system), ("gate", system),
+        ("system", system) for every case item of it, or ("all",) for every case item."""
+        if failure.system is not None and failure.case_id is not None:
+            return ("case", failure.case_id, failure.system)
+        if failure.system in self.gate_items:
+            return ("gate", failure.system)
+        if failure.system is not None:
+            return ("system", failure.system)
+        return ("all",)
+
+    def failures_of(self, item) -> list:
+        report = self.run()
+        if isinstance(item, GateItem):
+            keys = {("gate", item.system)}
+        else:
+            keys = {("case", item.case.id, item.system), ("system", item.system), ("all",)}
+        return [f for f in report.gate.failures if self.owner(f) in keys]
 
 
 def _state(config) -> _HarnessState:
@@ -201,8 +231,7 @@ class CaseItem(pytest.Item):
         cand = result.candidate(self.system) if result is not None else None
         if cand is None:
             raise HarnessFailure(f"{self.case.id} / {self.system}: no result in the report")
-        failures = [f for f in report.gate.failures
-                    if f.case_id == self.case.id and f.system == self.system]
+        failures = _state(self.config).failures_of(self)
         if not failures:
             return
         lines = [f"{self.case.id} / {self.system}: {len(failures)} gate failure(s)"]
@@ -233,14 +262,11 @@ class GateItem(pytest.Item):
         self.system = system
 
     def runtest(self) -> None:
-        report = _state(self.config).run()
+        failures = _state(self.config).failures_of(self)
         if self.system is None:
-            failures = [f for f in report.gate.failures if f.kind == "gate"]
             if failures:
                 raise HarnessFailure("\n".join(f"[{f.kind}] {f.message}" for f in failures))
             return
-        failures = [f for f in report.gate.failures
-                    if f.kind == "rule" and f.case_id is None and f.system == self.system]
         if failures:
             raise HarnessFailure(f"{self.system}: {len(failures)} gate rule(s) failed\n" +
                                  "\n".join(f"  [{f.kind}] {f.message}" for f in failures))
@@ -266,7 +292,7 @@ class GateCollector(pytest.Collector):
 
     def collect(self):
         import evalharness
-        from evalharness.config import check_rule_systems
+        from evalharness.core.config import check_rule_systems
         st = _state(self.config)
         hconfig = st.harness_config()
         systems: list[str] = []
@@ -280,9 +306,11 @@ class GateCollector(pytest.Collector):
         rules = hconfig.gate
         for system in systems:
             if any(r.on != "every" and (r.systems is None or system in r.systems) for r in rules):
+                st.gate_items.add(system)
                 yield GateItem.from_parent(self, name=f"gate[{system}]", system=system)
         has_checks = bool(rules) or any(s in case.candidates for case in st.cases.values() for s in case.expect)
         if not has_checks and not hconfig.gate_no_rules:
+            st.gate_items.add(None)
             yield GateItem.from_parent(self, name="gate-checks-something", system=None)
 
     def repr_failure(self, excinfo):

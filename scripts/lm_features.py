@@ -5,7 +5,7 @@ Two steps, so the slow one runs once:
   python scripts/lm_features.py extract --out /work/lm-features/dev.jsonl \\
       --per-class 30 ../shared/bench/dev/*.jsonl
       For each row (source, summary, label, dataset): split the summary into claims
-      (evalharness.text.split_claims), pick each claim's evidence window (the top-2
+      (evalharness.scorers.text.split_claims), pick each claim's evidence window (the top-2
       source sentences by IDF-weighted shared stems, kept in source order), run the LM
       on (claim, evidence) and write one line per row: id, dataset, label, the
       summary-level features (worst claim and mean over claims of each aggregate) and
@@ -59,7 +59,7 @@ class Evidence:
     """The top-k source sentences of a claim by IDF-weighted shared content stems."""
 
     def __init__(self, source: str, k: int = EVIDENCE_SENTENCES) -> None:
-        from evalharness.text import is_content, split_sentences, tokenize
+        from evalharness.scorers.text import is_content, split_sentences, tokenize
         self.k = k
         self.sents = split_sentences(source) or []
         self.stems = [{t.norm for t in tokenize(s.text) if is_content(t)} for s in self.sents]
@@ -95,7 +95,7 @@ def extract(args) -> None:
     import torch
     torch.set_num_threads(args.threads)
     from evalharness.scorers.support.lm import LmOptions, LmSignal
-    from evalharness.text import split_claims
+    from evalharness.scorers.text import split_claims
     rows = []
     for path in args.inputs:
         file_rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]

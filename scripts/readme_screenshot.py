@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 def write_runs(folder: Path) -> tuple[Path, Path]:
     """old.jsonl (model-a's summaries) and new.jsonl (the same, 74 percent for 41) in ``folder``."""
-    from evalharness.cases import load_cases
+    from evalharness.io.cases import load_cases
     old, new = [], []
     for c in load_cases([ROOT / "cases"]):
         summary = c.candidates["model-a"]

@@ -38,8 +38,8 @@ WEIGHTS = ROOT / "evalharness" / "scorers" / "support" / "weights.json"
 
 
 def extract(args) -> None:
-    from evalharness.metaeval_run import load_all
-    from evalharness.results import ScoreItem
+    from evalharness.metaeval.run import load_all
+    from evalharness.core.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
     from evalharness.scorers.support import merge_spans
     from evalharness.scorers.support.features import ERROR_CHECKS
@@ -61,6 +61,7 @@ def extract(args) -> None:
     from evalharness.scorers.support import SupportOptions
     scorer = SupportScorer(SupportOptions(threshold=0.5))  # the threshold plays no part in the features
     backend = scorer.backend()
+    backend = backend.impl() if hasattr(backend, "impl") else backend  # the EmbeddingBackend under the judge adapter
     memo_path = Path(args.memo)
     if memo_path.is_file():
         backend.encoder._memo.update(pickle.loads(memo_path.read_bytes()))
@@ -228,7 +229,7 @@ def _groups(rows, scores):
 def report(title, rows, scores, threshold):
     """Per dataset: AUC, two-fold balanced accuracy (meta-eval's protocol), and at the
     given claim threshold the balanced accuracy and the flag rates."""
-    from evalharness.metaeval import flag_rates, meta_evaluate
+    from evalharness.metaeval.metrics import flag_rates, meta_evaluate
     res = meta_evaluate("train", "score", [(r["dataset"], s, r["label"], None) for r, s in zip(rows, scores)])
     by = _groups(rows, scores)
     print(title)
@@ -252,7 +253,7 @@ def choose_threshold(rows, scores, max_rate: float, w=None, b=None, hard=frozens
     flagged), but never so low that a claim on which an explicit error check fired goes
     unflagged: such a claim names its words and its reason, and is always shown."""
     import math
-    from evalharness.metaeval import precision_first_threshold
+    from evalharness.metaeval.metrics import precision_first_threshold
     from evalharness.scorers.support.features import FEATURE_NAMES
     by = _groups(rows, scores)
     t = precision_first_threshold(list(by.values()), max_rate)

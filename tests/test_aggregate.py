@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from evalharness.aggregate import bootstrap_mean, derive_seed, paired_compare
+from evalharness.stats.aggregate import bootstrap_mean, derive_seed, paired_compare
 
 
 def test_mean_and_n_hand_computed():

@@ -123,7 +123,7 @@ def test_alias_bomb_refused_within_bounded_memory():
 
 def test_alias_bomb_limit_counts_expanded_nodes():
     """The bound is on expanded nodes: a document just under it loads, one just over is refused."""
-    from evalharness import _yaml
+    from evalharness.io import safe_yaml as _yaml
     from evalharness.errors import InputError
 
     # 'a' is a list of 99 numbers (100 nodes); 'b' repeats it k times via aliases.
@@ -139,7 +139,7 @@ def test_alias_bomb_limit_counts_expanded_nodes():
 
 def test_yaml_11_booleans_are_not_keys():
     """`on:`, `no:` and `yes:` are names when used as keys (YAML 1.1 would make them booleans)."""
-    from evalharness import _yaml
+    from evalharness.io import safe_yaml as _yaml
 
     d = _yaml.load_yaml(Path("k.yaml"), text="on: mean\nno: 1\nyes: 2\n1.0: x\n").data
     assert d == {"on": "mean", "no": 1, "yes": 2, "1.0": "x"}

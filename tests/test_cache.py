@@ -15,9 +15,9 @@ from typing import ClassVar
 
 import pytest
 
-from evalharness.cache import ScoreCache, default_cache_dir, dump_score, item_key, load_score, scorer_key
-from evalharness.results import Claim, ItemScore, ScoreItem, Span
-from evalharness.runner import LocalExecutor, run_cached
+from evalharness.cache.scores import ScoreCache, default_cache_dir, dump_score, item_key, load_score, scorer_key
+from evalharness.core.results import Claim, ItemScore, ScoreItem, Span
+from evalharness.engine.runner import LocalExecutor, run_cached
 from evalharness.scorers.base import Scorer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,8 +168,8 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
 WRITER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
-    from evalharness.cache import ScoreCache
-    from evalharness.results import ItemScore
+    from evalharness.cache.scores import ScoreCache
+    from evalharness.core.results import ItemScore
     cache = ScoreCache({dir!r})
     tag, batches, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     print("ready", flush=True)
@@ -230,9 +230,9 @@ class BatchDependentScorer(CountingScorer):
 
 
 def test_a_scorer_that_is_not_cacheable_always_runs(tmp_path):
-    from evalharness.cases import Case
-    from evalharness.config import BootstrapConfig, Config, ScorerConfig
-    from evalharness.runner import evaluate
+    from evalharness.io.cases import Case
+    from evalharness.core.config import BootstrapConfig, Config, ScorerConfig
+    from evalharness.engine.runner import evaluate
     from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
     assert BertScoreScorer(BertScoreOptions(idf=True)).cacheable is False
     assert BertScoreScorer().cacheable is True

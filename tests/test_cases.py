@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from evalharness.cases import load_cases, load_runs, with_runs
+from evalharness.io.cases import load_cases, load_runs, with_runs
 from evalharness.errors import CaseError
 
 

@@ -278,7 +278,7 @@ def test_a_damaged_score_entry_is_recomputed_and_noted(cli, tmp_path, rouge_conf
 
 FULL_DISK = """
 import sys
-from evalharness import store
+from evalharness.cache import store
 real = store._connect
 def tiny(path):
     db = real(path)
@@ -377,7 +377,7 @@ def test_meta_eval_no_cache_reaches_the_llm_replies(cli, tmp_path, monkeypatch):
 def _shuffle_vectors(cdir, *, fix_checksums: bool) -> int:
     """Rotate the stored embeddings by one row: every text gets another text's vector."""
     import sqlite3
-    from evalharness.store import checksum
+    from evalharness.cache.store import checksum
     db = sqlite3.connect(str(cdir / "cache.sqlite3"), isolation_level=None)
     rows = db.execute("SELECT key, meta, value FROM entries WHERE ns='embeddings' ORDER BY key").fetchall()
     for (key, meta, _), (_, _, value) in zip(rows, rows[1:] + rows[:1]):
@@ -419,7 +419,7 @@ def test_cache_stats_and_clear_cover_the_dequantised_lm_weights(cli, tmp_path):
     """Issue 18: the LM's dequantised weights live in the run's cache folder (lm/), and
     `cache stats` / `cache clear` cover them like every other cache."""
     from evalharness.scorers.support.lm import LmOptions, cache_root
-    from evalharness.store import CachePolicy
+    from evalharness.cache.store import CachePolicy
     cdir = tmp_path / "c"
     assert cache_root(LmOptions(), CachePolicy(cdir)) == cdir / "lm"
     assert cache_root(LmOptions(cache_dir=str(tmp_path / "own")), CachePolicy(cdir)) == tmp_path / "own"

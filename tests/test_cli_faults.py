@@ -209,7 +209,7 @@ def test_systems_with_one_cleaned_name_get_two_runs_files(tmp_path):
 
 def test_summariser_names_that_would_collide_are_refused_before_any_work():
     from evalharness.errors import InputError
-    from evalharness.summarise import check_runs_names, runs_file_name
+    from evalharness.engine.summarise import check_runs_names, runs_file_name
     assert len({runs_file_name(n) for n in ("é", "ü", "a/b", "a_b", "A_B", "a b", "x" * 300)}) == 7
     with pytest.raises(InputError, match="would both write"):
         check_runs_names(["same", "same"])
@@ -480,6 +480,8 @@ def rouge_report(tmp_path_factory) -> Path:
     (lambda d: d.update(schema_version=True), "schema_version", None),
     (lambda d: d["systems"]["sys-a"]["rouge.rouge1"].update(n=2.5), "systems.sys-a.rouge.rouge1.n",
      "must be a count, got a number (2.5)"),
+    (lambda d: d["gate"]["failures"][0].update(kind="rules"), "gate.failures[0].kind",
+     "must be one of rule, expect, error, regression, gate, got a string ('rules')"),
 ])
 def test_hand_edited_report_is_refused_naming_the_field(tmp_path, rouge_report, edit, field, why):
     bad = _edit(rouge_report, edit)
@@ -530,7 +532,7 @@ def test_rerun_into_an_old_out_removes_what_this_run_did_not_write(tmp_path):
 
 
 def test_node_limit_is_told_apart_from_an_alias_bomb(tmp_path):
-    from evalharness._yaml import MAX_NODES, load_yaml
+    from evalharness.io.safe_yaml import MAX_NODES, load_yaml
     from evalharness.errors import InputError
     big = tmp_path / "big.yaml"
     big.write_text("[" + ", ".join("1" for _ in range(MAX_NODES + 10)) + "]\n")

@@ -96,7 +96,7 @@ def test_recommended_threshold_plugs_into_config(cli, tmp_path, monkeypatch):
     """The recommended number is a valid support.threshold (the claim threshold), and
     applying it makes support.consistent say exactly what meta-eval predicted for each
     row: consistent exactly when no claim is flagged, i.e. when the worst claim reaches it."""
-    from evalharness.config import load_config
+    from evalharness.core.config import load_config
     rows = [{"id": f"t-{i}", "dataset": "tiny", "source": TINY_SOURCE, "summary": s, "label": y}
             for i, (s, y) in enumerate(TINY)]
     p = _write(tmp_path, rows)
@@ -111,7 +111,7 @@ def test_recommended_threshold_plugs_into_config(cli, tmp_path, monkeypatch):
     config = load_config(cfg)
     opts = config.scorer("support").options
     assert opts.threshold == rec
-    from evalharness.results import ScoreItem
+    from evalharness.core.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
     res = SupportScorer(opts).score_batch([ScoreItem(f"t-{i}", "s", TINY_SOURCE, s) for i, (s, _) in enumerate(TINY)])
     assert [r.scores["consistent"] for r in res] == [float(all(c.supported for c in r.claims)) for r in res]

@@ -144,7 +144,7 @@ def readme_flow(tmp_path_factory):
     """The bundled cases; "old" (the baseline) gives model-a's summaries, "new" the same with one number wrong:
     74 percent where the source says 41. The baseline run is made once for the tests below."""
     from conftest import ROOT, run_cli
-    from evalharness.cases import load_cases
+    from evalharness.io.cases import load_cases
     tmp = tmp_path_factory.mktemp("readme-flow")
     env = {"EVALHARNESS_CACHE_DIR": str(tmp / "cache")}
     old, new = [], []

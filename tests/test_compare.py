@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from evalharness.compare import Comparison, compare_reports, merge_gate
-from evalharness.config import CompareConfig, RegressionRule
-from evalharness.report import write_report
+from evalharness.verdict.compare import Comparison, compare_reports
+from evalharness.engine.pipeline import judge
+from evalharness.core.config import CompareConfig, RegressionRule
+from evalharness.core.report import write_report
 from tests.helpers.report_factory import case, cand, claim, make_report
 
 SRC = "The council approved a 12 million pound repair on Tuesday. Work starts in May."
@@ -104,10 +105,10 @@ def test_scorer_errors_in_the_new_run_fail_the_comparison_as_errors():
     assert comp.delta("A", "rouge.rouge1") is None
 
 
-def test_merge_gate_adds_regressions_to_the_run_gate():
+def test_judge_adds_regressions_to_the_run_gate():
     base, new = _pair()
-    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
-    merged = merge_gate(new, comp)
+    merged = judge(new, baseline=base, compare=CompareConfig(rules=(RegressionRule("rouge.rouge1",
+                                                                                   significant=False),))).report
     assert not merged.gate.passed
     assert [f.kind for f in merged.gate.failures] == ["regression"]
 
@@ -221,9 +222,9 @@ def test_the_default_config_fails_a_significant_drop_of_a_headline_metric(cli, r
             "(0.6000 -> 0.1000, p=0.001953, n=10)"]
     # the same two reports, each rule checked once for the one system: 9 metric rules and the
     # new_flags rule (numbers the source lacks), 10 passing or failing checks
-    from evalharness.compare import compare_reports
-    from evalharness.config import load_config
-    from evalharness.report import read_report
+    from evalharness.verdict.compare import compare_reports
+    from evalharness.core.config import load_config
+    from evalharness.core.report import read_report
     comp = compare_reports(read_report(tmp_path / "base.json"), read_report(tmp_path / "new.json"),
                            load_config(root / "configs" / "default.yaml").compare)
     assert len(comp.gate.checks) == 10
@@ -261,18 +262,18 @@ def test_cli_compare_scorer_errors_exit_3(cli, reports, tmp_path):
     assert r.returncode == 3
 
 
-def test_merging_twice_keeps_one_copy_of_the_regressions():
+def test_judging_twice_keeps_one_copy_of_the_regressions():
     base, new = _pair()
-    comp = compare_reports(base, new, CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),)))
-    once = merge_gate(new, comp)
-    twice = merge_gate(once, comp)
+    config = CompareConfig(rules=(RegressionRule("rouge.rouge1", significant=False),))
+    once = judge(new, baseline=base, compare=config).report
+    twice = judge(once, baseline=base, compare=config).report
     assert twice.gate == once.gate
 
 
 # ---- newly flagged claims: the new_flags rule ---------------------------------------------------------------
 
 def test_new_flags_rule_fails_above_max_and_names_each_claim_and_its_words():
-    from evalharness.config import NewFlagsRule
+    from evalharness.core.config import NewFlagsRule
     base, new = _pair()
     comp = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=1)))
     assert not comp.gate.passed
@@ -287,7 +288,7 @@ def test_new_flags_rule_fails_above_max_and_names_each_claim_and_its_words():
 
 
 def test_a_new_flags_rule_limited_to_checks_counts_only_their_claims():
-    from evalharness.config import NewFlagsRule
+    from evalharness.core.config import NewFlagsRule
     base, new = _pair()
     comp = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=0, checks=("novel_number",))))
     [f] = comp.gate.failures
@@ -311,7 +312,7 @@ def test_new_flags_off_is_a_warning_not_a_pass_in_silence():
 
 def test_new_flags_needs_the_support_scorer_in_both_runs():
     import dataclasses
-    from evalharness.config import NewFlagsRule
+    from evalharness.core.config import NewFlagsRule
     base, new = _pair()
     base = dataclasses.replace(base, signatures={"rouge": "rouge|test"})
     comp = compare_reports(base, new, CompareConfig(new_flags=NewFlagsRule(max=5)))
@@ -387,7 +388,7 @@ def test_cli_compare_pair(cli, tmp_path):
 # ---- small samples: what the paired test can detect -------------------------------------------------------
 
 def test_smallest_detectable_drop_is_hand_computed():
-    from evalharness.compare import cases_needed, smallest_detectable_drop, smallest_p
+    from evalharness.verdict.compare import cases_needed, smallest_detectable_drop, smallest_p
     # n=6, alpha=0.05: the exact test's p is a multiple of 2/64, so p < 0.05 needs p = 2/64, i.e. every re-centred
     # difference a drop. x (positive = worse) = -d = [-0.1, 0, 0.2, -0.05, 0, 0.1], mean 0.025: x - 0.025 + t > 0
     # for all i exactly when t > 0.025 - min(x) = 0.125.
@@ -396,7 +397,7 @@ def test_smallest_detectable_drop_is_hand_computed():
     assert smallest_detectable_drop([-x for x in d], higher_is_better=False, alpha=0.05) == \
         pytest.approx(0.125, abs=1e-4)
     # a slightly smaller drop is not significant on the real test
-    from evalharness.aggregate import paired_compare
+    from evalharness.stats.aggregate import paired_compare
     x = [-v - 0.025 + 0.12 for v in d]
     assert paired_compare([0.0] * 6, x).p_value == pytest.approx(4 / 64)
     # n=5: the smallest possible p is 2/32 = 0.0625 >= 0.05: no drop can ever be significant

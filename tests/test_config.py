@@ -1,6 +1,6 @@
 import pytest
 
-from evalharness.config import GateRule, load_config
+from evalharness.core.config import GateRule, load_config
 from evalharness.errors import ConfigError
 from evalharness.scorers.bertscore import BertScoreOptions
 
@@ -50,3 +50,26 @@ def test_missing_local_model_folder_is_caught_by_validate(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_config(p)
     assert str(e.value) == f"{p}:3: field 'scorers.bertscore.model': model folder './no/such/model' does not exist"
+
+
+def test_a_report_records_its_config_typed_and_writes_it_back_unchanged(tmp_path):
+    """Report.config is parsed once: the per-item rules and the compare section are typed,
+    and the JSON written back is the JSON the run recorded."""
+    import json
+
+    from evalharness.core.config import CompareConfig, GateRule, NewFlagsRule, RecordedConfig, RegressionRule
+    from evalharness.core.report import Report
+    from tests.helpers.report_factory import make_report
+    raw = {"file": "c.yaml", "gate": [{"metric": "rouge.rouge1", "min": 0.2, "max": None, "systems": ["a"],
+                                       "on": "every"}],
+           "compare": {"alpha": 0.1, "resamples": 200, "seed": 7, "no_rules": False, "allow_missing_systems": [],
+                       "rules": [{"metric": "rouge.rouge1", "max_drop": 0.05, "significant": False, "systems": None}],
+                       "new_flags": {"max": 0, "systems": None, "checks": ["novel_number"]}, "pair": [["a", "b"]]}}
+    report = make_report([], config=raw)
+    assert isinstance(report.config, RecordedConfig)
+    assert report.config.gate == (GateRule("rouge.rouge1", min=0.2, systems=("a",), on="every"),)
+    assert report.config.compare == CompareConfig(
+        alpha=0.1, resamples=200, seed=7, rules=(RegressionRule("rouge.rouge1", 0.05, False),),
+        new_flags=NewFlagsRule(max=0, checks=("novel_number",)), pair=(("a", "b"),))
+    back = json.loads(json.dumps(report.to_json()))
+    assert back["config"] == raw and Report.from_json(back).config == report.config

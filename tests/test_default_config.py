@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, run_cli
-from evalharness.config import BUILTIN_LABEL, builtin_config_text, load_builtin_config, load_config
+from evalharness.core.config import BUILTIN_LABEL, builtin_config_text, load_builtin_config, load_config
 
 
 def test_the_repository_example_agrees_with_the_built_in_default():
@@ -27,7 +27,7 @@ def test_the_repository_example_agrees_with_the_built_in_default():
 
 
 def test_the_built_in_default_fails_a_significant_drop_of_every_headline_metric():
-    from evalharness import registry
+    from evalharness.core import registry
     config = load_builtin_config()
     headline = {f"{s.name}.{m}" for s in config.scorers
                 for m in registry.get_scorer_class(s.name)(s.options).default_metrics}

@@ -146,7 +146,7 @@ def test_command_lines_are_found_in_blocks_and_inline():
 
 def option_classes() -> list[type]:
     """The config's own sections and every scorer's Options, with their nested sections."""
-    from evalharness import config, registry
+    from evalharness.core import config, registry
     out = [config.GateRule, config.BootstrapConfig, config.RunConfig, config.CompareConfig, config.RegressionRule,
            config.NewFlagsRule]
     todo = [registry.get_scorer_class(name).Options for name in registry.names()]
@@ -237,8 +237,8 @@ def config_blocks(path: Path) -> list[str]:
 
 def load_config_text(text: str, label: str):
     """Load a config block as the loader would; a snippet without scorers gets one."""
-    from evalharness._yaml import load_yaml
-    from evalharness.config import config_from_document
+    from evalharness.io.safe_yaml import load_yaml
+    from evalharness.core.config import config_from_document
     from evalharness.errors import ConfigError
     if not re.search(r"^scorers:", text, re.M):
         text = "scorers: {rouge: {}, bertscore: {}, support: {}}\n" + text
@@ -265,11 +265,65 @@ def test_the_config_block_check_sees_a_wrong_key(tmp_path):
 def test_the_signature_example_is_what_the_default_config_signs():
     """docs/report.md shows the signatures of configs/default.yaml as the code writes them
     (no model is loaded to sign)."""
-    from evalharness.config import load_config
-    from evalharness.runner import build_scorers
+    from evalharness.core.config import load_config
+    from evalharness.engine.runner import build_scorers
     text = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
     section = text[text.index("## Signatures"):]
     block = section[section.index("```\n") + 4:]
     shown = block[:block.index("```")].splitlines()
     signed = [s.signature() for s in build_scorers(load_config(ROOT / "configs" / "default.yaml"))]
     assert shown == signed
+
+
+# --- every dotted config key or metric a page names exists ---------------------------
+
+DOTTED = re.compile(r"`((?:scorers|gate|compare|bootstrap|run|rouge|bertscore|support)(?:\.\w+)+)`")
+
+
+def _option_path(cls, parts) -> bool:
+    for i, part in enumerate(parts):
+        hints = typing.get_type_hints(cls)
+        if part not in {f.name for f in dataclasses.fields(cls)}:
+            return False
+        nxt = hints[part]
+        inner = [t for t in typing.get_args(nxt) if dataclasses.is_dataclass(t)]   # `NewFlagsRule | None`
+        nxt = inner[0] if len(inner) == 1 else nxt
+        if i < len(parts) - 1:
+            if not (isinstance(nxt, type) and dataclasses.is_dataclass(nxt)):
+                return False
+            cls = nxt
+    return True
+
+
+def dotted_name_problems(text: str) -> list[str]:
+    """The `a.b.c` names in a page that are neither a config key the loader accepts
+    (`compare.new_flags`, `scorers.support.threshold`, `support.llm.cache_dir`) nor a metric a
+    scorer reports (`support.score`, `rouge.rouge1`)."""
+    from evalharness.core import config, registry
+    sections = {"compare": config.CompareConfig, "bootstrap": config.BootstrapConfig, "run": config.RunConfig}
+    problems = []
+    for name in dict.fromkeys(DOTTED.findall(text)):
+        head, *rest = name.split(".")
+        if head == "scorers":
+            head, *rest = rest
+        if head == "gate":
+            ok = len(rest) == 1 and rest[0] in config.GATE_KEYS
+        elif head in sections:
+            ok = _option_path(sections[head], rest)
+        else:
+            scorer = registry.get_scorer_class(head)
+            ok = _option_path(scorer.Options, rest) or (len(rest) == 1 and rest[0] in scorer.higher_is_better)
+        if not ok:
+            problems.append(name)
+    return problems
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_rel)
+def test_every_dotted_config_key_or_metric_a_page_names_exists(page):
+    assert dotted_name_problems(page.read_text(encoding="utf-8")) == []
+
+
+def test_the_dotted_name_check_sees_a_wrong_key_and_a_wrong_metric():
+    text = ("Set `compare.new_flag` or `support.llm.cache_folder`; read `support.scores`; `run.cache_dir` and "
+            "`compare.new_flags.checks` are fine.")
+    assert dotted_name_problems(text) == ["compare.new_flag", "support.llm.cache_folder", "support.scores"]

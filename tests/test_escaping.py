@@ -44,9 +44,9 @@ class TagCollector(HTMLParser):
 
 def report_with(payload: str, n: int = 0):
     """A report in which ``payload`` is every user-controlled text."""
-    from evalharness.aggregate import MetricSummary
-    from evalharness.report import CandidateResult, CaseResult, GateFailure, GateResult, Report
-    from evalharness.results import Claim, Span
+    from evalharness.stats.aggregate import MetricSummary
+    from evalharness.core.report import CandidateResult, CaseResult, GateFailure, GateResult, Report
+    from evalharness.core.results import Claim, Span
 
     summary = f"{payload} The council approved it."
     source = f"Source text. {payload} More source."
@@ -123,7 +123,7 @@ def test_markdown_report_escapes_every_payload(payload):
 
 def test_markdown_report_escapes_all_payloads_at_once():
     """All payloads in one report: no payload can open a context that un-escapes the next."""
-    from evalharness.report import Report
+    from evalharness.core.report import Report
     from evalharness.render.markdown import render_markdown
 
     parts = [report_with(p, i) for i, p in enumerate(PAYLOADS)]
@@ -172,7 +172,7 @@ def test_payloads_through_the_cli(tmp_path):
 
 
 def merged_report():
-    from evalharness.report import Report
+    from evalharness.core.report import Report
 
     parts = [report_with(p, i) for i, p in enumerate(PAYLOADS)]
     return Report(signatures=parts[0].signatures, metrics=parts[0].metrics,

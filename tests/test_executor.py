@@ -9,9 +9,9 @@ from typing import ClassVar
 
 import pytest
 
-from evalharness.executor import chunks
-from evalharness.results import ItemScore, ScoreItem
-from evalharness.runner import LocalExecutor
+from evalharness.engine.executor import chunks
+from evalharness.core.results import ItemScore, ScoreItem
+from evalharness.engine.runner import LocalExecutor
 from evalharness.scorers.base import Scorer
 from evalharness.scorers.rouge import RougeScorer
 
@@ -94,9 +94,9 @@ def test_small_runs_stay_in_process():
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_evaluate_report_is_the_same_for_any_worker_count(workers, root):
-    from evalharness.cases import load_cases
-    from evalharness.config import load_config
-    from evalharness.runner import evaluate
+    from evalharness.io.cases import load_cases
+    from evalharness.core.config import load_config
+    from evalharness.engine.runner import evaluate
     cfg = load_config(root / "configs" / "default.yaml")
     cases = load_cases([root / "cases"])
     only_rouge = [RougeScorer(cfg.scorer("rouge").options)]

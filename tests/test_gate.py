@@ -1,9 +1,9 @@
-from evalharness.aggregate import MetricSummary
-from evalharness.cases import Case, Expectation
-from evalharness.config import GateRule
-from evalharness.gate import evaluate_gate
-from evalharness.report import CandidateResult, CaseResult
-from evalharness.results import Claim, Span
+from evalharness.stats.aggregate import MetricSummary
+from evalharness.io.cases import Case, Expectation
+from evalharness.core.config import GateRule
+from evalharness.verdict.gate import evaluate_gate
+from evalharness.core.report import CandidateResult, CaseResult
+from evalharness.core.results import Claim, Span
 
 SUMMARY = "Rovers won 3-1. Fans cheered."
 

@@ -81,11 +81,11 @@ def test_runs_give_identical_reports_apart_from_run(tmp_path):
 
 def test_report_is_independent_of_case_order_of_runs_in_process():
     """Same inputs in process twice (fresh scorer objects) -> same dumps."""
-    from evalharness.cases import load_cases
-    from evalharness.config import config_from_document
-    from evalharness._yaml import load_yaml
-    from evalharness.report import dumps
-    from evalharness.runner import evaluate
+    from evalharness.io.cases import load_cases
+    from evalharness.core.config import config_from_document
+    from evalharness.io.safe_yaml import load_yaml
+    from evalharness.core.report import dumps
+    from evalharness.engine.runner import evaluate
 
     config = config_from_document(load_yaml(Path("c.yaml"), text=ROUGE_ONLY))
     cases = load_cases([ROOT / "cases"])
@@ -138,7 +138,7 @@ def test_report_records_what_reproduces_it(tmp_path):
 
 
 def test_provenance_outside_a_repository_has_no_git(tmp_path):
-    from evalharness.runner import provenance
+    from evalharness.engine.runner import provenance
     (tmp_path / "cases").mkdir()
     prov = provenance(tmp_path / "cases")
     assert "git" not in prov and prov["packages"]["evalharness"]
@@ -166,7 +166,7 @@ def test_api_keys_never_reach_reports_logs_or_errors(tmp_path):
 def test_no_config_option_holds_a_secret_value():
     """Keys come from the environment only: no scorer option is named like a key or token."""
     import dataclasses
-    from evalharness import registry
+    from evalharness.core import registry
 
     for name in registry.names():
         cls = registry.get_scorer_class(name)
@@ -303,7 +303,7 @@ def test_internal_error_never_reads_as_a_gate_verdict(monkeypatch, capsys):
 KILL_DURING_WRITE = textwrap.dedent('''
     import os, signal, sys
     from pathlib import Path
-    from evalharness import report
+    from evalharness.core import report
     sig = getattr(signal, sys.argv[2])
     real_replace = os.replace
     def replace(src, dst):

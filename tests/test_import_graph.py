@@ -102,3 +102,73 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_no_import_cycle_in_evalharness():
     assert cycles(import_graph()) == []
+
+
+# Data flows one way (docs in /work/shared/design/architecture.md): the CLI and the pytest plugin
+# sit on top and call the pipeline; the pipeline calls the engine (runner, summarise, compare,
+# gate); renderers are called only from the top. A lower module never imports one above it.
+ABOVE = {  # module (or package) -> the only modules that may import it
+    "evalharness.cli": ("evalharness.cli", "evalharness.__main__"),
+    "evalharness.engine.pipeline": ("evalharness.cli", "evalharness.pytest_plugin"),
+    "evalharness.render": ("evalharness.render", "evalharness.cli", "evalharness.pytest_plugin"),
+}
+
+
+def _under(mod: str, prefixes) -> bool:
+    return any(mod == p or mod.startswith(p + ".") for p in prefixes)
+
+
+def test_no_import_runs_back_up():
+    graph = import_graph()
+    assert "evalharness.engine.pipeline" in graph  # the pipeline is in the graph
+    assert "evalharness.engine.pipeline" in graph["evalharness.cli.run"]
+    bad = sorted((mod, dep) for mod, deps in graph.items() for dep in deps for top, allowed in ABOVE.items()
+                 if _under(dep, (top,)) and not _under(mod, allowed))
+    assert bad == []
+
+
+def test_the_pipeline_imports_nothing_above_it():
+    deps = import_graph()["evalharness.engine.pipeline"]
+    assert not [d for d in deps if _under(d, ("evalharness.cli", "evalharness.render",
+                                              "evalharness.pytest_plugin"))]
+
+
+# The rooms, bottom to top: a module may import its own room and the rooms below it, never one
+# above (lazy imports inside functions included). errors and _signals are leaves every room uses.
+ROOMS = ("errors", "_signals", "io", "stats", "core", "cache", "scorers", "verdict", "metaeval", "engine",
+         "render", "cli", "pytest_plugin", "__main__")
+# known exceptions, each a lazy import by name: (importer, imported) -> why it may climb
+CLIMBS = {
+    ("evalharness.core.config", "evalharness.scorers.support.features"):
+        "compare.new_flags.checks is validated against the detector's check names",
+}
+
+
+def room(mod: str) -> str | None:
+    parts = mod.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def upward_imports(graph) -> list[tuple[str, str]]:
+    rank = {r: i for i, r in enumerate(ROOMS)}
+    out = []
+    for mod, deps in graph.items():
+        a = room(mod)
+        for dep in deps:
+            b = room(dep)
+            if a in rank and b in rank and rank[b] > rank[a] and (mod, dep) not in CLIMBS:
+                out.append((mod, dep))
+    return sorted(out)
+
+
+def test_every_module_lives_in_a_room():
+    assert sorted({room(m) for m in import_graph()} - set(ROOMS) - {None}) == []
+
+
+def test_rooms_import_only_downward():
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_room_check_sees_an_upward_import():
+    graph = {"evalharness.core.report": {"evalharness.engine.runner"}, "evalharness.engine.runner": set()}
+    assert upward_imports(graph) == [("evalharness.core.report", "evalharness.engine.runner")]

@@ -92,7 +92,7 @@ def test_char_spans_finds_every_occurrence():
 
 def test_ledger_rows_reads_the_backend_analysis():
     from evalharness.scorers.support.features import ClaimCheck, Finding
-    from evalharness.text import tokenize
+    from evalharness.scorers.text import tokenize
 
     class Row:
         def __init__(self, dataset, label, summary, error_spans=()):
@@ -156,7 +156,7 @@ def test_hard_checks_flag_alone_and_soft_checks_cannot():
 
 @pytest.mark.slow
 def test_measure_ledger_runs_the_checks_on_labelled_rows(root):
-    from evalharness.cases import load_cases
+    from evalharness.io.cases import load_cases
 
     class Row:
         def __init__(self, id, source, summary, label, error_spans=()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from evalharness.models import Encoder
+from evalharness.scorers.models import Encoder
 from evalharness.scorers.support.evidence import source_units
 
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from evalharness.metaeval import (balanced_accuracy, best_shared_threshold, best_threshold, evaluate_dataset,
+from evalharness.metaeval.metrics import (balanced_accuracy, best_shared_threshold, best_threshold, evaluate_dataset,
                                   folds_for, meta_evaluate, roc_auc)
 
 
@@ -104,14 +104,14 @@ def test_best_shared_threshold_maximises_mean_balanced_accuracy():
 
 
 def test_flag_rates_by_hand():
-    from evalharness.metaeval import flag_rates
+    from evalharness.metaeval.metrics import flag_rates
     fr = flag_rates([0.1, 0.5, 0.9, 0.2, 0.3], [1, 1, 1, 0, 0], 0.4)
     assert (fr.consistent, fr.inconsistent) == (1 / 3, 1.0)
     assert abs(fr.balanced_accuracy - (2 / 3 + 1.0) / 2) < 1e-12
 
 
 def test_precision_first_threshold_keeps_the_flag_budget_per_dataset():
-    from evalharness.metaeval import flag_rates, precision_first_threshold
+    from evalharness.metaeval.metrics import flag_rates, precision_first_threshold
     a = ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.05], [1] * 10 + [0])
     b = ([0.35, 0.45, 0.55, 0.65, 0.75, 0.01], [1] * 5 + [0])
     t = precision_first_threshold([a, b], 0.2)
@@ -122,7 +122,7 @@ def test_precision_first_threshold_keeps_the_flag_budget_per_dataset():
 
 
 def test_span_agreement_hand_counted():
-    from evalharness.metaeval import span_agreement
+    from evalharness.metaeval.metrics import span_agreement
     rows = [
         (0, [(0, 5), (10, 12)], [(3, 8)]),   # hit; 1 of 2 spans on target
         (0, [(20, 25)], [(0, 4)]),           # miss; 0 of 1
@@ -136,7 +136,7 @@ def test_span_agreement_hand_counted():
     assert r.hit_rate == 1 / 3 and r.span_precision == 1 / 3 and r.clean_flag_rate == 0.5
 def test_one_label_class_is_undefined_not_one_recall():
     """Was: "AUC n/a, BAcc 83.3" and a recommended threshold for a dataset of consistent rows only."""
-    from evalharness.metaeval import evaluate_dataset, meta_evaluate
+    from evalharness.metaeval.metrics import evaluate_dataset, meta_evaluate
     d = evaluate_dataset("ones", [0.1, 0.5, 0.9, 0.7, 0.3, 0.8], [1] * 6)
     assert math.isnan(d.auc) and math.isnan(d.balanced_accuracy) and math.isnan(d.threshold)
     assert d.folds == () and d.undefined.startswith("every row is labelled consistent (1)")
@@ -147,7 +147,7 @@ def test_one_label_class_is_undefined_not_one_recall():
 
 
 def test_the_recommendation_uses_only_datasets_with_both_classes():
-    from evalharness.metaeval import meta_evaluate
+    from evalharness.metaeval.metrics import meta_evaluate
     both = [("mixed", s, y, None) for s, y in ((0.2, 0), (0.3, 0), (0.8, 1), (0.9, 1))]
     ones = [("ones", s, 1, None) for s in (0.05, 0.1)]   # alone it would pull the cut below 0.05
     res = meta_evaluate("s", "score", both + ones)
@@ -157,7 +157,7 @@ def test_the_recommendation_uses_only_datasets_with_both_classes():
 
 
 def test_a_fold_that_measures_one_class_is_left_out():
-    from evalharness.metaeval import evaluate_dataset
+    from evalharness.metaeval.metrics import evaluate_dataset
     # 2-fold by row order: odd rows are all label 1, so the fold that measures them is left out
     d = evaluate_dataset("x", [0.2, 0.9, 0.3, 0.8, 0.1, 0.7], [0, 1, 0, 1, 0, 1])
     assert d.folds == () and math.isnan(d.balanced_accuracy)
@@ -166,7 +166,7 @@ def test_a_fold_that_measures_one_class_is_left_out():
 
 
 def test_recommend_band_by_hand():
-    from evalharness.metaeval import recommend_band
+    from evalharness.metaeval.metrics import recommend_band
     scores = [0.1, 0.55, 0.62, 0.8, 0.7, 0.9, 0.95, 0.99]
     labels = [0, 0, 0, 0, 1, 1, 1, 1]
     # 4 inconsistent rows, coverage 0.9 -> ceil(3.6) = 4: all four, so high = 0.8 (rounded up: 0.8)

@@ -166,10 +166,10 @@ def test_odd_report_renders(rouge_run):
 def test_odd_inputs_with_every_scorer(tmp_path):
     """rouge, bertscore and support (real bundled model) over the odd inputs, a
     50,000-word source and 30 candidates of one case, in process."""
-    from evalharness.cases import load_cases
-    from evalharness.config import load_config
-    from evalharness.report import dumps
-    from evalharness.runner import evaluate
+    from evalharness.io.cases import load_cases
+    from evalharness.core.config import load_config
+    from evalharness.core.report import dumps
+    from evalharness.engine.runner import evaluate
 
     cases_dir = tmp_path / "cases"
     # The long source repeats 40 sentences so the embedding work stays small; its

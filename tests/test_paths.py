@@ -7,7 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from evalharness.paths import MAX_NAME, safe_filename, safe_join
+from evalharness.io.paths import MAX_NAME, safe_filename, safe_join
 
 NAME_OK = re.compile(r"[a-z0-9_~][a-z0-9._~-]*")
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
-from evalharness.cases import load_cases, load_runs
+from evalharness.io.cases import load_cases, load_runs
 from evalharness.errors import CaseError, ConfigError
-from evalharness.text import split_claims, split_sentences, tokenize
+from evalharness.scorers.text import split_claims, split_sentences, tokenize
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -113,7 +113,7 @@ def test_case_loader_never_crashes_on_arbitrary_bytes(tmp_path_factory, data):
     st.sampled_from(["case_id", "summary", "meta", "x"]),
     st.one_of(st.text(max_size=10), st.none(), st.integers(), st.just("c1")), max_size=3))), max_size=5))
 def test_runs_loader_never_crashes(tmp_path_factory, lines):
-    from evalharness.cases import Case
+    from evalharness.io.cases import Case
     f = tmp_path_factory.mktemp("runs") / "runs.jsonl"
     f.write_text("\n".join(lines), encoding="utf-8")
     case = Case(id="c1", source="s", references=(), candidates={})
@@ -127,7 +127,7 @@ def test_runs_loader_never_crashes(tmp_path_factory, lines):
 @SETTINGS
 @given(st.text(max_size=300))
 def test_config_loader_never_crashes(tmp_path_factory, text):
-    from evalharness.config import load_config
+    from evalharness.core.config import load_config
     f = tmp_path_factory.mktemp("cfg") / "config.yaml"
     f.write_text(text, encoding="utf-8")
     try:
@@ -142,7 +142,7 @@ def test_config_loader_never_crashes(tmp_path_factory, text):
                                        "Tom", "Reyes", "not", "in", "March", "東京", "🎉", ",", ".", ";", "and",
                                        "but", "saying", "\n"]), min_size=1, max_size=40))
 def test_support_scorer_offsets(words):
-    from evalharness.results import ScoreItem
+    from evalharness.core.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
 
     source = ("Millbrook council approved a 12 million pound repair of the Harbour Bridge on Tuesday. "

@@ -149,7 +149,7 @@ def test_the_plugin_reads_and_writes_the_cli_score_cache(project, tmp_path, monk
 
 def test_importing_the_plugin_imports_no_harness_module():
     code = ("import sys, evalharness.pytest_plugin; "
-            "bad = [m for m in ('evalharness.cases', 'evalharness.runner', 'numpy', 'torch', 'yaml') "
+            "bad = [m for m in ('evalharness.io.cases', 'evalharness.engine.runner', 'numpy', 'torch', 'yaml') "
             "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.core.results import ItemScore, ScoreItem
 from evalharness.scorers.base import Scorer
 
 ray = pytest.importorskip("ray", reason="the Ray extra is not installed (pip install 'evalharness[ray]')")
@@ -44,7 +44,7 @@ class ModelLikeScorer(Scorer):
 @pytest.fixture(scope="module")
 def ray_executor():
     import ray.cloudpickle
-    from evalharness.executor import RayExecutor
+    from evalharness.engine.executor import RayExecutor
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     ex = RayExecutor(None, batch_size=4, num_cpus=2)  # starts a local Ray instance with 2 CPUs
     yield ex
@@ -65,9 +65,9 @@ def test_model_scorer_runs_in_one_actor_that_loads_once(ray_executor):
 
 @pytest.mark.slow
 def test_ray_report_is_identical_to_the_local_executors(ray_executor, root):
-    from evalharness.cases import load_cases
-    from evalharness.config import load_config
-    from evalharness.runner import LocalExecutor, evaluate
+    from evalharness.io.cases import load_cases
+    from evalharness.core.config import load_config
+    from evalharness.engine.runner import LocalExecutor, evaluate
     config = load_config(root / "configs" / "default.yaml")
     cases = load_cases([root / "cases"])
     local = evaluate(cases, config, executor=LocalExecutor(batch_size=4, workers=1)).to_json()

@@ -56,7 +56,7 @@ def test_page_data_holds_offsets_and_comparison():
 
 
 def test_cli_report_writes_one_html_file(cli, tmp_path):
-    from evalharness.report import write_report
+    from evalharness.core.report import write_report
     base, new, _ = build(n_extra=1)
     write_report(base, tmp_path / "base.json")
     write_report(new, tmp_path / "new.json")

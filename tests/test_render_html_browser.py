@@ -125,8 +125,8 @@ EXAMPLE = Path(__file__).parent / "data" / "example"
 def test_example_report_screenshot():
     """The bundled cases scored by the real scorers (tests/data/example: the baseline, and a run where
     model-b's summaries changed), compared. This screenshot is the one in docs/report.md."""
-    from evalharness.compare import compare_reports
-    from evalharness.report import read_report
+    from evalharness.verdict.compare import compare_reports
+    from evalharness.core.report import read_report
     base, new = read_report(EXAMPLE / "base.json"), read_report(EXAMPLE / "new.json")
     comp = compare_reports(base, new)
     out = ARTIFACTS / "report-example.html"

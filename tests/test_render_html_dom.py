@@ -97,8 +97,8 @@ def test_the_claim_panel_names_the_verdict_once(page):
 def test_newly_flagged_claims_come_first_and_the_drill_down_opens_on_the_most_regressed_case(tmp_path):
     """Case "a" is flagged in both runs (the first flagged case), "b" only dropped, "c" has a newly flagged
     claim: the page lists c's claim first and opens on c, not on a."""
-    from evalharness.compare import compare_reports
-    from evalharness.config import CompareConfig
+    from evalharness.verdict.compare import compare_reports
+    from evalharness.core.config import CompareConfig
     from report_factory import case, cand, claim, make_report
     src = "The bridge repair costs 12 million pounds and starts in May."
     bad, flagged = "The repair costs 21 million pounds.", "It starts in June."

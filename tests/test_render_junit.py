@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from evalharness.render.junit import render_junit
-from evalharness.report import GateCheck, GateFailure, GateResult
+from evalharness.core.report import GateCheck, GateFailure, GateResult
 from tests.helpers.report_factory import case, cand, claim, make_report
 
 SRC = "The bridge repair costs 12 million pounds."
@@ -60,13 +60,13 @@ def test_control_characters_and_markup_stay_valid_xml():
 
 def _compared(new_flags):
     import dataclasses
-    from evalharness.compare import compare_reports, merge_gate
-    from evalharness.config import CompareConfig
+    from evalharness.engine.pipeline import judge
+    from evalharness.core.config import CompareConfig
     s = "The bridge repair costs 21 million pounds."
     base = make_report([case("c1", SRC, cand("A", SRC, {"rouge.rouge1": 0.8}, [claim(SRC, SRC, True)]))])
     new = make_report([case("c1", SRC, cand("A", s, {"rouge.rouge1": 0.8}, [claim(s, s, False, SRC, SRC, ("21",))]))])
-    comp = compare_reports(base, new, CompareConfig(new_flags=new_flags, no_rules=new_flags is None))
-    return merge_gate(new, comp), comp
+    result = judge(new, baseline=base, compare=CompareConfig(new_flags=new_flags, no_rules=new_flags is None))
+    return result.report, result.comparison
 
 
 def _outcomes(xml):
@@ -76,7 +76,7 @@ def _outcomes(xml):
 
 
 def test_a_newly_flagged_claim_is_the_first_test_case_and_fails_under_new_flags():
-    from evalharness.config import NewFlagsRule
+    from evalharness.core.config import NewFlagsRule
     report, comp = _compared(NewFlagsRule(max=0))
     suite, got = _outcomes(render_junit(report, comparison=comp))
     name = 'A :: newly flagged: "The bridge repair costs 21 million pounds." (offending: "21")'

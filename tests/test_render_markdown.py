@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evalharness.compare import compare_reports
-from evalharness.config import CompareConfig, RegressionRule
+from evalharness.verdict.compare import compare_reports
+from evalharness.core.config import CompareConfig, RegressionRule
 from evalharness.render.markdown import render_markdown
 from tests.helpers.report_factory import case, cand, claim, make_report
 

@@ -4,7 +4,7 @@ missing summaries listed, and meta-eval's speed line for cached rows."""
 from __future__ import annotations
 
 from evalharness.render.text import render_text, system_table
-from evalharness.report import GateCheck, GateFailure, GateResult
+from evalharness.core.report import GateCheck, GateFailure, GateResult
 from report_factory import case, cand, make_report
 
 SRC = "The council approved the repair."
@@ -37,8 +37,8 @@ def test_missing_summaries_are_listed():
 
 
 def test_a_regression_failure_names_its_kind_once():
-    from evalharness.compare import describe_rule
-    from evalharness.config import RegressionRule
+    from evalharness.verdict.compare import describe_rule
+    from evalharness.core.config import RegressionRule
     name = describe_rule(RegressionRule("rouge.rouge1", max_drop=0.0, significant=True))
     assert name == "rouge.rouge1: drop <= 0, significant"
     g = GateResult(passed=False, failures=(GateFailure("regression", f"{name}: A dropped by 0.1000", rule=name),),
@@ -55,7 +55,7 @@ def dataclasses_replace(obj, **kw):
 def test_meta_eval_says_cached_instead_of_a_rate():
     """Was: "scored 6 rows in 0.0s (39239.5 summaries/s, cached rows included)"."""
     from evalharness.cli.metaeval import render
-    from evalharness.metaeval import meta_evaluate
+    from evalharness.metaeval.metrics import meta_evaluate
     from evalharness.scorers.rouge import RougeScorer
     res = meta_evaluate("sig", "score", [("d", s, y, None) for s, y in ((0.1, 0), (0.2, 0), (0.8, 1), (0.9, 1))])
     assert render(res, "rouge", RougeScorer, 0.0001, 4, n_cached=4).splitlines()[-1] == "all 4 rows cached (0.0s)"

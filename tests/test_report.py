@@ -3,11 +3,11 @@ import os
 
 import pytest
 
-from evalharness.aggregate import MetricSummary
+from evalharness.stats.aggregate import MetricSummary
 from evalharness.errors import InputError
-from evalharness.report import (SCHEMA_VERSION, CandidateResult, CaseResult, GateResult, Report, atomic_write,
+from evalharness.core.report import (SCHEMA_VERSION, CandidateResult, CaseResult, GateResult, Report, atomic_write,
                                 dumps, read_report, write_report)
-from evalharness.results import Claim, Span
+from evalharness.core.results import Claim, Span
 
 
 def _report():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from evalharness.cache import ScoreCache
-from evalharness.cases import load_cases
-from evalharness.config import load_config
-from evalharness.runner import evaluate
+from evalharness.cache.scores import ScoreCache
+from evalharness.io.cases import load_cases
+from evalharness.core.config import load_config
+from evalharness.engine.runner import evaluate
 
 
 @pytest.mark.slow
@@ -23,7 +23,7 @@ def test_warm_default_run_loads_no_model_and_matches_cold(root, tmp_path, monkey
 
     import bert_score.utils
     import rouge_score.rouge_scorer
-    from evalharness import models
+    from evalharness.scorers import models
     monkeypatch.setattr(models, "Encoder", no_model)
     monkeypatch.setattr(models, "_ENCODERS", {})
     monkeypatch.setattr(bert_score.utils, "get_model", no_model)
@@ -41,7 +41,7 @@ def test_warm_default_run_loads_no_model_and_matches_cold(root, tmp_path, monkey
 @pytest.mark.slow
 def test_support_encodes_each_source_once_per_run(root, monkeypatch):
     """Every distinct text goes through the model once, however many candidates share a source."""
-    from evalharness.models import get_encoder
+    from evalharness.scorers.models import get_encoder
     from evalharness.scorers.support import SupportScorer
     config = load_config(root / "configs" / "default.yaml")
     cases = load_cases([root / "cases"])

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evalharness import store as store_mod
-from evalharness.cache import ScoreCache, dump_score
-from evalharness.metaeval_run import RowScore, RowScoreCache
-from evalharness.results import ItemScore
+from evalharness.cache import store as store_mod
+from evalharness.cache.scores import ScoreCache, dump_score
+from evalharness.metaeval.run import RowScore, RowScoreCache
+from evalharness.core.results import ItemScore
 from evalharness.scorers.support.vectorcache import VectorCache
-from evalharness.store import CachePolicy, Store
+from evalharness.cache.store import CachePolicy, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -228,7 +228,7 @@ def test_a_full_disk_is_noted_once_and_nothing_is_lost_in_memory(tmp_path, monke
 
 
 def test_policy_from_flags_over_the_run_section(tmp_path):
-    from evalharness.config import RunConfig
+    from evalharness.core.config import RunConfig
     assert CachePolicy.from_settings(RunConfig()) == CachePolicy(None, True)
     assert CachePolicy.from_settings(RunConfig(cache=False)).enabled is False
     assert CachePolicy.from_settings(RunConfig(), no_cache=True).enabled is False
@@ -242,9 +242,9 @@ def test_policy_from_flags_over_the_run_section(tmp_path):
 
 
 def test_evaluate_hands_the_policy_to_every_scorer(tmp_path):
-    from evalharness.cases import Case
-    from evalharness.config import Config, ScorerConfig
-    from evalharness.runner import evaluate
+    from evalharness.io.cases import Case
+    from evalharness.core.config import Config, ScorerConfig
+    from evalharness.engine.runner import evaluate
     from evalharness.scorers.rouge import RougeOptions, RougeScorer
     cases = [Case(id="c", source="s", references=("r x",), candidates={"a": "r x"})]
     config = Config(scorers=(ScorerConfig("rouge", RougeOptions()),))

@@ -9,10 +9,10 @@ import types
 
 import pytest
 
-from evalharness.cases import Case, load_runs
+from evalharness.io.cases import Case, load_runs
 from evalharness.errors import InputError
-from evalharness.store import CachePolicy
-from evalharness.summarise import (parse_system_specs, summarise_cases, with_summaries, write_runs)
+from evalharness.cache.store import CachePolicy
+from evalharness.engine.summarise import (parse_system_specs, summarise_cases, with_summaries, write_runs)
 
 SCRIPT = """\
 import sys, time

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from evalharness.config import build_dataclass
-from evalharness.results import SUPPORTED, VERDICTS, ScoreItem
+from evalharness.core.config import build_dataclass
+from evalharness.core.results import SUPPORTED, VERDICTS, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.backends import BACKENDS, make_backend
 from evalharness.scorers.support.types import Backend, ItemError, Judged
@@ -165,7 +165,7 @@ def test_signatures_stay_what_main_writes(nli_model):
 def test_the_judging_backend_gets_the_run_cache_policy_set_after_the_signature(tmp_path):
     """The runner asks for the signature, then sets the run's cache policy: the backend that
     judges must still take that policy (``--no-cache`` reaches the llm and embedding caches)."""
-    from evalharness.store import CachePolicy
+    from evalharness.cache.store import CachePolicy
     o = build_dataclass(SupportOptions, {"backend": "llm", "llm": {"base_url": "http://127.0.0.1:9/v1",
                                                                    "model": "m"}}, "scorers.support")
     sc = SupportScorer(o)

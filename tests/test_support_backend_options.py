@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from evalharness.config import load_config
+from evalharness.core.config import load_config
 
 
 def write(tmp_path, body: str):

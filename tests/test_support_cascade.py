@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ScorerError
-from evalharness.results import ERROR, ItemScore, ScoreItem
+from evalharness.core.results import ERROR, ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from tests.helpers.fake_chat_server import FakeChatServer, parse_yes_no
 

@@ -9,7 +9,7 @@ from evalharness.scorers.support.embedding import index_source, lexical_rank
 from evalharness.scorers.support.features import (CHECKS, FEATURE_NAMES, HARD_CHECKS, SIGNS, check_claim,
                                                   source_names)
 from evalharness.scorers.support.vectorcache import VectorCache
-from evalharness.text import tokenize
+from evalharness.scorers.text import tokenize
 
 
 def no_paraphrase(tokens, evidence, threshold=None):
@@ -101,7 +101,7 @@ def test_lexical_rank_prefers_shared_rare_words():
 
 
 def test_vector_cache_round_trip(tmp_path):
-    from evalharness.store import CachePolicy
+    from evalharness.cache.store import CachePolicy
     policy = CachePolicy(tmp_path)
     c = VectorCache("model-x", policy, dim=2)
     c.put_many({"a text": np.array([0.6, 0.8], dtype=np.float32)})
@@ -189,7 +189,7 @@ def test_hedged_negation_is_not_called_a_negation_the_evidence_lacks():
 
 
 def test_decision_rule_consistent_iff_no_flag():
-    from evalharness.results import Claim, ItemScore
+    from evalharness.core.results import Claim, ItemScore
     from evalharness.scorers.support import summarise_claims, with_verdict
 
     def claim(ok, score):
@@ -324,3 +324,267 @@ def test_an_intensified_evaluation_the_source_does_not_make():
     assert "editorial" in chk.fired and {"highly", "successful"} <= set(blamed(chk))
     chk = run("The strain is highly contagious.", "The strain is highly contagious, the agency said.")
     assert "editorial" not in chk.fired
+
+
+def run_units(claim, units, context=(), source=None):
+    """Like ``run``, with several evidence sentences (and sentences around them) kept apart."""
+    source = source or " ".join([*units, *context])
+    idx = index_source(source, 80)
+    ev = [tokenize(u, source.index(u)) for u in units]
+    ctx = [tokenize(u, source.index(u)) for u in context]
+    return check_claim(claim, 0, tokenize(claim), [t for u in ev for t in u], idx.tokens, 0.9, 0.9, no_paraphrase,
+                       evidence_units=ev, source_bigrams=idx.bigrams, source_names=idx.names,
+                       source_words=idx.words, source_number_list=idx.numbers, context_units=ctx)
+
+
+# -- issue 21, items 3 and 5: the slot a date belongs to, each negation on its own, exclusions
+# written after the thing ("X are excluded", "X is sold separately", "Not included: A, B and C")
+SLOT_FIRES = [
+    # a date the source gives to another fact: compared with the sentence that dates the same thing
+    ("date", "Managers must publish the rota by 15 July.",
+     ["Managers must publish the rota by 25 August.", "The policy was approved by the board on 15 July."], (),
+     {"15"}),
+    ("date", "The supplier will deliver the pallets on 3 March.",
+     ["The supplier will deliver the pallets on 9 March.", "Invoices issued on 3 March are payable in 30 days."],
+     (), {"3"}),
+    ("date", "The patient is due back in clinic on 5 October.",
+     ["This letter was typed on 5 October.", "She is due back in the fracture clinic on 3 October."], (), {"5"}),
+    # each negation judged against the sentence holding what it negates
+    ("negation", "The airport is not operating normally, and visitors are told not to approach the crater.",
+     ["The airport is operating normally.", "Do not approach the crater under any circumstances."], (),
+     {"not", "operating"}),
+    ("negation", "The helpdesk is not staffed at weekends, and users should not share passwords.",
+     ["The helpdesk is staffed at weekends from 9 to 5.", "Never share passwords with anyone, including IT."],
+     (), {"not", "staffed"}),
+    # "no longer" against "still"
+    ("negation", "Residents will no longer be able to take bulky items to the depot.",
+     ["Bulky items can still be taken to the depot at no cost."], (), {"no", "longer"}),
+    ("negation", "Former staff can no longer access their payslips.",
+     ["Former staff can still access their payslips for two years, but not their rotas."], (), {"no"}),
+    # exclusions written after the thing, and lists
+    ("exclusion", "Staff can claim for chairs and monitors, including laptops and phones.",
+     ["Staff can claim for chairs and monitors. Laptops and phones are excluded, as IT issues them."], (),
+     {"including", "laptops"}),
+    ("exclusion", "The kettle comes with a filter, a descaler and the travel case.",
+     ["A filter and a descaler come in the box; the travel case is sold separately."], (), {"with", "travel"}),
+    ("exclusion", "The tenancy comes with the fridge, the sofa and the desk lamp.",
+     ["Included: the fridge and the sofa.", "Not included: the dining table and the desk lamp."], (),
+     {"with", "desk"}),
+    ("exclusion", "The policy covers flood damage and theft from vehicles.",
+     ["The policy covers flood damage. Theft from vehicles is not covered."], (), {"covers", "theft"}),
+]
+
+
+@pytest.mark.parametrize("check,claim,units,context,words", SLOT_FIRES,
+                         ids=[f"{c}-{i}" for i, (c, *_r) in enumerate(SLOT_FIRES)])
+def test_slot_check_fires(check, claim, units, context, words):
+    chk = run_units(claim, units, context)
+    assert check in chk.fired, (chk.fired, chk.reasons)
+    assert words <= set(blamed(chk)), blamed(chk)
+    assert chk.reasons
+
+
+SLOT_QUIET = [
+    # the date sits by the same words in the evidence, or the claim's words match no date better
+    ("Managers must publish the rota by 25 August.",
+     ["Managers must publish the rota by 25 August.", "The policy was approved by the board on 15 July."], ()),
+    ("The event on 12 May drew a crowd.",
+     ["The event, first due on 5 May, was moved to 12 May.", "A large crowd came."], ()),
+    ("The board approved the policy on 15 July, and managers publish the rota by 25 August.",
+     ["Managers must publish the rota by 25 August.", "The policy was approved by the board on 15 July."], ()),
+    ("Tickets are on sale from 3 to 7 May.", ["Tickets go on sale on 3 May and close on 7 May."], ()),
+    # a negation the sentence holding its word also has
+    ("The airport is not operating, and visitors should not approach the crater.",
+     ["The airport is not operating until further notice.", "Do not approach the crater."], ()),
+    ("The helpdesk is not open at weekends.", ["The helpdesk is closed at weekends."], ()),
+    ("Garden waste can no longer go in the grey bin.",
+     ["Garden waste must no longer be put in the grey bin.", "It can still be taken to the depot."], ()),
+    ("Residents can still take bulky items to the depot.", ["Bulky items can still be taken to the depot."], ()),
+    # inclusions the evidence makes, exclusions restated as exclusions
+    ("The kettle comes with a filter and a descaler.",
+     ["A filter and a descaler come in the box; the travel case is sold separately."], ()),
+    ("The tenancy comes with the fridge and the sofa, but not the desk lamp.",
+     ["Included: the fridge and the sofa.", "Not included: the dining table and the desk lamp."], ()),
+    ("Laptops and phones are excluded from the allowance.",
+     ["Laptops and phones are excluded, as IT issues them."], ()),
+    ("The policy covers flood damage, while theft from vehicles is excluded.",
+     ["The policy covers flood damage. Theft from vehicles is not covered."], ()),
+    ("The bundle includes the charger, and a second battery is sold separately.",
+     ["The charger is included, but a second battery is sold separately."], ()),
+    # the evidence itself includes the word; a negation elsewhere does not exclude it
+    ("The advert included a list of requirements for a future partner.",
+     ["The advert included a list of requirements for a future partner.",
+      "He did not give his name, but listed his future partner's duties."], ()),
+    # "not open" restates "closed"; the antonym check leaves a negated word alone
+    ("The pharmacy is not open on Sundays.", ["The pharmacy is closed on Sundays."], ()),
+]
+
+
+@pytest.mark.parametrize("claim,units,context", SLOT_QUIET)
+def test_slot_paraphrase_fires_no_explicit_check(claim, units, context):
+    chk = run_units(claim, units, context)
+    assert chk.fired == [], (chk.fired, chk.reasons)
+
+
+def test_a_lower_case_word_of_a_cased_claim_is_no_misplaced_name():
+    source = ("Treasurer: the budget is tight. Agent: I can help with that. The Riverside Trust will fund the van. "
+              "Priya Shah opened the meeting.")
+    # "treasurer" and "agent" are speaker labels in the source, ordinary words in the claim
+    chk = run("Priya Shah said the treasurer and an agent will fund the van.", "The Riverside Trust will fund the van.",
+              source)
+    words = {chk.tokens[i].text for i in chk.findings["misplaced_entity"].blamed}
+    assert words == {"Priya", "Shah"}, words
+    # a lower-cased summary (as some datasets write them) still has its names checked
+    chk = run("priya shah will fund the van.", "The Riverside Trust will fund the van.", source)
+    assert chk.values["misplaced_entity"] == 1
+
+
+# -- issue 21, item 2: a number or year the source gives to another fact (checks version 8):
+# compared with the evidence or neighbouring sentence whose words around a number of the same
+# kind match the words around the claim's number best
+NUMBER_SLOT_FIRES = [
+    # meeting: the reserve's figure given to the cheapest bid
+    ("number_attachment", "Of the roof bids, the cheapest, at £14,000, cannot start until September.",
+     ["The reserve is down to £14,000.", "The cheapest was £17,500, but that firm can't start until September."],
+     (), {"14,000"}),
+    # study abstract: another measure's percentage
+    ("number_attachment", "Species richness of solitary bees was 50% higher on sown plots.",
+     ["Hoverfly numbers were 50% higher on sown verges.",
+      "The species richness of solitary bees was 30% higher on sown plots."], (), {"50"}),
+    # earnings call: revenue growth given as the margin
+    ("number_attachment", "The operating margin was 12% in the quarter.",
+     ["Revenue grew 12% year on year.", "The operating margin was 9% in the quarter, against 7% a year earlier."],
+     (), {"12"}),
+    # property listing: the kitchen's year given to the roof
+    ("date", "The roof was re-slated in 2021.",
+     ["The kitchen was refitted in 2021, with French doors.", "The roof was re-slated in 2018."], (), {"2021"}),
+    # biography: the year she joined given to her promotion
+    ("date", "Lind was named principal cellist in 1994.",
+     ["Marta Lind joined the Halden orchestra in 1994.", "She was named its principal cellist in 2003."], (),
+     {"1994"}),
+]
+
+
+@pytest.mark.parametrize("check,claim,units,context,words", NUMBER_SLOT_FIRES,
+                         ids=[f"{c}-{i}" for i, (c, *_r) in enumerate(NUMBER_SLOT_FIRES)])
+def test_number_slot_fires(check, claim, units, context, words):
+    chk = run_units(claim, units, context)
+    assert check in chk.fired, (chk.fired, chk.reasons)
+    assert words <= set(blamed(chk)), blamed(chk)
+    assert any("gives" in r for r in chk.reasons), chk.reasons
+
+
+NUMBER_SLOT_QUIET = [
+    # the number restated in its own slot
+    ("Of the roof bids, the cheapest, at £17,500, cannot start until September.",
+     ["The reserve is down to £14,000.", "The cheapest was £17,500, but that firm can't start until September."],
+     ()),
+    ("The roof was re-slated in 2018 and the kitchen refitted in 2021.",
+     ["The kitchen was refitted in 2021, with French doors.", "The roof was re-slated in 2018."], ()),
+    # a span counted from an end, derived from the facts (match report, timeline)
+    ("Ashbury played the final ten minutes without Strand.",
+     ["Ashbury finished with ten men after Strand was sent off on 80 minutes."], ()),
+    ("The service was down for the last two hours of the outage window.",
+     ["The outage window ran for six hours, and the service was down from 14:00 to 16:00 at its end."], ()),
+    # a year naming a thing, not the time of an event
+    ("Badminton lost its funding for the 2020 Olympics.",
+     ["Handball lost its funding in 2012.", "Badminton will receive no money for Tokyo 2020."], ()),
+    # a count of another thing ("three days"), an age, the day of a date, a change next to its amount
+    ("The teenager, 16, married in hospital before dying of leukaemia.",
+     ["The teenager married in hospital three days before dying of leukaemia.", "Both were 16."], ()),
+    ("She cancelled after the plan renewed on 2 June, within 14 days.",
+     ["The renewal went through on 2 June.", "A refund is allowed within 14 days of renewal."], ()),
+    ("Revenue rose 12% to NOK 4.1 billion, and the margin was 9%.",
+     ["Revenue grew 12% to NOK 4.1 billion.", "The operating margin was 9% in the quarter."], ()),
+]
+
+
+@pytest.mark.parametrize("claim,units,context", NUMBER_SLOT_QUIET)
+def test_number_slot_paraphrase_fires_no_explicit_check(claim, units, context):
+    chk = run_units(claim, units, context)
+    assert not {"number_attachment", "date", "novel_number"} & set(chk.fired), (chk.fired, chk.reasons)
+
+
+# -- issue 21, item 1: words of attribution and words that refer back are not invented detail
+# (a summary of a transcript, an interview or a first-person review attributes with verbs its
+# source never uses); a verb that adds a judgement ("admitted"), and new facts, still are
+NOVEL_QUIET = [
+    ("Kwame Mensah backs the idea in principle.", "Kwame Mensah: For the record, I support it in principle.",
+     {"backs", "idea"}),
+    ("The reviewer advises callers to look at other options.", "If you take lots of calls, I'd look elsewhere.",
+     {"advises", "options"}),
+    ("The lecturer answered Nadia, citing a study by Baird.", "Nadia asked about costs. A study by Baird found it.",
+     {"answered", "citing"}),
+    ("The agent explained that logging in does not count.", "Jonas: Logging in doesn't count.", {"explained"}),
+]
+
+
+@pytest.mark.parametrize("claim,source,words", NOVEL_QUIET)
+def test_attribution_and_referring_words_are_not_novel(claim, source, words):
+    chk = run(claim, source)
+    novel = {chk.tokens[i].text for i in chk.findings["novel_words"].blamed}
+    assert not (words & novel), chk.reasons
+
+
+NOVEL_FIRES = [
+    ("He admitted he was arrested in 2011.", "He said he was arrested in 2011.", {"admitted"}),
+    ("The venue closed after storm damage.", "The venue closed for repairs.", {"storm", "damage"}),
+    ("The clinic warned patients about a recall.", "The clinic wrote to patients.", {"warned", "recall"}),
+]
+
+
+@pytest.mark.parametrize("claim,source,words", NOVEL_FIRES)
+def test_invented_words_and_judging_verbs_stay_novel(claim, source, words):
+    chk = run(claim, source)
+    novel = {chk.tokens[i].text for i in chk.findings["novel_words"].blamed}
+    assert words <= novel, chk.reasons
+
+
+# -- issue 21, item 2: a universal pronoun against a part of a whole for the same predicate,
+# and certainty judged against every source sentence holding the act (its hedge may follow it)
+def test_everyone_against_a_part_of_the_whole():
+    for claim, ev in [
+        ("Everyone he called said his voice sounded muffled.",
+         "Two of the three people I rang said my voice sounded muffled on the Solace."),
+        ("Nobody on the ward tested positive for the virus this week.",
+         "Three of the 40 patients on the ward tested positive for the virus this week."),
+        ("All said the new rota was fairer than the old one.",
+         "Four out of five drivers said the new rota was fairer than the old one."),
+    ]:
+        chk = run(claim, ev)
+        assert "quantifier" in chk.fired, (claim, chk.reasons)
+
+
+def test_everyone_restated_or_about_something_else_is_left_alone():
+    for claim, ev in [
+        ("Everyone he called said his voice sounded clear.",
+         "All three people I rang said my voice sounded clear."),
+        ("Everyone at the meeting backed the budget.",
+         "Two of the three bids were under budget. The meeting backed the budget unanimously."),
+        ("Nobody complained when he used the Pulse.",
+         "Two of the three people I rang said I sounded muffled, and nobody complained when I used the Pulse."),
+    ]:
+        chk = run(claim, ev)
+        assert "quantifier" not in chk.fired, (claim, chk.reasons)
+
+
+def test_certainty_raised_against_a_hedge_after_the_act_anywhere_in_the_source():
+    source = ("Admitted 11 March with pneumonia. Continue IV co-amoxiclav three times daily. "
+              "Switch to oral may be considered on 16 March if afebrile for 24 hours. "
+              "Physiotherapy referral made today.")
+    chk = run("He will be switched to oral antibiotics on 16 March.", "Admitted 11 March with pneumonia.", source)
+    assert "modality" in chk.fired and "switched" in blamed(chk), chk.reasons
+    source2 = ("The board met on Monday. A rate cut could follow in June if inflation eases. "
+               "Members discussed the housing market.")
+    chk = run("A rate cut will follow in June.", "The board met on Monday.", source2)
+    assert "modality" in chk.fired, chk.reasons
+
+
+def test_certainty_kept_when_some_source_sentence_states_it_plainly():
+    source = ("Switch to oral may be considered on 16 March. Update 16 March: switch to oral antibiotics "
+              "made this morning.")
+    chk = run("He will be switched to oral antibiotics.", "Switch to oral may be considered on 16 March.", source)
+    assert "modality" not in chk.fired, chk.reasons
+    chk = run("The team will publish the report in May.", "The team will publish the report in May.",
+              "The team will publish the report in May. It may be delayed by a review.")
+    assert "modality" not in chk.fired, chk.reasons

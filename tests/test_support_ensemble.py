@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ScorerError
-from evalharness.results import ScoreItem
+from evalharness.core.results import ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from tests.helpers.fake_chat_server import FakeChatServer
 from test_support_nli import NLI3, build_model

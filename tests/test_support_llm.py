@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ScorerError
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.core.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.backends.llm import check_reply, extract_json
 from tests.helpers.fake_chat_server import FakeChatServer, honest_answer, parse_prompt
@@ -270,7 +270,7 @@ def test_structured_output_off_sends_no_response_format():
 
 
 # -- the checks on a reply, one by one ----------------------------------------
-from evalharness.text import split_claims  # noqa: E402
+from evalharness.scorers.text import split_claims  # noqa: E402
 
 SPANS = split_claims(SUMMARY)
 

@@ -97,7 +97,7 @@ def check_outcome(r, out: Path) -> dict:
     and no claim is supported without a valid verdict."""
     assert "Traceback" not in r.stderr + r.stdout, r.stderr[-3000:]
     assert r.returncode in (0, 1, 3), r.stderr[-3000:]
-    from evalharness.report import read_report
+    from evalharness.core.report import read_report
     report = read_report(out / "report.json")  # complete and well-formed, or this raises
     data = json.loads((out / "report.json").read_text())
     if r.returncode == 3:  # the failure is named, in the rendering and in the report's gate

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ConfigError, ScorerError
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.core.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.backends.yesno import SYSTEM_PROMPT, answer_word, p_yes
 from tests.helpers.fake_chat_server import FakeChatServer, honest_yes_no, parse_yes_no, top_logprobs
@@ -42,7 +42,8 @@ def test_text_answers_without_logprobs_give_verdicts_evidence_and_words():
     assert res.scores["supported_rate"] == 0.5 and "contradicted_claims" in res.not_applicable
     reqs = [json.loads(r["body"]) for r in srv.requests]
     assert len(reqs) == 2  # one request per claim and chunk
-    r = reqs[0]
+    # requests run concurrently: take the first claim's by its text, not by arrival order
+    [r] = [q for q in reqs if q["messages"][1]["content"].endswith("Claim: The council approved the new bridge.")]
     assert r["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert r["messages"][1]["content"] == f"Document: {SOURCE}\nClaim: The council approved the new bridge."
     assert (r["max_tokens"], r["logprobs"], r["top_logprobs"]) == (3, True, 5)

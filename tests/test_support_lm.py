@@ -19,7 +19,7 @@ transformers = pytest.importorskip("transformers")
 from evalharness.errors import ScorerError  # noqa: E402
 from evalharness.scorers.support.lm import (  # noqa: E402
     ClaimLm, LmOptions, LmSignal, WordLm, model_problem, word_token_map)
-from evalharness.text import tokenize  # noqa: E402
+from evalharness.scorers.text import tokenize  # noqa: E402
 
 from tests.helpers.tiny_lm import CORPUS, build_model, build_tokenizer  # noqa: E402,F401
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ScorerError
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.core.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.backends.nli import resolve_labels
-from evalharness.text import split_claims, split_sentences
+from evalharness.scorers.text import split_claims, split_sentences
 
 WORDS = ("the a cat dog sat on mat ran to river bank money council approved bridge monday cost million euros mayor "
          "said work starts in may not was is and of new it . , 40 90").split()

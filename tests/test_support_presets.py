@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from evalharness.config import build_dataclass
+from evalharness.core.config import build_dataclass
 from evalharness.errors import ConfigError, ScorerError
-from evalharness.results import ItemScore, ScoreItem
+from evalharness.core.results import ItemScore, ScoreItem
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.backends.presets import FACTCG_TEMPLATE, PRESETS
-from evalharness.text import split_claims, split_sentences
+from evalharness.scorers.text import split_claims, split_sentences
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from evalharness.cases import load_cases
-from evalharness.results import ScoreItem
+from evalharness.io.cases import load_cases
+from evalharness.core.results import ScoreItem
 
 
 def _flagged(summary, claims, phrase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalharness.scorers.support.windows import WindowError, make_windows
-from evalharness.text import split_sentences
+from evalharness.scorers.text import split_sentences
 
 
 def words(text: str) -> int:
@@ -55,3 +55,23 @@ def test_every_sentence_is_in_a_window_that_fits(overlap):
     assert all(words(w.text) <= 8 for w in wins)
     for s in split_sentences(src):
         assert any(w.start <= s.start and s.end <= w.end for w in wins)
+
+
+def test_lexical_rank_is_the_same_under_every_hash_seed():
+    """Ties between units must not depend on the order a set of stems is iterated in:
+    0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in the last bit."""
+    import os
+    import subprocess
+    import sys
+    code = ("from types import SimpleNamespace as N\n"
+            "from evalharness.scorers.support.embedding import lexical_rank\n"
+            "idf = {'alpha': 0.1, 'beta': 0.2, 'gamma': 0.3, 'delta': 0.6}\n"
+            "index = N(units=[0, 1], unit_stems=[{'delta'}, {'alpha', 'beta', 'gamma'}], idf=idf)\n"
+            "print(lexical_rank(index, {'alpha', 'beta', 'gamma', 'delta'}, 2))\n")
+    root = str(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    seen = set()
+    for seed in range(8):
+        env = dict(os.environ, PYTHONHASHSEED=str(seed), PYTHONPATH=root)
+        seen.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                check=True).stdout.strip())
+    assert seen == {"[1, 0]"}

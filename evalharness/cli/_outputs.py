@@ -62,7 +62,7 @@ def emit(text: str, output: str | None, label: str) -> None:
     """Write a rendering to ``output`` atomically (and say where), or to stdout."""
     import sys
     if output:
-        from ..report import atomic_write
+        from ..core.report import atomic_write
         atomic_write(Path(output), text)
         print(f"{label}: {output}", file=sys.stderr)
     else:
@@ -93,7 +93,7 @@ def write_junit(report, path: str | None, comparison=None) -> None:
     if not path:
         return
     from ..render.junit import render_junit
-    from ..report import atomic_write
+    from ..core.report import atomic_write
     atomic_write(Path(path), render_junit(report, comparison=comparison))
 
 
@@ -105,16 +105,16 @@ def add_pair(p) -> None:
 
 def load_compare_config(path: str | None, new_report):
     """--config FILE when given, else the ``compare`` section recorded in the new report."""
-    from ..compare import compare_config_from_report
+    from ..verdict.compare import compare_config_from_report
     if path:
-        from ..config import load_config
+        from ..core.config import load_config
         return load_config(Path(path)).compare
     return compare_config_from_report(new_report)
 
 
 def compare_config_with_pairs(config, pairs):
     """``config`` (a CompareConfig) with the ``--pair`` values over its ``compare.pair``."""
-    from ..compare import parse_pairs, with_pairs
+    from ..verdict.compare import parse_pairs, with_pairs
     return with_pairs(config, parse_pairs(pairs))
 
 

@@ -23,7 +23,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..errors import ConfigError, InputError, did_you_mean
-    from ..store import NAMESPACES, Store, default_cache_dir, legacy_files, remove_files
+    from ..cache.store import NAMESPACES, Store, default_cache_dir, legacy_files, remove_files
 
     ns = args.namespace
     if ns is not None and ns not in NAMESPACES:

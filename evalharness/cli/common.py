@@ -35,8 +35,8 @@ def load_inputs(args):
     Returns (config, cases, root, missing): ``missing`` maps a system of a runs file
     to the case ids it has no summary for (only with --allow-missing or
     ``run.allow_missing``; else a runs file that leaves a case out is an error)."""
-    from ..cases import load_cases, load_runs, with_runs
-    from ..config import check_rule_systems, resolve_config
+    from ..io.cases import load_cases, load_runs, with_runs
+    from ..core.config import check_rule_systems, resolve_config
 
     config = resolve_config(args.config)
     paths = args.paths or [DEFAULT_CASES]

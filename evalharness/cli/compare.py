@@ -24,20 +24,21 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..compare import compare_reports, dumps_comparison, merge_gate
+    from ..verdict.compare import dumps_comparison
+    from ..engine.pipeline import judge
     from ..render import render
     from ..render.compare import render_comparison_text
-    from ..report import read_report
+    from ..core.report import read_report
 
     check_output_file(args.output, "--output")
     check_output_file(args.junit, "--junit")
     base = read_report(args.base)
     new = read_report(args.new)
     config = compare_config_with_pairs(load_compare_config(args.config, new), args.pair)
-    comp = compare_reports(base, new, config, base_label=args.base, new_label=args.new)
     # The verdict is the one ``run --baseline`` and ``report --baseline`` give for the same two
-    # reports: the new run's own gate plus the regression gate, and so is the JUnit file.
-    shown = merge_gate(new, comp)
+    # reports (one judge): the new run's own gate plus the regression gate, and so is the JUnit file.
+    result = judge(new, baseline=base, compare=config, baseline_label=args.base, report_label=args.new)
+    comp, shown = result.comparison, result.report
     if args.format == "json":
         text = dumps_comparison(comp)
     elif args.format == "text":

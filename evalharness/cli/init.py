@@ -18,9 +18,9 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..config import builtin_config_text
+    from ..core.config import builtin_config_text
     from ..errors import InputError
-    from ..report import atomic_write
+    from ..core.report import atomic_write
 
     path = Path(args.path)
     if path.exists() and not args.force:

@@ -35,11 +35,11 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import registry
-    from ..config import load_config
-    from ..metaeval import json_number, meta_evaluate
-    from ..metaeval_run import RowScoreCache, load_all, pick_metric, row_key, score_rows
-    from ..store import CachePolicy
+    from ..core import registry
+    from ..core.config import load_config
+    from ..metaeval.metrics import json_number, meta_evaluate
+    from ..metaeval.run import RowScoreCache, load_all, pick_metric, row_key, score_rows
+    from ..cache.store import CachePolicy
 
     cls = registry.get_scorer_class(args.scorer)
     options = None
@@ -52,7 +52,7 @@ def run(args) -> int:
         options = sc.options
         run_config = config.run
     rows = load_all(args.data)  # every row validated before any model loads
-    from ..progress import quiet_library_progress
+    from ..engine.progress import quiet_library_progress
     quiet_library_progress(verbose=getattr(args, "verbose", False))
     # one policy for every cache (rows, embeddings, llm replies): the flags over the config's run: section
     policy = CachePolicy.from_settings(run_config, no_cache=args.no_cache, cache_dir=args.cache_dir)
@@ -65,7 +65,7 @@ def run(args) -> int:
     cache.prefetch(keys)
     n_cached = sum(cache.get(k) is not None for k in keys)
     t0 = time.perf_counter()
-    from ..progress import make_progress
+    from ..engine.progress import make_progress
     bar = make_progress()  # the run's one progress bar: on a terminal only
     try:
         row_scores = score_rows(scorer, rows, metric, cache=cache,
@@ -114,7 +114,7 @@ def run(args) -> int:
         n_scored = len(rows) - n_cached   # a rate over cached rows would only measure the cache
         data["rows_cached"] = n_cached
         data["summaries_per_second"] = round(n_scored / seconds, 3) if seconds > 0 and n_scored else None
-        from ..paths import atomic_write
+        from ..io.paths import atomic_write
         atomic_write(Path(args.json), json.dumps(data, indent=2) + "\n")
     return 0
 
@@ -138,8 +138,8 @@ def decision_detail(scorer, rows, row_scores, result) -> Detail:
     """For a scorer that flags claims below a ``threshold`` and scores a summary by its worst
     claim (``support``): the flag rates at its threshold, the span-level agreement where rows
     carry ``error_spans``, and the precision-first threshold to recommend."""
-    from ..metaeval import flag_rates, one_class_reason, precision_first_threshold, span_agreement
-    from ..metaeval_run import error_offsets
+    from ..metaeval.metrics import flag_rates, one_class_reason, precision_first_threshold, span_agreement
+    from ..metaeval.run import error_offsets
 
     threshold = getattr(scorer.options, "threshold", None)
     claims_flagged = result.metric == "score" and isinstance(threshold, float)
@@ -163,11 +163,11 @@ def decision_detail(scorer, rows, row_scores, result) -> Detail:
 def cascade_band(cls, scorer, rows, policy):
     """The band to recommend for a ``cascade``: from the screen's own scores (the screen
     alone, scored like any backend and cached under its own signature), where the worst
-    claims of the inconsistent summaries fall (:func:`evalharness.metaeval.recommend_band`)."""
+    claims of the inconsistent summaries fall (:func:`evalharness.metaeval.metrics.recommend_band`)."""
     import dataclasses
 
-    from ..metaeval import recommend_band
-    from ..metaeval_run import RowScoreCache, score_rows
+    from ..metaeval.metrics import recommend_band
+    from ..metaeval.run import RowScoreCache, score_rows
     o = scorer.configured_options   # an unset threshold: the screen keeps its own calibrated default
     screen = cls(dataclasses.replace(o, backend=o.cascade.screen))
     screen.cache_policy = policy

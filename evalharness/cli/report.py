@@ -24,22 +24,24 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..render import render
-    from ..report import read_report
+    from ..core.report import read_report
     check_output_file(args.output, "--output")
     check_output_file(args.junit, "--junit")
     report = read_report(args.report)
-    comparison = base = None
+    base = None
     if args.pair and not args.baseline:
         from ..errors import InputError
         raise InputError("--pair needs --baseline", field="--pair")
+    config = None
     if args.baseline:
-        from ..compare import compare_reports, merge_gate
         base = read_report(args.baseline)
         config = compare_config_with_pairs(load_compare_config(None, report), args.pair)
-        comparison = compare_reports(base, report, config, base_label=args.baseline, new_label=args.report)
-        report = merge_gate(report, comparison)
-    text = render(report, args.format, comparison=comparison, baseline=base)
-    code = exit_code(report.gate)
-    write_junit(report, args.junit, comparison)  # files first: a closed stdout cannot lose them or change the code
+    from ..engine.pipeline import judge
+    result = judge(report, baseline=base, compare=config, baseline_label=args.baseline or "base",
+                   report_label=args.report)
+    text = render(result.report, args.format, comparison=result.comparison, baseline=base)
+    code = exit_code(result.gate)
+    # files first: a closed stdout cannot lose them or change the code
+    write_junit(result.report, args.junit, result.comparison)
     emit(text, args.output, args.format)
     return code

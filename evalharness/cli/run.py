@@ -56,8 +56,8 @@ def execution(args, config):
     """(executor, cache policy) for a run, from the config's ``run:`` section and the flags.
     The cache is opened here once, so a broken cache is exit 2 before any work."""
     from ..errors import InputError
-    from ..executor import RayExecutor, available_cores
-    from ..runner import LocalExecutor
+    from ..engine.executor import RayExecutor, available_cores
+    from ..engine.runner import LocalExecutor
 
     rc = config.run
     workers = args.workers if getattr(args, "workers", None) is not None else rc.workers
@@ -72,7 +72,7 @@ def execution(args, config):
         executor = RayExecutor(address, batch_size=rc.batch_size, num_cpus=workers)
     else:
         executor = LocalExecutor(batch_size=rc.batch_size, workers=workers)
-    from ..store import CachePolicy
+    from ..cache.store import CachePolicy
     policy = CachePolicy.from_settings(rc, no_cache=getattr(args, "no_cache", False),
                                        cache_dir=getattr(args, "cache_dir", None))
     if policy.enabled:
@@ -81,73 +81,71 @@ def execution(args, config):
 
 
 def run(args) -> int:
-    from ..progress import make_progress
-    from ..render import render
-    from ..report import atomic_write, write_report
-    from ..runner import evaluate
+    from ..engine.pipeline import RunRequest, run_evaluation
+    from ..engine.progress import make_progress, quiet_library_progress
 
     config, cases, root, missing = load_inputs(args)
     out = Path(args.out)
     check_output_dir(args.out, "--out")  # every output path is checked before any work
     check_output_file(args.junit, "--junit")
-    specs = None
+    specs = ()
     if args.system:
-        from ..summarise import parse_system_specs
-        specs = parse_system_specs(args.system, args.system_version, timeout=args.system_timeout)
+        from ..engine.summarise import parse_system_specs
+        specs = tuple(parse_system_specs(args.system, args.system_version, timeout=args.system_timeout))
     executor, policy = execution(args, config)
     progress = make_progress(quiet=args.quiet)
-    from ..progress import quiet_library_progress
     quiet_library_progress()  # model libraries' own bars ("Loading weights"); EVALHARNESS_VERBOSE=1 keeps them
-    base = None
-    compare_config = compare_config_with_pairs(config.compare, args.pair)
-    if args.pair and not args.baseline:
-        from ..errors import InputError
-        raise InputError("--pair needs --baseline", field="--pair")
-    if args.baseline:
-        from ..compare import check_pairs, report_systems
-        from ..report import read_report
-        base = read_report(args.baseline)  # a bad baseline is an input error before any model loads
-        here = list(dict.fromkeys([s for c in cases for s in c.candidates] + [s.name for s in specs or ()]))
-        check_pairs(compare_config.pair, here, report_systems(base))  # a bad pair too
     try:
-        fly = None
-        failed: dict = {}
-        if specs:
-            from ..summarise import failed_calls, summarise_cases, with_summaries
-            fly = summarise_cases(specs, cases, workers=args.system_workers, cache=policy, progress=progress)
-            cases = with_summaries(cases, fly)
-            failed = failed_calls(fly)
-        report = evaluate(cases, config, cases_root=root, progress=progress, executor=executor, cache=policy,
-                          summarise_errors=failed)
+        base = None
+        compare_config = compare_config_with_pairs(config.compare, args.pair)
+        if args.pair and not args.baseline:
+            from ..errors import InputError
+            raise InputError("--pair needs --baseline", field="--pair")
+        if args.baseline:
+            from ..core.report import read_report
+            base = read_report(args.baseline)  # a bad baseline is an input error before any model loads
+        request = RunRequest(cases=tuple(cases), config=config, cases_root=root, systems=specs,
+                             system_workers=args.system_workers, missing=missing, baseline=base,
+                             compare=compare_config, baseline_label=args.baseline or "base",
+                             report_label=str(out / "report.json"))
+        result = run_evaluation(request, executor=executor, cache=policy, progress=progress)  # a bad pair first
     finally:
         if progress is not None:
             progress.close()
         if hasattr(executor, "close"):
             executor.close()
-    if missing:
-        import dataclasses
-        report = dataclasses.replace(report, missing_summaries=missing)
-    # Every output is written before anything is printed: a reader of stdout that goes
-    # away (``| head``) can then change neither the files nor the exit code.
+    code, printed, notices = write_outputs(args, out, result, base)
+    sys.stdout.write(printed)
+    for line in notices:
+        print(line, file=sys.stderr)
+    if args.format != "json":
+        print(f"report: {out / 'report.json'}", file=sys.stderr)
+    return code
+
+
+def write_outputs(args, out: Path, result, base) -> tuple[int, str, list[str]]:
+    """Every output is written before anything is printed: a reader of stdout that goes
+    away (``| head``) can then change neither the files nor the exit code. Returns
+    (exit code, what to print on stdout, lines for stderr)."""
+    from ..render import render
+    from ..core.report import atomic_write, write_report
+
+    report, comparison = result.report, result.comparison
     written: set[Path] = set()
     notices: list[str] = []
-    if fly is not None:
-        from ..summarise import write_runs
-        for path in write_runs(fly, out / "runs"):
+    if result.fly is not None:
+        from ..engine.summarise import write_runs
+        for path in write_runs(result.fly, out / "runs"):
             written.add(path)
             notices.append(f"runs: {path}")
-    comparison = None
-    if base is not None:
-        from ..compare import compare_reports, dumps_comparison, merge_gate
-        comparison = compare_reports(base, report, compare_config, base_label=args.baseline,
-                                     new_label=str(out / "report.json"))
-        report = merge_gate(report, comparison)
+    if comparison is not None:
+        from ..verdict.compare import dumps_comparison
         atomic_write(out / "comparison.json", dumps_comparison(comparison))
         written.add(out / "comparison.json")
     write_report(report, out / "report.json")
     written.add(out / "report.json")
     # damaged or unwritable caches: the results are right, the user should know
-    notices.extend(f"evalharness: warning: {note}" for note in report.notes)
+    notices.extend(f"evalharness: warning: {note}" for note in result.notes)
     if args.format == "html":
         html_path = out / "report.html"
         atomic_write(html_path, render(report, "html", comparison=comparison, baseline=base))
@@ -155,11 +153,5 @@ def run(args) -> int:
         notices.append(f"html: {html_path}")
     write_junit(report, args.junit, comparison)
     remove_stale(out, written)
-    code = exit_code(report.gate)
-    sys.stdout.write(render(report, "text" if args.format == "html" else args.format, comparison=comparison))
-    for line in notices:
-        print(line, file=sys.stderr)
-    if args.format != "json":
-        print(f"report: {out / 'report.json'}", file=sys.stderr)
-    return code
-
+    printed = render(report, "text" if args.format == "html" else args.format, comparison=comparison)
+    return exit_code(report.gate), printed, notices

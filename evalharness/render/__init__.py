@@ -26,7 +26,7 @@ def render(report, fmt: str, comparison=None, baseline=None) -> str:
         from .markdown import render_markdown
         return render_markdown(report, comparison)
     if fmt == "json":
-        from ..report import dumps
+        from ..core.report import dumps
         return dumps(report)
     if fmt == "html":
         from .html import render_html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .claims import claim_lines
 from .fmt import number_format
 from .text import _table
 
@@ -67,11 +68,7 @@ def new_flag_lines(comp) -> list[str]:
         old = comp.baseline_name(ch.system)
         out.append(f"  case {ch.case_id} / {ch.system}" + (f" (baseline: {old})" if old != ch.system else ""))
         for c in ch.newly_flagged:
-            out.append(f"    + newly flagged: \"{c.text}\"")
-            if c.unsupported_spans:
-                out.append("      offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-            if c.evidence:
-                out.append(f"      closest evidence: \"{c.evidence.text[:220]}\"")
+            out.extend(claim_lines(c, "+ newly flagged: ", indent="    "))
     return out
 
 

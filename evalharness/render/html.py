@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+from .claims import claim_parts
+
 MAIN_PREFERENCE = ("rouge.rougeL", "rouge.rouge1", "bertscore.f1", "support.supported_rate")
 
 
@@ -76,9 +78,8 @@ def page_data(report, comparison=None, baseline=None) -> dict:
             "msys": list(comparison.missing_systems), "xsys": list(comparison.extra_systems),
             "mcand": [list(p) for p in comparison.missing_candidates], "notes": list(comparison.notes),
             # newly flagged claims, shown first: [case, system, baseline system, claim, offending words, evidence]
-            "nf": [[ch.case_id, ch.system, comparison.baseline_name(ch.system), c.text,
-                    [s.text for s in c.unsupported_spans], c.evidence.text if c.evidence else None]
-                   for ch in comparison.newly_flagged() for c in ch.newly_flagged],
+            "nf": [[ch.case_id, ch.system, comparison.baseline_name(ch.system), p.text, list(p.offending), p.evidence]
+                   for ch in comparison.newly_flagged() for p in map(claim_parts, ch.newly_flagged)],
             "warnings": list(comparison.warnings), "pairs": [list(p) for p in comparison.pairs],
             "worst": next((c.case_id for c in comparison.worst(1)), None),   # the drill-down opens on it
         }

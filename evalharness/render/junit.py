@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from ..core.report import FailureKind
+from .claims import ClaimStyle, claim_lines, offending_words
+
+WHOLE = ClaimStyle(evidence_width=None)  # a CI log shows the whole evidence sentence
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -21,36 +25,15 @@ def _clean(text: str) -> str:
 
 def _every_rules(report) -> list[tuple[str, str, tuple | None]]:
     """(name, metric, systems) of the config's per-case (``on: every``) rules."""
-    from ..config import GateRule
-    out = []
-    for r in (report.config or {}).get("gate", ()):
-        if r.get("on") != "every":
-            continue
-        systems = tuple(r["systems"]) if r.get("systems") is not None else None
-        rule = GateRule(metric=r["metric"], min=r.get("min"), max=r.get("max"), systems=systems, on="every")
-        out.append((rule.describe(), rule.metric, systems))
-    return out
+    return [(r.describe(), r.metric, r.systems) for r in report.config.gate if r.on == "every"]
 
 
 def _claims_text(cand) -> str:
-    lines = []
-    for c in cand.flagged:
-        lines.append(f"unsupported: \"{c.text}\"")
-        if c.unsupported_spans:
-            lines.append("  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-        if c.evidence:
-            lines.append(f"  closest evidence: \"{c.evidence.text}\"")
-    return "\n".join(lines)
+    return "\n".join(line for c in cand.flagged for line in claim_lines(c, "unsupported: ", style=WHOLE))
 
 
 def _new_flag_text(c) -> str:
-    lines = [f"newly flagged against the baseline: \"{c.text}\""]
-    if c.unsupported_spans:
-        lines.append("  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-    if c.evidence:
-        lines.append(f"  closest evidence: \"{c.evidence.text}\"")
-    lines.extend(f"  why: {r}" for r in c.reasons)
-    return "\n".join(lines)
+    return "\n".join(claim_lines(c, "newly flagged against the baseline: ", style=WHOLE))
 
 
 NOT_GATED = "not gated: compare.new_flags is off"
@@ -84,12 +67,12 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
         cases_el.append(tc)
 
     g = report.gate
-    nf_checks = {c.system: c for c in g.checks if c.kind == "regression" and c.name.startswith("new_flags <=")}
+    nf_checks = {c.system: c for c in g.checks if c.kind == FailureKind.REGRESSION and c.name.startswith("new_flags <=")}
     for ch in (comparison.newly_flagged() if comparison is not None else ()):
         check = nf_checks.get(ch.system)
         for c in ch.newly_flagged:
             cls = f"evalharness.case.{ch.case_id}"
-            words = ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans)
+            words = offending_words(c)
             name = f"{ch.system} :: newly flagged: \"{c.text}\"" + (f" (offending: {words})" if words else "")
             detail = _new_flag_text(c)
             if check is not None and not check.passed and f"\"{c.text}\"" in check.message:
@@ -105,9 +88,9 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
     every_names = {name for name, _, _ in every}
     rule_fail = {}
     for f in g.failures:
-        if f.kind == "rule" and f.case_id is not None:
+        if f.kind == FailureKind.RULE and f.case_id is not None:
             rule_fail.setdefault((f.rule, f.system, f.case_id), []).append(f.message)
-    expect_checks = {(c.case_id, c.system): c for c in g.checks if c.kind == "expect"}
+    expect_checks = {(c.case_id, c.system): c for c in g.checks if c.kind == FailureKind.EXPECT}
 
     for case in report.cases:
         for cand in case.candidates:
@@ -137,11 +120,11 @@ def render_junit(report, suite: str = "evalharness", comparison=None) -> str:
                     add(cls, f"{cand.system} :: {name}")
 
     for check in g.checks:
-        if check.kind == "expect":
+        if check.kind == FailureKind.EXPECT:
             continue
-        if check.kind == "regression" and check.system in covered and check.name.startswith("new_flags <="):
+        if check.kind == FailureKind.REGRESSION and check.system in covered and check.name.startswith("new_flags <="):
             continue  # failed: one failing test case per newly flagged claim above
-        if check.kind == "rule" and check.name in every_names:
+        if check.kind == FailureKind.RULE and check.name in every_names:
             failed_cases = [k for k in rule_fail if k[0] == check.name and k[1] == check.system]
             if check.passed or failed_cases:
                 continue  # covered by the per-case test cases above

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+from .claims import ClaimStyle, claim_lines
 from .fmt import fmt_summary, fmt_value, shown_metrics, summary_format
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings
@@ -20,6 +21,10 @@ def md_escape(text: str) -> str:
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return one_line(_LINE_BREAK.sub(" ", text))  # ESC, NUL, bidi overrides shown as escapes, as elsewhere
+
+
+#: a claim in Markdown: bullets under the claim's own bullet, curly quotes, every text escaped
+MARKDOWN = ClaimStyle(quote=("“", "”"), escape=md_escape, detail="  - ", evidence_width=300)
 
 
 def html_block_escape(text: str) -> str:
@@ -153,14 +158,8 @@ def comparison_table(comparison) -> list[str]:
 
 
 def _claim_lines(cand_system: str, c, prefix: str = "") -> list[str]:
-    out = []
-    spans = ", ".join(f"“{md_escape(s.text)}”" for s in c.unsupported_spans)
-    out.append(f"- {prefix}**{md_escape(cand_system)}**: “{md_escape(c.text)}” (score {fmt_value(c.score)})")
-    if spans:
-        out.append(f"  - offending: {spans}")
-    if c.evidence:
-        out.append(f"  - evidence: “{md_escape(c.evidence.text[:300])}”")
-    return out
+    return claim_lines(c, f"- {prefix}**{md_escape(cand_system)}**: ", f" (score {fmt_value(c.score)})",
+                       style=MARKDOWN)
 
 
 def render_markdown(report, comparison=None, *, worst: int = WORST_CASES) -> str:

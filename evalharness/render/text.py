@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
-
+from .claims import ClaimStyle, claim_lines
 from .fmt import fmt_summary, number_format, shown_metrics, summary_format
 
 
@@ -35,18 +34,9 @@ def system_table(report) -> list[str]:
 
 def flagged_claim_lines(cand, indent: str = "  ", width: int = 220) -> list[str]:
     """Each flagged claim of a candidate: its text, offending words, closest evidence, reasons."""
-    out = []
-    for c in cand.flagged:
-        out.append(f"{indent}✗ {c.verdict} (score {c.score:.2f}): \"{c.text}\"")
-        if c.unsupported_spans:
-            out.append(f"{indent}  offending: " + ", ".join(f"\"{s.text}\"" for s in c.unsupported_spans))
-        if c.evidence:
-            ev = textwrap.shorten(c.evidence.text, width, placeholder=" …")
-            out.append(f"{indent}  closest evidence [{c.evidence.start}:{c.evidence.end}]: \"{ev}\"")
-        else:
-            out.append(f"{indent}  closest evidence: none")
-        out.extend(f"{indent}  why: {r}" for r in c.reasons)
-    return out
+    style = ClaimStyle(evidence_width=width, offsets=True)
+    return [line for c in cand.flagged
+            for line in claim_lines(c, f"✗ {c.verdict} (score {c.score:.2f}): ", indent=indent, style=style)]
 
 
 def render_text(report) -> str:

@@ -1,1 +1,1 @@
-"""Scorers: one module each, found through :mod:`evalharness.registry`."""
+"""Scorers: one module each, found through :mod:`evalharness.core.registry`."""

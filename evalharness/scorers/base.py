@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar, Mapping, Sequence
 
-from ..results import ItemScore, ScoreItem
+from ..core.results import ItemScore, ScoreItem
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,11 +40,11 @@ class Scorer:
     @property
     def cache_policy(self):
         """Where and whether this scorer may keep things between runs (embeddings, llm
-        replies): the run's one :class:`evalharness.store.CachePolicy`, set by
+        replies): the run's one :class:`evalharness.cache.store.CachePolicy`, set by
         ``evaluate`` (and meta-eval) before the first batch. Standing alone, a scorer
         uses the default folder."""
         if self._cache_policy is None:
-            from ..store import CachePolicy
+            from ..cache.store import CachePolicy
             self._cache_policy = CachePolicy()
         return self._cache_policy
 

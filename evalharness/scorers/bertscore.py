@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
-from ..models import BUNDLED, pick_device, resolve_model, offline_unless_hub
-from ..results import ItemScore, ScoreItem
+from .models import BUNDLED, pick_device, resolve_model, offline_unless_hub
+from ..core.results import ItemScore, ScoreItem
 from .base import Scorer, format_signature
 
 
@@ -30,7 +30,7 @@ class BertScoreOptions:
     precision: Literal["fp32", "fp16"] = "fp32"
 
     def validate(self):
-        from ..models import model_problem
+        from .models import model_problem
         problem = model_problem(self.model)
         if problem:
             return "model", problem

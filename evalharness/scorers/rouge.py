@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..results import ItemScore, ScoreItem
+from ..core.results import ItemScore, ScoreItem
 from .base import Scorer, format_signature
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -42,7 +42,7 @@ def _hib():
 
 def lsum_text(text: str) -> str:
     """rougeLsum expects one sentence per line; put each sentence on its own line."""
-    from ..text import split_sentences
+    from .text import split_sentences
     return "\n".join(s.text for s in split_sentences(text))
 
 

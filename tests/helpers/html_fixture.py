@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evalharness.compare import compare_reports
-from evalharness.config import CompareConfig, RegressionRule
+from evalharness.verdict.compare import compare_reports
+from evalharness.core.config import CompareConfig, RegressionRule
 from .report_factory import case, cand, claim, make_report
 
 PAYLOAD = ("<script>window.__pwned='script'</script><img src=x onerror=\"window.__pwned='img'\">"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from evalharness.aggregate import bootstrap_mean
-from evalharness.report import CandidateResult, CaseResult, GateResult, Report
-from evalharness.results import Claim, Span
+from evalharness.stats.aggregate import bootstrap_mean
+from evalharness.core.report import CandidateResult, CaseResult, GateResult, Report
+from evalharness.core.results import Claim, Span
 
 METRICS = {"rouge.rouge1": True, "support.supported_rate": True, "support.unsupported_claims": False}
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from evalharness.models import bundled_model_path
-from evalharness.results import ScoreItem
+from evalharness.scorers.models import bundled_model_path
+from evalharness.core.results import ScoreItem
 from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 import pytest
 
-from evalharness.results import ScoreItem
+from evalharness.core.results import ScoreItem
 from evalharness.scorers.bertscore import BertScoreOptions, BertScoreScorer
 
 pytestmark = pytest.mark.slow

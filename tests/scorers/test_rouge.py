@@ -3,7 +3,7 @@
 import pytest
 from rouge_score import rouge_scorer
 
-from evalharness.results import ScoreItem
+from evalharness.core.results import ScoreItem
 from evalharness.scorers.rouge import RougeOptions, RougeScorer, lsum_text
 
 SUMMARY = "The council approved the repair. Work starts in March and takes eighteen months."

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Sequence
 
-from ...results import ItemScore, ScoreItem
+from ...core.results import ItemScore, ScoreItem
 from ..base import Scorer
 from .backend_options import CascadeOptions, EnsembleOptions, LlmOptions, NliOptions
 from .lm import LmOptions

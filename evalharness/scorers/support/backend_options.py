@@ -43,7 +43,7 @@ class NliOptions:
                 return "preset", (f"unknown preset '{self.preset}' (did you mean '{closest(self.preset, PRESETS)}'?); "
                                   f"presets are {', '.join(PRESETS)}")
         if self.model is not None:
-            from ...models import model_problem
+            from ..models import model_problem
             problem = model_problem(self.model)
             if problem:
                 return "model", problem
@@ -54,7 +54,7 @@ class NliOptions:
             if problem:
                 return "labels", problem
         if self.tokenizer is not None:
-            from ...models import model_problem
+            from ..models import model_problem
             problem = model_problem(self.tokenizer)
             if problem:
                 return "tokenizer", problem

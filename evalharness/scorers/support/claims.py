@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ...results import CONTRADICTED, SUPPORTED, UNSUPPORTED, Claim, ItemScore, Span
+from ...core.results import CONTRADICTED, SUPPORTED, UNSUPPORTED, Claim, ItemScore, Span
 
 #: the metrics ``support`` can report, with their direction
 HIGHER_IS_BETTER = {"supported_rate": True, "unsupported_claims": False, "score": True, "consistent": True,
@@ -66,7 +66,7 @@ def resolved(options, backend: str | None = None):
 
 def merge_spans(text: str, tokens, stop_gap=None) -> tuple[Span, ...]:
     """Merge blamed tokens into phrases, bridging gaps of stopwords and spaces only."""
-    from ...text import STOPWORDS
+    from ..text import STOPWORDS
     import re
     spans: list[list[int]] = []
     for t in sorted(tokens, key=lambda t: t.start):

@@ -16,8 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ...results import Claim, ScoreItem, Span
-from ...text import is_content, split_claims, tokenize
+from ...core.results import Claim, ScoreItem, Span
+from ..text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
 from .features import ClaimCheck, WordSet, check_claim, number_mentions, source_names
@@ -67,7 +67,9 @@ def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[in
     scores = []
     for i, st in enumerate(index.unit_stems):
         shared = claim_stems & st
-        scores.append((sum(index.idf.get(w, 0.0) for w in shared), -i))
+        # summed in a fixed order: a set's order follows the process's hash seed, and float
+        # addition is not associative, so near ties would rank differently from run to run
+        scores.append((sum(index.idf.get(w, 0.0) for w in sorted(shared)), -i))
     order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
     return order[:top]
 
@@ -97,7 +99,7 @@ def anchor_units(index: SourceIndex, tokens, claim_stems: set, chosen: list[int]
 
 class EmbeddingBackend:
     def __init__(self, options, cache=None) -> None:
-        from ...models import get_encoder
+        from ..models import get_encoder
         self.options = options
         self.encoder = get_encoder(options.model, options.device)
         self._combiner = None
@@ -109,7 +111,7 @@ class EmbeddingBackend:
             self.slots = SlotCheck(lm, cache)
         self.disk = None
         if cache is not None and cache.enabled and getattr(options, "embedding_cache", True):
-            from ...models import resolve_model
+            from ..models import resolve_model
             from .vectorcache import VectorCache
             path, display = resolve_model(options.model)
             self.disk = VectorCache(f"{display}|{path}|mean-pool|window{self.encoder.max_length}", cache,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...results import Span
-from ...text import Token, split_sentences, tokenize
+from ...core.results import Span
+from ..text import Token, split_sentences, tokenize
 
 MAX_UNIT_WORDS = 80
 

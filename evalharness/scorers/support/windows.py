@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
-from ...results import Span
+from ...core.results import Span
 from ...errors import ScorerError
-from ...text import split_sentences
+from ..text import split_sentences
 
 Counter = Callable[[str], int]  # text -> number of tokens it takes
 

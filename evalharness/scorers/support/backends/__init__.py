@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import ERROR, ItemScore, ScoreItem
+from ....core.results import ERROR, ItemScore, ScoreItem, Verdict
 from ...base import format_signature, harness_version
 from ..types import Backend, ItemError, Judged
 from .cascade import CascadeBackend
@@ -130,7 +130,7 @@ def summarise(j: Judged, backend: Backend) -> ItemScore:
     scores = dict(base.scores)
     na = dict(base.not_applicable)
     if j.contradiction:
-        scores["contradicted_claims"] = float(sum(1 for c in j.claims if c.verdict == "contradicted"))
+        scores["contradicted_claims"] = float(sum(1 for c in j.claims if c.verdict == Verdict.CONTRADICTED))
     else:  # the embedding backend keeps the wording its reports always had
         na["contradicted_claims"] = getattr(backend, "no_contradiction_reason", None) or (
             f"backend '{backend.name}' does not tell contradicted from unsupported")

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import ERROR, Claim, ScoreItem, Span
+from ....core.results import ERROR, Claim, ScoreItem, Span
 from ..types import ItemError, Judged
 
 

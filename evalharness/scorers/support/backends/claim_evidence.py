@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from ....results import Span
-from ....text import is_content, split_sentences, tokenize
+from ....core.results import Span
+from ...text import is_content, split_sentences, tokenize
 
 
 def sentences_in(source: str, window: Span) -> list[Span]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ....results import ScoreItem
+from ....core.results import ScoreItem
 from ..types import Judged
 
 
@@ -23,7 +23,7 @@ class EmbeddingJudge:
 
     def signature_parts(self) -> dict[str, object]:
         """What main's embedding signature always held, in its order (report bytes unchanged)."""
-        from ....models import resolve_model
+        from ...models import resolve_model
         from ..combiner import load_combiner
         from ..features import CHECKS_VERSION
         o = self.options

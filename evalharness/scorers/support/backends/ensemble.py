@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import ERROR, Claim, ScoreItem
+from ....core.results import ERROR, Claim, ScoreItem, Verdict
 from ..types import ItemError, Judged
 
 
@@ -84,14 +84,14 @@ class EnsembleBackend:
                 score = sum(c.score for c in cs) / len(cs)
                 supported = score >= self.o.threshold
             flagger = next((c for c in cs if not c.supported), cs[0])
-            contradicted = not supported and any(c.verdict == "contradicted" for c in cs)
+            contradicted = not supported and any(c.verdict == Verdict.CONTRADICTED for c in cs)
             reasons = tuple(f"{n}: {c.verdict} ({c.score:.2f})" for n, c in zip(names, cs))
             ev = flagger.evidence if not supported else next((c.evidence for c in cs if c.evidence), None)
             spans = () if supported else (flagger.unsupported_spans or (_as_span(c0),))
             claims.append(Claim(text=c0.text, start=c0.start, end=c0.end, supported=supported, score=round(score, 6),
                                 evidence=ev, unsupported_spans=spans,
-                                verdict="supported" if supported else ("contradicted" if contradicted
-                                                                       else "unsupported"),
+                                verdict=Verdict.SUPPORTED if supported else (
+                                    Verdict.CONTRADICTED if contradicted else Verdict.UNSUPPORTED),
                                 reasons=() if supported else reasons))
         agreement = next((r.agreement for r in rs if r.agreement is not None), None)
         return Judged(claims=tuple(claims), notes=tuple(n for r in rs for n in r.notes), agreement=agreement,
@@ -103,5 +103,5 @@ class EnsembleBackend:
 
 
 def _as_span(claim: Claim):
-    from ....results import Span
+    from ....core.results import Span
     return Span(claim.text, claim.start, claim.end)

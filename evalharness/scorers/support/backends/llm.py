@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import Claim, ScoreItem, Span
-from ....text import split_claims
+from ....core.results import Claim, ScoreItem, Span, Verdict
+from ...text import split_claims
 from ..backend_options import PROMPT_VERSION
 from ..types import ItemError, Judged
 from .transport import RETRY_STATUS, ItemFailed, TransportError, post_json
 
-VERDICTS = ("supported", "unsupported", "contradicted")
+#: the verdicts a judge may reply with ("error" is ours, for a claim it gave none for)
+VERDICTS = (Verdict.SUPPORTED, Verdict.UNSUPPORTED, Verdict.CONTRADICTED)
 MODES = ("json_schema", "json_object", "off")
 YES_NO_MODES = ("grammar", "off")  # yes-no mode: a GBNF grammar (llama.cpp) / guided_choice (vLLM), else none
 
@@ -98,7 +99,7 @@ def response_format(mode: str, n_claims: int | None = None) -> dict | None:
 # -- checking a reply ----------------------------------------------------------
 @dataclass(frozen=True)
 class Judgement:
-    verdict: str
+    verdict: Verdict
     evidence: Span | None
     spans: tuple[Span, ...]
     note: str = ""
@@ -227,12 +228,12 @@ def check_entry(entry: dict, source: str, summary: str, claim: Span) -> Judgemen
         return f"offending must be text, got {type(words).__name__}"
     evidence = find_text(source, quote) if quote else None
     note = ""
-    if v == "supported":
+    if v == Verdict.SUPPORTED:
         if not quote or not quote.strip():
             return "a supported claim needs an evidence quote"
         if evidence is None:
             return f"the evidence quote '{quote[:60]}' is not in the source"
-        return Judgement("supported", evidence, ())
+        return Judgement(Verdict.SUPPORTED, evidence, ())
     if quote and quote.strip() and evidence is None:
         note = "the evidence quote is not in the source (no evidence)"
     if words and words.strip():
@@ -242,7 +243,7 @@ def check_entry(entry: dict, source: str, summary: str, claim: Span) -> Judgemen
         spans = (Span(summary[span.start:span.end], span.start, span.end),)
     else:
         spans = (claim,)
-    return Judgement(v, evidence, spans, note)
+    return Judgement(Verdict(v), evidence, spans, note)
 
 
 def feedback(checked: Checked) -> str:
@@ -535,24 +536,24 @@ class LlmBackend:
         judged_claims = []
         unanimous = 0
         for cid, span in enumerate(claims, 1):
-            votes = [s.judged[cid].verdict if cid in s.judged else "error" for s in samples]
-            top = max(VERDICTS + ("error",), key=lambda v: (votes.count(v), v != "error"))
-            if votes.count(top) * 2 <= n or top == "error":
-                top = "error"
-            if len(set(votes)) == 1 and votes[0] != "error":
+            votes = [s.judged[cid].verdict if cid in s.judged else Verdict.ERROR for s in samples]
+            top = max(VERDICTS + (Verdict.ERROR,), key=lambda v: (votes.count(v), v != Verdict.ERROR))
+            if votes.count(top) * 2 <= n or top == Verdict.ERROR:
+                top = Verdict.ERROR
+            if len(set(votes)) == 1 and votes[0] != Verdict.ERROR:
                 unanimous += 1
-            support = votes.count("supported") / n
-            if top == "error":
+            support = votes.count(Verdict.SUPPORTED) / n
+            if top == Verdict.ERROR:
                 why = [s.problems.get(cid, "") for s in samples if cid not in s.judged]
                 judged_claims.append(Claim(
                     text=span.text, start=span.start, end=span.end, supported=False, score=0.0, evidence=None,
-                    unsupported_spans=(span,), verdict="error",
+                    unsupported_spans=(span,), verdict=Verdict.ERROR,
                     reasons=(tuple(f"llm: no valid verdict: {w}" for w in dict.fromkeys(why) if w)
                              + ((f"llm: sample verdicts: {', '.join(votes)}",) if n > 1 else ()))
                     if any(why) else (f"llm: no majority among {n} samples ({', '.join(votes)})",)))
                 continue
             j = next(s.judged[cid] for s in samples if cid in s.judged and s.judged[cid].verdict == top)
-            supported = top == "supported"
+            supported = top == Verdict.SUPPORTED
             reasons: tuple[str, ...] = ()
             if n > 1:
                 reasons = (f"llm: {votes.count(top)} of {n} samples say {top} ({', '.join(votes)})",)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ....errors import ScorerError
-from ....results import Claim, ScoreItem, Span
-from ....text import is_content, split_claims, tokenize
+from ....core.results import Claim, ScoreItem, Span, Verdict
+from ...text import is_content, split_claims, tokenize
 from ..backend_options import THREE_WAY, TWO_WAY
 from ..types import ItemError, Judged
 from .claim_evidence import narrow_evidence, offending_words, word_count, word_token_count
@@ -150,7 +150,7 @@ class NliBackend:
         import torch
         from transformers import AutoTokenizer
 
-        from ....models import offline_unless_hub, pick_device
+        from ...models import offline_unless_hub, pick_device
 
         options = self.options
         o = options.nli
@@ -381,7 +381,7 @@ class NliBackend:
         lm = self.labels
         if not scored:  # empty source: nothing can support the claim
             return Claim(text=span.text, start=span.start, end=span.end, supported=False, score=0.0, evidence=None,
-                         unsupported_spans=(span,), verdict="unsupported",
+                         unsupported_spans=(span,), verdict=Verdict.UNSUPPORTED,
                          reasons=("nli: the source has no text to check against",))
         best_w, best_p = max(scored, key=lambda t: (t[1][lm.support], -t[0]))
         score = float(best_p[lm.support])
@@ -406,7 +406,7 @@ class NliBackend:
                 spans = _absent_words(item.summary, span, ev_window.text) or (span,)
         return Claim(text=span.text, start=span.start, end=span.end, supported=supported, score=round(score, 6),
                      evidence=evidence, unsupported_spans=spans,
-                     verdict="supported" if supported else ("contradicted" if contradicted else "unsupported"),
+                     verdict=Verdict.SUPPORTED if supported else (Verdict.CONTRADICTED if contradicted else Verdict.UNSUPPORTED),
                      reasons=reasons)
 
     def close(self) -> None:

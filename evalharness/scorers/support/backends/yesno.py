@@ -26,8 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Sequence
 
-from ....results import Claim, ScoreItem, Span
-from ....text import split_claims
+from ....core.results import Claim, ScoreItem, Span, Verdict
+from ...text import split_claims
 from ..types import ItemError, Judged
 from ..windows import make_windows
 from .transport import ItemFailed
@@ -229,31 +229,31 @@ def _claim(item: ScoreItem, span: Span, chunks: list[Span], answers: dict, n: in
     """The claim from its answers per (chunk, sample); and whether every sample agreed."""
     if not chunks:
         return Claim(text=span.text, start=span.start, end=span.end, supported=False, score=0.0, evidence=None,
-                     unsupported_spans=(span,), verdict="unsupported",
+                     unsupported_spans=(span,), verdict=Verdict.UNSUPPORTED,
                      reasons=("llm: the source has no text to check against",)), n > 1
     votes, scores, best_chunk, problems = [], [], [], []
     for s in range(n):
         got = [(wi, answers[(wi, s)]) for wi in range(len(chunks))]
         bad = [a for _, a in got if isinstance(a, str)]
         if bad:
-            votes.append("error")
+            votes.append(Verdict.ERROR)
             problems.extend(bad)
             continue
         wi, best = max(got, key=lambda t: (t[1].p, -t[0]))
         drawn = any(a.word == "yes" for _, a in got)
         supported = drawn if temperature > 0 else best.p >= threshold
-        votes.append("supported" if supported else "unsupported")
+        votes.append(Verdict.SUPPORTED if supported else Verdict.UNSUPPORTED)
         scores.append(best.p)
         best_chunk.append(wi)
-    top = max(("supported", "unsupported", "error"), key=lambda v: (votes.count(v), v != "error"))
-    if votes.count(top) * 2 <= n or top == "error":
+    top = max((Verdict.SUPPORTED, Verdict.UNSUPPORTED, Verdict.ERROR), key=lambda v: (votes.count(v), v != Verdict.ERROR))
+    if votes.count(top) * 2 <= n or top == Verdict.ERROR:
         why = tuple(f"llm: no valid verdict: {p}" for p in dict.fromkeys(problems)) or (
             f"llm: no majority among {n} samples ({', '.join(votes)})",)
         return Claim(text=span.text, start=span.start, end=span.end, supported=False, score=0.0, evidence=None,
-                     unsupported_spans=(span,), verdict="error",
+                     unsupported_spans=(span,), verdict=Verdict.ERROR,
                      reasons=why + ((f"llm: sample verdicts: {', '.join(votes)}",) if n > 1 else ())), False
     score = sum(scores) / len(scores)
-    supported = top == "supported"
+    supported = top == Verdict.SUPPORTED
     window = chunks[max(set(best_chunk), key=best_chunk.count)]
     evidence = narrow_evidence(item.source, window, span.text)
     reasons: tuple[str, ...] = ()

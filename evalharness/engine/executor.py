@@ -1,6 +1,6 @@
 """Where batches run: worker processes for CPU-bound scorers, and a Ray cluster.
 
-Every executor keeps :class:`evalharness.runner.LocalExecutor`'s contract:
+Every executor keeps :class:`evalharness.engine.runner.LocalExecutor`'s contract:
 ``run(scorer, items, progress=None, on_batch=None)`` returns one result per item,
 in the order of ``items``, with an exception object in place of each item whose
 batch failed; ``on_batch(start, results)`` is called as each batch completes, in
@@ -18,8 +18,8 @@ import os
 import sys
 from typing import Callable, Sequence
 
-from .errors import ConfigError, ScorerError
-from .results import ScoreItem
+from ..errors import ConfigError, ScorerError
+from ..core.results import ScoreItem
 
 OnBatch = Callable[[int, list], None]
 Progress = Callable[[str, int, int], None]
@@ -38,7 +38,7 @@ def collect(name: str, batches, total: int, progress: Progress | None = None,
             on_batch: OnBatch | None = None) -> list:
     """Gather ``(start, results)`` batches, in order, into one list: the common tail of
     every executor (``on_batch`` as each batch completes, then progress)."""
-    from ._signals import phase
+    from .._signals import phase
 
     out: list = []
     for start, res in batches:
@@ -110,7 +110,7 @@ def run_in_processes(scorer, items: Sequence[ScoreItem], *, batch_size: int, wor
                      progress: Progress | None = None, on_batch: OnBatch | None = None) -> list:
     from concurrent.futures import ProcessPoolExecutor
 
-    from ._signals import phase
+    from .._signals import phase
 
     ranges = chunks(len(items), batch_size, workers)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=_mp_context(),

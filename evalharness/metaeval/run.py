@@ -1,5 +1,5 @@
 """Meta-eval plumbing: read labelled rows, score them (with a small on-disk cache
-of per-row scores), and hand the numbers to :mod:`evalharness.metaeval`.
+of per-row scores), and hand the numbers to :mod:`evalharness.metaeval.metrics`.
 
 Rows are ``{"id", "dataset", "source", "summary", "label", "split"?}`` per JSONL
 line; other keys are provenance and are ignored.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import CaseError, InputError, ScorerError
-from .results import ScoreItem
+from ..errors import CaseError, InputError, ScorerError
+from ..core.results import ScoreItem
 
 REQUIRED = ("id", "dataset", "source", "summary", "label")
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import registry
-from ._yaml import Document, load_yaml
-from .errors import ConfigError, did_you_mean
+from ..io.safe_yaml import Document, load_yaml
+from ..errors import ConfigError, did_you_mean
+from .results import SUPPORT, MetricKey
 
 TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
 RULE_KEYS = ("metric", "min", "max", "systems", "on")
@@ -100,8 +101,8 @@ class NewFlagsRule:
         if self.max < 0:
             return "max", f"must not be negative, got {self.max}"
         if self.checks is not None:
-            from .errors import did_you_mean
-            from .scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
+            from ..errors import did_you_mean
+            from ..scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
             known = [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS]
             for c in self.checks:
                 if c not in known:
@@ -136,6 +137,45 @@ class CompareConfig:
     allow_missing_systems: tuple[str, ...] = ()
     new_flags: NewFlagsRule | None = None
     pair: tuple[tuple[str, str], ...] = ()
+
+
+def _tuple(v):
+    return tuple(v) if isinstance(v, (list, tuple)) else v
+
+
+@dataclass(frozen=True)
+class RecordedConfig:
+    """The config a report records (``Report.config``): the JSON as the run wrote it, and
+    the typed sections a later reader needs (the per-item gate rules for JUnit, the
+    ``compare`` section for ``evalharness compare``), parsed once, here."""
+
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    gate: tuple[GateRule, ...] = ()
+    compare: CompareConfig = field(default_factory=CompareConfig)
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any] | None) -> "RecordedConfig":
+        raw = dict(raw or {})
+        names = {f.name for f in dataclasses.fields(GateRule)}
+        gate = tuple(GateRule(**{k: _tuple(v) for k, v in r.items() if k in names})
+                     for r in raw.get("gate", ()) if isinstance(r, Mapping) and "metric" in r)
+        c = raw.get("compare") or {}
+        rules = tuple(RegressionRule(metric=r["metric"], max_drop=float(r.get("max_drop", 0.0)),
+                                     significant=bool(r.get("significant", True)), systems=_tuple(r.get("systems")))
+                      for r in c.get("rules", ()))
+        nf = c.get("new_flags")
+        new_flags = (NewFlagsRule(max=int(nf.get("max", 0)), systems=_tuple(nf.get("systems")),
+                                  checks=_tuple(nf.get("checks"))) if isinstance(nf, Mapping) else None)
+        pair = c.get("pair") or ()
+        pairs = tuple(pair.items()) if isinstance(pair, Mapping) else tuple(tuple(p) for p in pair)
+        compare = CompareConfig(alpha=float(c.get("alpha", 0.05)), resamples=int(c.get("resamples", 1000)),
+                                seed=int(c.get("seed", 12345)), rules=rules, no_rules=bool(c.get("no_rules", False)),
+                                allow_missing_systems=tuple(c.get("allow_missing_systems", ())),
+                                new_flags=new_flags, pair=pairs)
+        return cls(raw=raw, gate=gate, compare=compare)
+
+    def to_json(self) -> dict:
+        return dict(self.raw)
 
 
 @dataclass(frozen=True)
@@ -298,17 +338,17 @@ def _parse_scorers(raw: Any, doc: Document) -> tuple[ScorerConfig, ...]:
     return tuple(out)
 
 
-def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[str, bool]:
+def known_metrics(scorers: tuple[ScorerConfig, ...]) -> dict[MetricKey, bool]:
     """``<scorer>.<metric>`` -> higher is better, for the configured scorers."""
     out = {}
     for s in scorers:
         cls = registry.get_scorer_class(s.name)
         for metric, hib in cls.higher_is_better.items():
-            out[f"{s.name}.{metric}"] = hib
+            out[MetricKey.of(s.name, metric)] = hib
     return out
 
 
-def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[tuple[GateRule, ...], bool]:
+def _parse_rules(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -> tuple[tuple[GateRule, ...], bool]:
     """The gate's rules and its ``no_rules`` switch."""
     no_rules = False
     if raw is None:
@@ -345,9 +385,9 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> tuple[
             raise ConfigError("missing required field" if metric is None else f"must be text, got {_tname(metric)}",
                               file=doc.file, line=doc.line(*path, "metric"), field=f"{where}.metric")
         if metric not in metrics:
-            scorer = metric.partition(".")[0]
+            scorer = metric.partition(".")[0]   # not yet known to be a key
             hint = did_you_mean(metric, metrics)
-            if not hint and scorer in registry.names() and not any(m.startswith(scorer + ".") for m in metrics):
+            if not hint and scorer in registry.names() and not any(m.scorer == scorer for m in metrics):
                 hint = f" (scorer '{scorer}' is not configured under 'scorers')"
             raise ConfigError(f"unknown metric '{metric}'{hint}", file=doc.file,
                               line=doc.line(*path, "metric"), field=f"{where}.metric")
@@ -429,7 +469,7 @@ def _rule_lines(raw: Mapping, doc: Document) -> dict[str, int]:
     return out
 
 
-def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> CompareConfig:
+def _parse_compare(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -> CompareConfig:
     if raw is None:
         return CompareConfig()
     if not isinstance(raw, dict):
@@ -440,7 +480,7 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[str, bool]) -> Comp
                            doc, ("compare",))
     if "pair" in raw:
         base = dataclasses.replace(base, pair=_parse_pair(raw["pair"], doc))
-    if base.new_flags is not None and not any(m.startswith("support.") for m in metrics):
+    if base.new_flags is not None and not any(m.scorer == SUPPORT for m in metrics):
         raise ConfigError("needs the support scorer (it finds the claims); add 'support' under 'scorers'",
                           file=doc.file, line=doc.line("compare", "new_flags"), field="compare.new_flags")
     if not 0 < base.alpha < 1:

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .aggregate import PairedComparison, derive_seed, paired_compare
-from .config import CompareConfig, NewFlagsRule, RegressionRule
-from .errors import InputError, did_you_mean
-from .report import GateCheck, GateFailure, GateResult, Report
-from .results import Claim
+from ..stats.aggregate import PairedComparison, derive_seed, paired_compare
+from ..core.config import CompareConfig, NewFlagsRule, RegressionRule
+from ..errors import InputError, did_you_mean
+from ..core.report import FailureKind, GateCheck, GateFailure, GateResult, Report
+from ..core.results import SUPPORT, Claim
 
 COMPARISON_VERSION = 1
 
@@ -183,26 +183,7 @@ def dumps_comparison(comp: Comparison) -> str:
 
 def compare_config_from_report(report: Report) -> CompareConfig:
     """The ``compare`` section a report was produced with (the new run's config)."""
-    raw = (report.config or {}).get("compare") or {}
-    rules = []
-    for r in raw.get("rules", ()):
-        systems = r.get("systems")
-        rules.append(RegressionRule(metric=r["metric"], max_drop=float(r.get("max_drop", 0.0)),
-                                    significant=bool(r.get("significant", True)),
-                                    systems=tuple(systems) if systems is not None else None))
-    nf = raw.get("new_flags")
-    new_flags = None
-    if isinstance(nf, Mapping):
-        systems, checks = nf.get("systems"), nf.get("checks")
-        new_flags = NewFlagsRule(max=int(nf.get("max", 0)), systems=tuple(systems) if systems is not None else None,
-                                 checks=tuple(checks) if checks is not None else None)
-    pair = raw.get("pair") or ()
-    pairs = tuple(pair.items()) if isinstance(pair, Mapping) else tuple(tuple(p) for p in pair)
-    return CompareConfig(alpha=float(raw.get("alpha", 0.05)), resamples=int(raw.get("resamples", 1000)),
-                         seed=int(raw.get("seed", 12345)), rules=tuple(rules),
-                         no_rules=bool(raw.get("no_rules", False)),
-                         allow_missing_systems=tuple(raw.get("allow_missing_systems", ())),
-                         new_flags=new_flags, pair=pairs)
+    return report.config.compare
 
 
 def parse_pairs(values: Sequence[str], flag: str = "--pair") -> tuple[tuple[str, str], ...]:
@@ -458,7 +439,7 @@ def _new_flags_check(rule: NewFlagsRule, systems: Sequence[str], changes: Sequen
     name = rule.describe()
     failures: list[GateFailure] = []
     checks: list[GateCheck] = []
-    scored = "support" in new.signatures and (base is None or "support" in base.signatures)
+    scored = SUPPORT in new.signatures and (base is None or SUPPORT in base.signatures)
     for system in (rule.systems if rule.systems is not None else tuple(systems)):
         if system not in systems:
             msg = f"{name}: system '{system}' is not in both runs"
@@ -469,19 +450,19 @@ def _new_flags_check(rule: NewFlagsRule, systems: Sequence[str], changes: Sequen
             mine = [(c, xs) for c, xs in mine if xs]
             count = sum(len(xs) for _, xs in mine)
             if count <= rule.max:
-                checks.append(GateCheck("regression", name, system, None, True,
+                checks.append(GateCheck(FailureKind.REGRESSION, name, system, None, True,
                                         f"{count} newly flagged claim(s)" if count else ""))
                 continue
             shown = "; ".join(f"case {c.case_id}: \"{claim.text}\"" + (
                 f" (offending: {', '.join(repr(s.text) for s in claim.unsupported_spans)})"
                 if claim.unsupported_spans else "") for c, xs in mine for claim in xs)
             msg = f"{name}: {system} has {count} newly flagged claim(s): {shown}"
-            failures.append(GateFailure("regression", msg, rule=name, metric="new_flags", system=system,
+            failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=name, metric="new_flags", system=system,
                                         value=float(count), bound=float(rule.max)))
-            checks.append(GateCheck("regression", name, system, None, False, msg))
+            checks.append(GateCheck(FailureKind.REGRESSION, name, system, None, False, msg))
             continue
-        failures.append(GateFailure("regression", msg, rule=name, metric="new_flags", system=system))
-        checks.append(GateCheck("regression", name, system, None, False, msg))
+        failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=name, metric="new_flags", system=system))
+        checks.append(GateCheck(FailureKind.REGRESSION, name, system, None, False, msg))
     return failures, checks
 
 
@@ -500,22 +481,22 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
         hint = (f"{new_systems[0]}={base_systems[0]}" if len(base_systems) == 1 and len(new_systems) == 1
                 else "NEW=OLD")
         msg = NOTHING_COMPARED.format(hint=hint)
-        failures.append(GateFailure("regression", msg, rule=NOTHING_COMPARED_NAME))
-        checks.append(GateCheck("regression", NOTHING_COMPARED_NAME, None, None, False, msg))
+        failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=NOTHING_COMPARED_NAME))
+        checks.append(GateCheck(FailureKind.REGRESSION, NOTHING_COMPARED_NAME, None, None, False, msg))
     if config.new_flags is not None and systems:
         nf_f, nf_c = _new_flags_check(config.new_flags, systems, changes, new, base)
         failures.extend(nf_f)
         checks.extend(nf_c)
     for system in missing_systems:
         if system in config.allow_missing_systems:
-            checks.append(GateCheck("regression", SYSTEMS_KEPT, system, None, True,
+            checks.append(GateCheck(FailureKind.REGRESSION, SYSTEMS_KEPT, system, None, True,
                                     f"system '{system}' is missing from the new run (allowed by "
                                     "compare.allow_missing_systems)"))
             continue
         msg = (f"system '{system}' is in the baseline but missing from the new run (list it under "
                "compare.allow_missing_systems if it was retired on purpose)")
-        failures.append(GateFailure("regression", msg, rule=SYSTEMS_KEPT, system=system))
-        checks.append(GateCheck("regression", SYSTEMS_KEPT, system, None, False, msg))
+        failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=SYSTEMS_KEPT, system=system))
+        checks.append(GateCheck(FailureKind.REGRESSION, SYSTEMS_KEPT, system, None, False, msg))
     by_key = {(d.system, d.metric): d for d in deltas}
     for rule in config.rules:
         name = describe_rule(rule)
@@ -524,7 +505,7 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
             d = by_key.get((system, rule.metric))
             if d is None and system in systems and rule.metric in metrics and base is not None \
                     and rule.metric not in base.systems.get(system, {}) and rule.metric not in new.systems.get(system, {}):
-                checks.append(GateCheck("regression", name, system, None, True,
+                checks.append(GateCheck(FailureKind.REGRESSION, name, system, None, True,
                                         f"{rule.metric} has no value for '{system}' in either run (not applicable "
                                         "to these cases)"))
                 continue
@@ -533,8 +514,8 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
                        else f"has no paired values of {rule.metric}" if rule.metric in metrics
                        else f"{rule.metric} is not in both runs")
                 msg = f"{name}: system '{system}' {why}"
-                failures.append(GateFailure("regression", msg, rule=name, metric=rule.metric, system=system))
-                checks.append(GateCheck("regression", name, system, None, False, msg))
+                failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck(FailureKind.REGRESSION, name, system, None, False, msg))
                 continue
             too_far = d.drop > rule.max_drop + 1e-12
             failed = too_far and (d.significant or not rule.significant)
@@ -544,29 +525,17 @@ def _regression_gate(config: CompareConfig, deltas: Sequence[MetricDelta], syste
                 msg = (f"{name}: {system} {direction} by {abs(d.stats.delta):.4f} "
                        f"({d.stats.base_mean:.4f} -> {d.stats.new_mean:.4f}, p={d.stats.p_value:.4g}, "
                        f"n={d.stats.n})")
-                failures.append(GateFailure("regression", msg, rule=name, metric=rule.metric, system=system,
+                failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=name, metric=rule.metric, system=system,
                                             value=d.drop, bound=rule.max_drop))
             elif too_far:
                 msg = f"{name}: {system} moved by {d.drop:.4f} but not significantly (p={d.stats.p_value:.4g})"
-            checks.append(GateCheck("regression", name, system, None, not failed, msg))
+            checks.append(GateCheck(FailureKind.REGRESSION, name, system, None, not failed, msg))
     if not any(c.name not in (SYSTEMS_KEPT, NOTHING_COMPARED_NAME) for c in checks) and not config.no_rules \
             and not (not systems and base_systems and new_systems):
         why = ("compare.rules is empty" if not config.rules else
                "the two runs share no system" if not systems else "no rule applies to the shared systems")
         msg = NO_REGRESSION_CHECKS.format(why=why)
-        failures.append(GateFailure("regression", msg, rule=NO_REGRESSION_CHECKS_NAME))
-        checks.append(GateCheck("regression", NO_REGRESSION_CHECKS_NAME, None, None, False, msg))
+        failures.append(GateFailure(FailureKind.REGRESSION, msg, rule=NO_REGRESSION_CHECKS_NAME))
+        checks.append(GateCheck(FailureKind.REGRESSION, NO_REGRESSION_CHECKS_NAME, None, None, False, msg))
     return GateResult(passed=not failures, failures=tuple(failures), checks=tuple(checks))
 
-
-def merge_gate(report: Report, comparison: Comparison) -> Report:
-    """The run's own gate plus the comparison's regression checks (errors are not counted twice)."""
-    g = report.gate
-    # A report that already went through --baseline keeps only one copy of the regression checks.
-    kept_f = tuple(f for f in g.failures if f.kind != "regression")
-    kept_c = tuple(c for c in g.checks if c.kind != "regression")
-    have = set(kept_f)
-    extra_f = tuple(f for f in comparison.gate.failures if f.kind != "error" or f not in have)
-    failures = kept_f + extra_f
-    merged = GateResult(passed=not failures, failures=failures, checks=kept_c + comparison.gate.checks)
-    return dataclasses.replace(report, gate=merged)

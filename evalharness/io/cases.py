@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ._yaml import Document, load_yaml, read_text
-from .errors import CaseError, did_you_mean
+from .safe_yaml import Document, load_yaml, read_text
+from ..errors import CaseError, did_you_mean
 
 CASE_KEYS = ("id", "source", "source_file", "references", "candidates", "expect", "meta")
 EXPECT_KEYS = ("flags", "min", "max")

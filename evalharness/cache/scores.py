@@ -1,5 +1,5 @@
 """The score cache: one scorer's :class:`ItemScore` per item, in the ``scores``
-namespace of the one store (:mod:`evalharness.store`).
+namespace of the one store (:mod:`evalharness.cache.store`).
 
 A cached entry is keyed by (scorer signature + code fingerprint, source hash,
 summary hash, reference hash). The signature pins the options, model and library
@@ -19,7 +19,7 @@ import math
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .results import Claim, ItemScore, ScoreItem
+from ..core.results import Claim, ItemScore, ScoreItem
 from .store import DB_NAME, CachePolicy, CacheStats, Store, default_cache_dir  # noqa: F401 - re-exported
 
 NAMESPACE = "scores"
@@ -41,19 +41,18 @@ def code_fingerprint(scorer) -> str:
     result code. Editing any of them invalidates that scorer's cache entries."""
     import importlib
     mod = importlib.import_module(type(scorer).__module__)
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     files: list[Path] = []
     origin = Path(mod.__file__).resolve()
     if origin.name == "__init__.py":
         files.extend(sorted(p for p in origin.parent.rglob("*") if p.suffix in (".py", ".json")))
     else:
         files.append(origin)
-    files.extend(here / f for f in ("text.py", "models.py", "results.py", "scorers/base.py"))
+    files.extend(package / f for f in ("scorers/text.py", "scorers/models.py", "core/results.py", "scorers/base.py"))
     h = hashlib.sha256()
-    for f in files:
-        if f.is_file():
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
+    for f in files:   # a file missing here is a packaging error: it raises, never a fingerprint of less
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from .errors import InputError
+from ..errors import InputError
 
 KINDS = ("cmd", "py")
 
@@ -65,7 +65,7 @@ def parse_system_specs(specs: Sequence[str], versions: Sequence[str] = (), *,
         if not sep or not name or not sep2 or not target.strip():
             raise InputError(f"expected NAME=cmd:COMMAND or NAME=py:MODULE:FUNC, got '{spec}'", field="--system")
         if kind not in KINDS:
-            from .errors import did_you_mean
+            from ..errors import did_you_mean
             raise InputError(f"unknown kind '{kind}' in '{spec}'; use cmd: or py:{did_you_mean(kind, KINDS)}",
                              field="--system")
         if name in out:
@@ -88,7 +88,7 @@ def parse_system_specs(specs: Sequence[str], versions: Sequence[str] = (), *,
         if not sep or not name or not version.strip():
             raise InputError(f"expected NAME=VERSION, got '{v}'", field="--system-version")
         if name not in out:
-            from .errors import did_you_mean
+            from ..errors import did_you_mean
             raise InputError(f"no --system named '{name}'{did_you_mean(name, out)}", field="--system-version")
         out[name] = dataclasses.replace(out[name], version=version.strip())
     return list(out.values())
@@ -145,7 +145,7 @@ class _Calls:
             p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  start_new_session=True)
             self.active.add(p)
-        from ._signals import phase
+        from .._signals import phase
         phase("summarise")
         return p
 
@@ -283,7 +283,7 @@ class _CallError(Exception):
 def summarise_cases(specs: Sequence[SystemSpec], cases: Sequence, *, workers: int = 4,
                     cache=None, progress=None) -> dict[str, dict[str, Summarised]]:
     """Summarise every case with every spec: system -> case id -> outcome. ``cache`` is
-    the run's :class:`evalharness.store.CachePolicy` (None: no cache)."""
+    the run's :class:`evalharness.cache.store.CachePolicy` (None: no cache)."""
     if workers < 1:
         raise InputError(f"must be at least 1, got {workers}", field="--system-workers")
     store = cache.try_open("summaries") if cache is not None and any(s.version for s in specs) else None
@@ -380,7 +380,7 @@ def with_summaries(cases: Sequence, results: Mapping[str, Mapping[str, Summarise
     """The cases with the fresh summaries. A system given on the command line replaces
     a candidate of the same name entirely: a case its call failed on has no summary of
     it (an error of that (case, system)), never the YAML's old text."""
-    from .cases import with_runs
+    from ..io.cases import with_runs
     cases = [dataclasses.replace(c, candidates={s: t for s, t in c.candidates.items() if s not in results})
              if any(s in results for s in c.candidates) else c for c in cases]
     runs = {system: {cid: r.summary for cid, r in by_case.items() if r.summary is not None}
@@ -401,8 +401,8 @@ def failed_calls(results: Mapping[str, Mapping[str, Summarised]]) -> dict[str, d
 
 
 def runs_file_name(system: str) -> str:
-    """The runs file of ``system``: one injective safe-name rule (:func:`evalharness.paths.safe_filename`)."""
-    from .paths import safe_filename
+    """The runs file of ``system``: one injective safe-name rule (:func:`evalharness.io.paths.safe_filename`)."""
+    from ..io.paths import safe_filename
     return safe_filename(system, ".jsonl")
 
 
@@ -420,7 +420,7 @@ def check_runs_names(names: Sequence[str]) -> None:
 
 def write_runs(results: Mapping[str, Mapping[str, Summarised]], folder: Path) -> list[Path]:
     """The summaries that were scored, one runs JSONL per system (readable by ``--candidates``)."""
-    from .report import atomic_write
+    from ..core.report import atomic_write
     paths = []
     for system, by_case in results.items():
         lines = []

@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 _SAFE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _KEEP = re.compile(r"[^a-z0-9._-]+")
@@ -67,7 +67,7 @@ def atomic_write(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        from ._signals import phase
+        from .._signals import phase
         phase("writing")  # test hook: the temporary file is whole, not yet in place
         os.replace(tmp, path)
     except BaseException:

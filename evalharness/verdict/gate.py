@@ -1,7 +1,9 @@
 """The gate: config rules and case expectations -> pass/fail with reasons.
 
 A scorer error is always a failure (kind "error"): the gate never passes on
-missing scores.
+missing scores. :func:`evaluate_gate` is a run's own gate; :func:`final_gate` joins
+it with a comparison's regression gate into the verdict (through
+:func:`evalharness.engine.pipeline.judge`, the one place a verdict is assembled).
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping, Sequence
 
-from .aggregate import MetricSummary
-from .cases import Case
-from .config import GateRule
-from .report import CaseResult, GateCheck, GateFailure, GateResult
+from ..stats.aggregate import MetricSummary
+from ..io.cases import Case
+from ..core.config import GateRule
+from ..core.report import CaseResult, FailureKind, GateCheck, GateFailure, GateResult
+from ..core.results import SUPPORT
 
 
 def _violates(value: float, rule: GateRule) -> float | None:
@@ -35,14 +38,14 @@ def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, Me
             name = rule.describe()
             if system not in systems and system not in in_cases:
                 msg = f"{name}: system '{system}' is not in this run"
-                failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
-                checks.append(GateCheck("rule", name, system, None, False, msg))
+                failures.append(GateFailure(FailureKind.RULE, msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck(FailureKind.RULE, name, system, None, False, msg))
                 continue
             summary = systems.get(system, {}).get(rule.metric)
             if summary is None:
                 msg = f"{name}: system '{system}' {_no_value_reason(system, cases)}"
-                failures.append(GateFailure("rule", msg, rule=name, metric=rule.metric, system=system))
-                checks.append(GateCheck("rule", name, system, None, False, msg))
+                failures.append(GateFailure(FailureKind.RULE, msg, rule=name, metric=rule.metric, system=system))
+                checks.append(GateCheck(FailureKind.RULE, name, system, None, False, msg))
                 continue
             bad: list[GateFailure] = []
             if rule.on == "every":
@@ -53,17 +56,17 @@ def check_rules(rules: Sequence[GateRule], systems: Mapping[str, Mapping[str, Me
                     value = cand.scores[rule.metric]
                     bound = _violates(value, rule)
                     if bound is not None:
-                        bad.append(GateFailure("rule", f"{name}: {system} on case '{case.id}' is {value:.4f} "
+                        bad.append(GateFailure(FailureKind.RULE, f"{name}: {system} on case '{case.id}' is {value:.4f} "
                                                f"(bound {bound:g})", rule=name, metric=rule.metric,
                                                system=system, case_id=case.id, value=value, bound=bound))
             else:
                 value = getattr(summary, rule.on)
                 bound = _violates(value, rule)
                 if bound is not None:
-                    bad.append(GateFailure("rule", f"{name}: {system} has {rule.on} {value:.4f} (bound {bound:g})",
+                    bad.append(GateFailure(FailureKind.RULE, f"{name}: {system} has {rule.on} {value:.4f} (bound {bound:g})",
                                            rule=name, metric=rule.metric, system=system, value=value, bound=bound))
             failures.extend(bad)
-            checks.append(GateCheck("rule", name, system, None, not bad, "; ".join(f.message for f in bad)))
+            checks.append(GateCheck(FailureKind.RULE, name, system, None, not bad, "; ".join(f.message for f in bad)))
     return failures, checks
 
 
@@ -86,7 +89,7 @@ def _phrase_flagged(summary: str, phrase: str, spans) -> bool:
 
 
 def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
-                       scorers: Sequence[str] = ("support",)) -> tuple[list[GateFailure], list[GateCheck]]:
+                       scorers: Sequence[str] = (SUPPORT,)) -> tuple[list[GateFailure], list[GateCheck]]:
     """Check each case's ``expect`` entries. An entry that nothing in this run can check
     (flags without the support scorer, a bound on a scorer that did not run) fails: the
     gate never counts an unchecked expectation as met."""
@@ -102,10 +105,10 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
                 continue
             name = f"expect {case.id}/{system}"
             bad: list[str] = []
-            if exp.flags is not None and "support" not in scorers:
+            if exp.flags is not None and SUPPORT not in scorers:
                 bad.append("flags cannot be checked: the support scorer is not in this run")
             elif exp.flags is not None:
-                if "support" in cand.errors:
+                if SUPPORT in cand.errors:
                     bad.append("flags cannot be checked: the support scorer failed")
                 else:
                     spans = [s for c in cand.flagged for s in c.unsupported_spans]
@@ -129,8 +132,8 @@ def check_expectations(cases: Sequence[Case], results: Sequence[CaseResult],
                     elif (kind == "min" and value < bound) or (kind == "max" and value > bound):
                         bad.append(f"{metric} = {value:.4f}, expected {'>=' if kind == 'min' else '<='} {bound:g}")
             for msg in bad:
-                failures.append(GateFailure("expect", f"{name}: {msg}", rule=name, system=system, case_id=case.id))
-            checks.append(GateCheck("expect", name, system, case.id, not bad, "; ".join(bad)))
+                failures.append(GateFailure(FailureKind.EXPECT, f"{name}: {msg}", rule=name, system=system, case_id=case.id))
+            checks.append(GateCheck(FailureKind.EXPECT, name, system, case.id, not bad, "; ".join(bad)))
     return failures, checks
 
 
@@ -139,7 +142,7 @@ def error_failures(results: Iterable[CaseResult]) -> list[GateFailure]:
     for case in results:
         for cand in case.candidates:
             for scorer, msg in cand.errors.items():
-                out.append(GateFailure("error", f"{scorer} failed on case '{case.id}', system '{cand.system}': {msg}",
+                out.append(GateFailure(FailureKind.ERROR, f"{scorer} failed on case '{case.id}', system '{cand.system}': {msg}",
                                        system=cand.system, case_id=case.id, metric=scorer))
     return out
 
@@ -151,7 +154,7 @@ NO_CHECKS_NAME = "the gate checks something"
 
 
 def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], results: Sequence[CaseResult],
-                  scorers: Sequence[str] = ("support",), *, no_rules: bool = False) -> GateResult:
+                  scorers: Sequence[str] = (SUPPORT,), *, no_rules: bool = False) -> GateResult:
     """Fail closed: a gate with no check at all fails (kind "gate") unless
     ``no_rules`` (the config's ``gate.no_rules``) says explicitly that this is wanted."""
     errors = error_failures(results)
@@ -160,7 +163,20 @@ def evaluate_gate(rules: Sequence[GateRule], systems, cases: Sequence[Case], res
     checks = rule_c + exp_c
     empty: list[GateFailure] = []
     if not checks and not no_rules:
-        empty.append(GateFailure("gate", NO_CHECKS, rule=NO_CHECKS_NAME))
-        checks.append(GateCheck("gate", NO_CHECKS_NAME, None, None, False, NO_CHECKS))
+        empty.append(GateFailure(FailureKind.GATE, NO_CHECKS, rule=NO_CHECKS_NAME))
+        checks.append(GateCheck(FailureKind.GATE, NO_CHECKS_NAME, None, None, False, NO_CHECKS))
     failures = tuple(errors + rule_f + exp_f + empty)
     return GateResult(passed=not failures, failures=failures, checks=tuple(checks))
+
+
+def final_gate(run_gate: GateResult, regression: GateResult | None = None) -> GateResult:
+    """The verdict: the run's own gate plus a comparison's regression checks (a scorer
+    error, which both hold, counted once). A gate that already holds regression checks
+    (a report that went through ``--baseline``) keeps only the new ones."""
+    if regression is None:
+        return run_gate
+    kept_f = tuple(f for f in run_gate.failures if f.kind != "regression")
+    kept_c = tuple(c for c in run_gate.checks if c.kind != "regression")
+    have = set(kept_f)
+    failures = kept_f + tuple(f for f in regression.failures if f.kind != "error" or f not in have)
+    return GateResult(passed=not failures, failures=failures, checks=kept_c + regression.checks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import ConfigError, did_you_mean
+from ..errors import ConfigError, did_you_mean
 
 SCORERS: dict[str, str] = {
     "rouge": "evalharness.scorers.rouge:RougeScorer",

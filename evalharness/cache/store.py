@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DB_NAME = "cache.sqlite3"
 SCHEMA_VERSION = 2

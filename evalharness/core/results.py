@@ -7,15 +7,56 @@ unsupported spans, ``source[start:end] == text`` for evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Mapping
 
-# Claim verdicts. "error" means the backend could not give a valid verdict; it
-# never counts as supported.
-SUPPORTED = "supported"
-UNSUPPORTED = "unsupported"
-CONTRADICTED = "contradicted"
-ERROR = "error"
-VERDICTS = (SUPPORTED, UNSUPPORTED, CONTRADICTED, ERROR)
+class Verdict(str, Enum):
+    """A claim's verdict. ``ERROR`` means the backend could not give a valid verdict; it
+    never counts as supported. A str enum: it compares equal to, and is written in JSON
+    and text as, its value ("supported")."""
+
+    SUPPORTED = "supported"
+    UNSUPPORTED = "unsupported"
+    CONTRADICTED = "contradicted"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:   # f"{v}" is the value on every Python version
+        return format(self.value, spec)
+
+
+SUPPORTED, UNSUPPORTED, CONTRADICTED, ERROR = Verdict
+VERDICTS = tuple(v.value for v in Verdict)
+
+
+class MetricKey(str):
+    """A metric's key, ``<scorer>.<metric>`` ("rouge.rougeL", "support.supported_rate"). A str,
+    so it is a dict key and a JSON string as it is; ``scorer`` and ``metric`` are its parts."""
+
+    __slots__ = ()
+
+    def __new__(cls, key: str) -> "MetricKey":
+        if "." not in key or key.startswith(".") or key.endswith("."):
+            raise ValueError(f"a metric key is '<scorer>.<metric>', got '{key}'")
+        return super().__new__(cls, key)
+
+    @classmethod
+    def of(cls, scorer: str, metric: str) -> "MetricKey":
+        return cls(f"{scorer}.{metric}")
+
+    @property
+    def scorer(self) -> str:
+        return self.partition(".")[0]
+
+    @property
+    def metric(self) -> str:
+        return self.partition(".")[2]
+
+
+#: the scorer that finds claims (the detector); rules about flags and claims need it
+SUPPORT = "support"
 
 
 @dataclass(frozen=True)
@@ -43,11 +84,15 @@ class Claim:
     score: float
     evidence: Span | None
     unsupported_spans: tuple[Span, ...] = ()
-    verdict: str = SUPPORTED
+    verdict: Verdict = Verdict.SUPPORTED
     reasons: tuple[str, ...] = ()
     #: the detector's explicit checks that flagged it (e.g. "novel_number"); empty when the
     #: claim is supported or its backend does not name checks
     checks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if type(self.verdict) is not Verdict:   # a backend's or a report's "unsupported"
+            object.__setattr__(self, "verdict", Verdict(self.verdict))
 
     def to_json(self) -> dict:
         return {

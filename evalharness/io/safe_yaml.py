@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_NODES = 200_000  # expanded nodes per document; a real case file has a few hundred
 MAX_DEPTH = 64       # nesting depth; a real case file nests four or five levels

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, Mapping
 
-from .aggregate import MetricSummary
-from .errors import InputError
-from .paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
-from .results import Claim
+from ..stats.aggregate import MetricSummary
+from .config import RecordedConfig
+from ..errors import InputError
+from ..io.paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
+from .results import VERDICTS, Claim
 
 SCHEMA_VERSION = 1
 
@@ -68,12 +70,35 @@ class CaseResult:
                    candidates=tuple(CandidateResult.from_json(c) for c in d["candidates"]), file=d.get("file"))
 
 
+class FailureKind(str, Enum):
+    """What a gate failure or check comes from. A str enum: equal to, and written as, its value."""
+
+    RULE = "rule"               # a config gate rule
+    EXPECT = "expect"           # a case's expectation
+    ERROR = "error"             # a scorer or summariser failed on an item; never a pass
+    REGRESSION = "regression"   # a comparison rule against the baseline
+    GATE = "gate"               # the gate itself (it checked nothing)
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+def _kind_field(obj) -> None:
+    if type(obj.kind) is not FailureKind:   # a report's or a caller's "rule"
+        object.__setattr__(obj, "kind", FailureKind(obj.kind))
+
+
+FAILURE_KINDS = tuple(k.value for k in FailureKind)
+
+
 @dataclass(frozen=True)
 class GateFailure:
-    """One reason the gate failed. ``kind`` is "rule" (a config gate rule),
-    "expect" (a case's expectation) or "error" (a scorer failed; never a pass)."""
+    """One reason the gate failed (see :class:`FailureKind`)."""
 
-    kind: str
+    kind: FailureKind
     message: str
     rule: str | None = None
     metric: str | None = None
@@ -81,6 +106,9 @@ class GateFailure:
     case_id: str | None = None
     value: float | None = None
     bound: float | None = None
+
+    def __post_init__(self) -> None:
+        _kind_field(self)
 
     def to_json(self) -> dict:
         return {k: getattr(self, k) for k in ("kind", "message", "rule", "metric", "system", "case_id", "value",
@@ -96,12 +124,15 @@ class GateFailure:
 class GateCheck:
     """One (rule, system) or (expectation, case, system) that was checked, passed or not."""
 
-    kind: str
+    kind: FailureKind
     name: str
     system: str | None
     case_id: str | None
     passed: bool
     message: str = ""
+
+    def __post_init__(self) -> None:
+        _kind_field(self)
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "name": self.name, "system": self.system, "case_id": self.case_id,
@@ -121,7 +152,7 @@ class GateResult:
 
     @property
     def has_errors(self) -> bool:
-        return any(f.kind == "error" for f in self.failures)
+        return any(f.kind == FailureKind.ERROR for f in self.failures)
 
     def to_json(self) -> dict:
         return {"passed": self.passed, "failures": [f.to_json() for f in self.failures],
@@ -140,13 +171,17 @@ class Report:
     systems: Mapping[str, Mapping[str, MetricSummary]]       # system -> metric -> summary
     cases: tuple[CaseResult, ...]
     gate: GateResult
-    config: Mapping[str, Any] = field(default_factory=dict)
+    config: RecordedConfig = field(default_factory=RecordedConfig)   # given as its JSON, it is parsed
     run: Mapping[str, Any] = field(default_factory=dict)     # timings and provenance: not deterministic
     headline: tuple[str, ...] = ()                           # metrics shown first by renderers
     schema_version: int = SCHEMA_VERSION
     notes: tuple[str, ...] = ()                              # e.g. damaged cache entries; omitted when none
     # system -> the case ids its runs file left out (accepted with --allow-missing / run.allow_missing)
     missing_summaries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.config, RecordedConfig):   # the run's or a report file's JSON
+            object.__setattr__(self, "config", RecordedConfig.from_json(self.config))
 
     @property
     def system_names(self) -> tuple[str, ...]:
@@ -165,7 +200,7 @@ class Report:
             **({"notes": list(self.notes)} if self.notes else {}),
             **({"missing_summaries": {s: list(ids) for s, ids in self.missing_summaries.items()}}
                if self.missing_summaries else {}),
-            "config": self.config,
+            "config": self.config.to_json(),
             "run": self.run,   # last: everything before it is deterministic
         }
 
@@ -192,7 +227,7 @@ def write_report(report: Report, path: Path) -> None:
 
 def read_report(path: Path | str) -> Report:
     path = Path(path)
-    from ._yaml import read_text
+    from ..io.safe_yaml import read_text
     text = read_text(path, what="report")
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
@@ -325,7 +360,8 @@ def validate_report_json(d: Mapping) -> None:
                 _span(cl, h)
                 _bool(cl.get("supported"), f"{h}.supported")
                 _num(cl.get("score"), f"{h}.score")
-                _str(cl.get("verdict", ""), f"{h}.verdict")
+                if "verdict" in cl:
+                    _expect(cl["verdict"] in VERDICTS, f"{h}.verdict", f"one of {', '.join(VERDICTS)}", cl["verdict"])
                 if cl.get("evidence") is not None:
                     _span(cl["evidence"], f"{h}.evidence")
                 for q, sp in enumerate(_list(cl.get("unsupported_spans", []), f"{h}.unsupported_spans")):
@@ -339,7 +375,7 @@ def validate_report_json(d: Mapping) -> None:
     for i, fl in enumerate(_list(gate.get("failures", []), "gate.failures")):
         f = f"gate.failures[{i}]"
         fl = _map(fl, f)
-        _str(fl.get("kind"), f"{f}.kind")
+        _expect(fl.get("kind") in FAILURE_KINDS, f"{f}.kind", f"one of {', '.join(FAILURE_KINDS)}", fl.get("kind"))
         _str(fl.get("message"), f"{f}.message")
         for k in ("rule", "metric", "system", "case_id"):
             _str(fl.get(k), f"{f}.{k}", null=True)
@@ -348,7 +384,7 @@ def validate_report_json(d: Mapping) -> None:
     for i, ch in enumerate(_list(gate.get("checks", []), "gate.checks")):
         f = f"gate.checks[{i}]"
         ch = _map(ch, f)
-        _str(ch.get("kind"), f"{f}.kind")
+        _expect(ch.get("kind") in FAILURE_KINDS, f"{f}.kind", f"one of {', '.join(FAILURE_KINDS)}", ch.get("kind"))
         _str(ch.get("name"), f"{f}.name")
         _bool(ch.get("passed"), f"{f}.passed")
         for k in ("system", "case_id"):

@@ -1,0 +1,1 @@
+"""Results and keys (Span, Claim, Verdict, MetricKey), the report and its JSON, config types and loading, the scorer registry."""

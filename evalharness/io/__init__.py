@@ -1,0 +1,1 @@
+"""Safe YAML with lines, cases and runs files, atomic files."""

@@ -1,0 +1,1 @@
+"""Detector quality on labelled rows: pure metrics, and running scorers over the rows."""

@@ -1,0 +1,1 @@
+"""Statistics written once: means, seeded bootstrap intervals, paired tests."""

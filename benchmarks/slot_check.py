@@ -69,13 +69,13 @@ def main() -> None:
 
     import torch
     torch.set_num_threads(args.threads)
-    from evalharness.results import ScoreItem
+    from evalharness.core.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
     from evalharness.scorers.support.ledger import (RowFirings, build_ledger, char_spans, hard_rule, overlaps,
                                                     render_ledger)
     from evalharness.scorers.support.lm import LmOptions
     from evalharness.scorers.support.slots import SlotCheck
-    from evalharness.text import split_sentences
+    from evalharness.scorers.text import split_sentences
 
     rows = load_rows(args.dev_per_file, args.dev_faithful, args.dev_unfaithful)
     if args.no_genres:

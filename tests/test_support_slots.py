@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from evalharness.config import ConfigError, build_dataclass
+from evalharness.core.config import ConfigError, build_dataclass
 from evalharness.scorers.support import SupportOptions, SupportScorer
 from evalharness.scorers.support.lm import LmOptions
 from evalharness.scorers.support.slots import Slot, SlotFinding, Variant, decide, find_slots, variants
@@ -140,7 +140,7 @@ def test_find_with_a_stub_scorer():
 
 
 def test_a_stubbed_finding_flags_the_claim_in_the_embedding_backend():
-    from evalharness.results import ScoreItem
+    from evalharness.core.results import ScoreItem
     from evalharness.scorers.support.embedding import EmbeddingBackend
     source = ("The hearing was moved from 12 September to 19 September. The judge said the delay was regrettable. "
               "Lawyers for both sides agreed to the new date.")
@@ -195,7 +195,7 @@ def test_signature_changes_only_when_the_check_is_on():
 
 
 def test_the_default_config_never_loads_a_model_for_slots():
-    from evalharness.results import ScoreItem
+    from evalharness.core.results import ScoreItem
     scorer = SupportScorer()
     backend = scorer.backend().impl()
     assert backend.slots is None
@@ -289,7 +289,7 @@ def test_the_evidence_is_encoded_once_per_claim(tiny):
 def test_gemma_prefers_the_source_date(monkeypatch):
     import torch
     from evalharness.scorers.support.slots import SlotCheck
-    from evalharness.store import default_cache_dir
+    from evalharness.cache.store import default_cache_dir
     torch.set_num_threads(2)
     # the weights as a real run keeps them (the user cache's lm/ folder, content-addressed by the
     # GGUF's sha256): the first run on a machine dequantises them once (about a minute), later ones

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ...errors import ScorerError
-from ...text import Token, tokenize
+from ..text import Token, tokenize
 from .features import MONTHS, date_mentions, is_number_token, number_mentions
 from .lm import SLOT_KINDS, LmOptions, LmSignal, model_identity
 

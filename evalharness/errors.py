@@ -75,6 +75,16 @@ class ScorerError(EvalHarnessError):
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
 
+_TYPE_NAMES = {type(None): "null", bool: "a boolean", str: "text", int: "a number", float: "a number",
+               list: "a list", dict: "a mapping"}
+
+
+def type_name(value) -> str:
+    """What a value from a YAML or JSON file is, for "must be X, got <type_name>" (one wording
+    for every file the harness reads: config, cases, runs, reports, labelled rows)."""
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
 def did_you_mean(word: str, choices) -> str:
     """Return ' (did you mean 'x'?)' for the closest choice, or ''."""
     import difflib

@@ -472,16 +472,16 @@ def rouge_report(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("edit, field, why", [
-    (lambda d: _score(d, "0.5"), "cases[0].candidates[0].scores.rouge.rouge1", "must be a number, got a string ('0.5')"),
+    (lambda d: _score(d, "0.5"), "cases[0].candidates[0].scores.rouge.rouge1", "must be a number, got text ('0.5')"),
     (lambda d: _score(d, None), "cases[0].candidates[0].scores.rouge.rouge1", "must be a number, got null"),
     (lambda d: _score(d, 1e308), "cases[0].candidates[0].scores.rouge.rouge1",
      "must be a number within ±1e+15, got a number (1e+308)"),
-    (lambda d: d["gate"].update(passed="false"), "gate.passed", "must be true or false, got a string ('false')"),
+    (lambda d: d["gate"].update(passed="false"), "gate.passed", "must be true or false, got text ('false')"),
     (lambda d: d.update(schema_version=True), "schema_version", None),
     (lambda d: d["systems"]["sys-a"]["rouge.rouge1"].update(n=2.5), "systems.sys-a.rouge.rouge1.n",
      "must be a count, got a number (2.5)"),
     (lambda d: d["gate"]["failures"][0].update(kind="rules"), "gate.failures[0].kind",
-     "must be one of rule, expect, error, regression, gate, got a string ('rules')"),
+     "must be one of rule, expect, error, regression, gate, got text ('rules')"),
 ])
 def test_hand_edited_report_is_refused_naming_the_field(tmp_path, rouge_report, edit, field, why):
     bad = _edit(rouge_report, edit)

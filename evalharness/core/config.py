@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from . import registry
 from ..io.safe_yaml import Document, load_yaml
-from ..errors import ConfigError, did_you_mean
+from ..errors import ConfigError, did_you_mean, type_name
 from .results import SUPPORT, MetricKey
 
 TOP_KEYS = ("scorers", "gate", "bootstrap", "run", "compare")
@@ -220,13 +220,6 @@ def options_to_json(options: Any) -> dict:
     return out
 
 
-def _tname(v: Any) -> str:
-    if v is None:
-        return "null"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number",
-            float: "a number"}.get(type(v), type(v).__name__)
-
-
 def coerce(value: Any, annotation: Any, where: str, doc: Document | None, path: tuple):
     """Check and convert a YAML value against a dataclass field annotation."""
     file = doc.file if doc else None
@@ -253,32 +246,32 @@ def coerce(value: Any, annotation: Any, where: str, doc: Document | None, path: 
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise ConfigError(f"must be a list, got {_tname(value)}", file=file, line=line, field=where)
+            raise ConfigError(f"must be a list, got {type_name(value)}", file=file, line=line, field=where)
         inner = args[0] if args else Any
         return tuple(coerce(v, inner, f"{where}[{i}]", doc, path + (i,)) for i, v in enumerate(value))
     if origin in (dict, Mapping) or annotation in (dict,):
         if not isinstance(value, dict):
-            raise ConfigError(f"must be a mapping, got {_tname(value)}", file=file, line=line, field=where)
+            raise ConfigError(f"must be a mapping, got {type_name(value)}", file=file, line=line, field=where)
         return dict(value)
     if annotation is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"must be true or false, got {_tname(value)} '{value}'", file=file, line=line,
+            raise ConfigError(f"must be true or false, got {type_name(value)} '{value}'", file=file, line=line,
                               field=where)
         return value
     if annotation is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"must be a whole number, got {_tname(value)} '{value}'", file=file, line=line,
+            raise ConfigError(f"must be a whole number, got {type_name(value)} '{value}'", file=file, line=line,
                               field=where)
         return value
     if annotation is float:
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"must be a finite number, got {value}", file=file, line=line, field=where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"must be a number, got {_tname(value)} '{value}'", file=file, line=line, field=where)
+            raise ConfigError(f"must be a number, got {type_name(value)} '{value}'", file=file, line=line, field=where)
         return float(value)
     if annotation is str:
         if not isinstance(value, str):
-            raise ConfigError(f"must be text, got {_tname(value)}", file=file, line=line, field=where)
+            raise ConfigError(f"must be text, got {type_name(value)}", file=file, line=line, field=where)
         return value
     if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):  # nested option section
         return build_dataclass(annotation, value, where, doc, path)
@@ -291,7 +284,7 @@ def build_dataclass(cls: type, raw: Any, where: str, doc: Document | None = None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=file, line=doc.line(*path) if doc else None,
+        raise ConfigError(f"must be a mapping, got {type_name(raw)}", file=file, line=doc.line(*path) if doc else None,
                           field=where)
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
@@ -328,7 +321,7 @@ def _parse_scorers(raw: Any, doc: Document) -> tuple[ScorerConfig, ...]:
         raise ConfigError("at least one scorer is required", file=doc.file, line=doc.line("scorers"),
                           field="scorers")
     if not isinstance(raw, dict):
-        raise ConfigError(f"must be a mapping of scorer name to options, got {_tname(raw)}", file=doc.file,
+        raise ConfigError(f"must be a mapping of scorer name to options, got {type_name(raw)}", file=doc.file,
                           line=doc.line("scorers"), field="scorers")
     out = []
     for name, opts in raw.items():
@@ -365,7 +358,7 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -> 
     else:
         base = ("gate",)
     if not isinstance(raw, list):
-        raise ConfigError(f"must be a list of rules, got {_tname(raw)}", file=doc.file, line=doc.line(*base),
+        raise ConfigError(f"must be a list of rules, got {type_name(raw)}", file=doc.file, line=doc.line(*base),
                           field="gate.rules")
     if no_rules and raw:
         raise ConfigError(f"'no_rules: true' contradicts the {len(raw)} rule(s) under 'gate.rules'; keep one of "
@@ -375,14 +368,14 @@ def _parse_rules(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -> 
         path = base + (i,)
         where = f"gate.rules[{i}]"
         if not isinstance(r, dict):
-            raise ConfigError(f"must be a mapping, got {_tname(r)}", file=doc.file, line=doc.line(*path), field=where)
+            raise ConfigError(f"must be a mapping, got {type_name(r)}", file=doc.file, line=doc.line(*path), field=where)
         for key in r:
             if key not in RULE_KEYS:
                 raise ConfigError(f"unknown key '{key}'{did_you_mean(key, RULE_KEYS)}", file=doc.file,
                                   line=doc.line(*path, key), field=f"{where}.{key}")
         metric = r.get("metric")
         if not isinstance(metric, str):
-            raise ConfigError("missing required field" if metric is None else f"must be text, got {_tname(metric)}",
+            raise ConfigError("missing required field" if metric is None else f"must be text, got {type_name(metric)}",
                               file=doc.file, line=doc.line(*path, "metric"), field=f"{where}.metric")
         if metric not in metrics:
             scorer = metric.partition(".")[0]   # not yet known to be a key
@@ -417,7 +410,7 @@ def config_from_document(doc: Document) -> Config:
     if raw is None:
         raise ConfigError("file is empty; expected a mapping with 'scorers'", file=doc.file, line=1)
     if not isinstance(raw, dict):
-        raise ConfigError(f"the top level must be a mapping, got {_tname(raw)}", file=doc.file, line=doc.line())
+        raise ConfigError(f"the top level must be a mapping, got {type_name(raw)}", file=doc.file, line=doc.line())
     for key in raw:
         if key not in TOP_KEYS:
             raise ConfigError(f"unknown key '{key}'{did_you_mean(key, TOP_KEYS)}", file=doc.file,
@@ -473,7 +466,7 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -
     if raw is None:
         return CompareConfig()
     if not isinstance(raw, dict):
-        raise ConfigError(f"must be a mapping, got {_tname(raw)}", file=doc.file, line=doc.line("compare"),
+        raise ConfigError(f"must be a mapping, got {type_name(raw)}", file=doc.file, line=doc.line("compare"),
                           field="compare")
     rules_raw = raw.get("rules")
     base = build_dataclass(CompareConfig, {k: v for k, v in raw.items() if k not in ("rules", "pair")}, "compare",
@@ -495,7 +488,7 @@ def _parse_compare(raw: Any, doc: Document, metrics: Mapping[MetricKey, bool]) -
     if rules_raw is None:
         return base
     if not isinstance(rules_raw, list):
-        raise ConfigError(f"must be a list of rules, got {_tname(rules_raw)}", file=doc.file,
+        raise ConfigError(f"must be a list of rules, got {type_name(rules_raw)}", file=doc.file,
                           line=doc.line("compare", "rules"), field="compare.rules")
     rules = []
     for i, r in enumerate(rules_raw):
@@ -523,14 +516,14 @@ def _parse_pair(raw: Any, doc: Document) -> tuple[tuple[str, str], ...]:
         return ()
     if not isinstance(raw, dict):
         raise ConfigError(f"must be a mapping of new-run system to baseline system (pair: {{new: old}}), got "
-                          f"{_tname(raw)}", file=doc.file, line=doc.line("compare", "pair"), field="compare.pair")
+                          f"{type_name(raw)}", file=doc.file, line=doc.line("compare", "pair"), field="compare.pair")
     out = []
     for new, old in raw.items():
         if not isinstance(new, str) or not new.strip():
-            raise ConfigError(f"a system name must be text, got {_tname(new)} '{new}'", file=doc.file,
+            raise ConfigError(f"a system name must be text, got {type_name(new)} '{new}'", file=doc.file,
                               line=doc.line("compare", "pair"), field="compare.pair")
         if not isinstance(old, str) or not old.strip():
-            raise ConfigError(f"must be the name of a baseline system, got {_tname(old)}", file=doc.file,
+            raise ConfigError(f"must be the name of a baseline system, got {type_name(old)}", file=doc.file,
                               line=doc.line("compare", "pair", new), field=f"compare.pair.{new}")
         out.append((new, old))
     return tuple(out)

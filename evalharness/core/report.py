@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from ..stats.aggregate import MetricSummary
 from .config import RecordedConfig
-from ..errors import InputError
+from ..errors import InputError, type_name
 from ..io.paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
 from .results import VERDICTS, Claim
 
@@ -268,15 +268,10 @@ class _Invalid(Exception):
         self.message = message
 
 
-def _kind(v: Any) -> str:
-    return {type(None): "null", bool: "a boolean", str: "a string", list: "a list", dict: "a mapping",
-            int: "a number", float: "a number"}.get(type(v), type(v).__name__)
-
-
 def _expect(ok: bool, field: str, what: str, value: Any) -> None:
     if not ok:
         shown = f" ({value!r})" if isinstance(value, (str, int, float)) and len(repr(value)) < 40 else ""
-        raise _Invalid(field, f"must be {what}, got {_kind(value)}{shown}")
+        raise _Invalid(field, f"must be {what}, got {type_name(value)}{shown}")
 
 
 MAX_MAGNITUDE = 1e15  # no metric comes near it; beyond it a paired difference could overflow to inf

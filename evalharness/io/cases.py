@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .safe_yaml import Document, load_yaml, read_text
-from ..errors import CaseError, did_you_mean
+from ..errors import CaseError, did_you_mean, type_name
 
 CASE_KEYS = ("id", "source", "source_file", "references", "candidates", "expect", "meta")
 EXPECT_KEYS = ("flags", "min", "max")
@@ -61,19 +61,12 @@ class Case:
         return tuple(self.candidates)
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
-
-
 def _nonempty_text(value: Any, doc: Document, path: tuple, field_name: str) -> str:
     if value is None:
         raise CaseError("must be text, got null", file=doc.file, line=doc.line(*path), field=field_name)
     if not isinstance(value, str):
         hint = " (put it in quotes if it is meant as text)" if isinstance(value, (bool, int, float)) else ""
-        raise CaseError(f"must be text, got {_type_name(value)}{hint}", file=doc.file, line=doc.line(*path),
+        raise CaseError(f"must be text, got {type_name(value)}{hint}", file=doc.file, line=doc.line(*path),
                         field=field_name)
     if not value.strip():
         raise CaseError("must not be empty", file=doc.file, line=doc.line(*path), field=field_name)
@@ -91,7 +84,7 @@ def _check_keys(mapping: dict, allowed: Iterable[str], doc: Document, path: tupl
 def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
     if not isinstance(raw, dict):
         where = f"item {path[0] + 1} of the list: " if path else ""
-        raise CaseError(f"{where}a case must be a mapping, got {_type_name(raw)}", file=doc.file,
+        raise CaseError(f"{where}a case must be a mapping, got {type_name(raw)}", file=doc.file,
                         line=doc.line(*path))
     _check_keys(raw, CASE_KEYS, doc, path, "")
     line = doc.line(*path)
@@ -99,7 +92,7 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
         raise CaseError("missing required field", file=doc.file, line=line, field="id")
     case_id = raw["id"]
     if isinstance(case_id, bool) or not isinstance(case_id, (str, int)):
-        raise CaseError(f"must be text, got {_type_name(case_id)}", file=doc.file, line=doc.line(*path, "id"),
+        raise CaseError(f"must be text, got {type_name(case_id)}", file=doc.file, line=doc.line(*path, "id"),
                         field="id")
     if isinstance(case_id, int):
         # Ids are text: YAML 1.1 reads `010` as 8 and `0x1F` as 31; keep what was written.
@@ -125,7 +118,7 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
     if isinstance(refs_raw, str):
         refs_raw = [refs_raw]
     if not isinstance(refs_raw, list):
-        raise CaseError(f"must be a list of texts, got {_type_name(refs_raw)}", file=doc.file,
+        raise CaseError(f"must be a list of texts, got {type_name(refs_raw)}", file=doc.file,
                         line=doc.line(*path, "references"), field="references")
     references = tuple(_nonempty_text(r, doc, path + ("references", i), f"references[{i}]")
                        for i, r in enumerate(refs_raw))
@@ -141,7 +134,7 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
                         "(write 'system-a: \"summary\"' instead of '- \"summary\"')", file=doc.file,
                         line=doc.line(*path, "candidates"), field="candidates")
     if not isinstance(candidates_raw, dict):
-        raise CaseError(f"must be a mapping of system name to summary, got {_type_name(candidates_raw)}",
+        raise CaseError(f"must be a mapping of system name to summary, got {type_name(candidates_raw)}",
                         file=doc.file, line=doc.line(*path, "candidates"), field="candidates")
     candidates = {str(name): _nonempty_text(text, doc, path + ("candidates", name), f"candidates.{name}")
                   for name, text in candidates_raw.items()}
@@ -149,7 +142,7 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
     expect = _parse_expect(raw.get("expect"), doc, path, candidates)
     meta = raw.get("meta") or {}
     if not isinstance(meta, dict):
-        raise CaseError(f"must be a mapping, got {_type_name(meta)}", file=doc.file,
+        raise CaseError(f"must be a mapping, got {type_name(meta)}", file=doc.file,
                         line=doc.line(*path, "meta"), field="meta")
     return Case(id=case_id, source=source, references=references, candidates=candidates, expect=expect,
                 meta=meta, file=doc.file, line=line)
@@ -158,7 +151,7 @@ def _parse_case(raw: Any, doc: Document, path: tuple, root: Path) -> Case:
 def _read_source_file(value: Any, doc: Document, path: tuple, root: Path) -> str:
     line = doc.line(*path)
     if not isinstance(value, str) or not value.strip():
-        raise CaseError(f"must be a relative path, got {_type_name(value)}", file=doc.file, line=line,
+        raise CaseError(f"must be a relative path, got {type_name(value)}", file=doc.file, line=line,
                         field="source_file")
     base = Path(doc.file).parent
     target = (base / value).resolve()
@@ -189,7 +182,7 @@ def _parse_expect(raw: Any, doc: Document, path: tuple, candidates: Mapping[str,
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise CaseError(f"must be a mapping of system name to expectations, got {_type_name(raw)}",
+        raise CaseError(f"must be a mapping of system name to expectations, got {type_name(raw)}",
                         file=doc.file, line=doc.line(*path, "expect"), field="expect")
     out: dict[str, Expectation] = {}
     for system, spec in raw.items():
@@ -199,7 +192,7 @@ def _parse_expect(raw: Any, doc: Document, path: tuple, candidates: Mapping[str,
                             f"{did_you_mean(system, candidates)}", file=doc.file, line=doc.line(*where),
                             field=f"expect.{system}")
         if not isinstance(spec, dict):
-            raise CaseError(f"must be a mapping with 'flags', 'min' or 'max', got {_type_name(spec)}",
+            raise CaseError(f"must be a mapping with 'flags', 'min' or 'max', got {type_name(spec)}",
                             file=doc.file, line=doc.line(*where), field=f"expect.{system}")
         _check_keys(spec, EXPECT_KEYS, doc, where, f"expect.{system}.")
         flags = None
@@ -208,7 +201,7 @@ def _parse_expect(raw: Any, doc: Document, path: tuple, candidates: Mapping[str,
             if flags_raw is None:
                 flags_raw = []
             if not isinstance(flags_raw, list):
-                raise CaseError(f"must be a list of phrases, got {_type_name(flags_raw)}", file=doc.file,
+                raise CaseError(f"must be a list of phrases, got {type_name(flags_raw)}", file=doc.file,
                                 line=doc.line(*where, "flags"), field=f"expect.{system}.flags")
             flags = tuple(_nonempty_text(f, doc, where + ("flags", i), f"expect.{system}.flags[{i}]")
                           for i, f in enumerate(flags_raw))
@@ -222,11 +215,11 @@ def _parse_expect(raw: Any, doc: Document, path: tuple, candidates: Mapping[str,
         for kind in ("min", "max"):
             b = spec.get(kind) or {}
             if not isinstance(b, dict):
-                raise CaseError(f"must be a mapping of metric to number, got {_type_name(b)}", file=doc.file,
+                raise CaseError(f"must be a mapping of metric to number, got {type_name(b)}", file=doc.file,
                                 line=doc.line(*where, kind), field=f"expect.{system}.{kind}")
             for metric, value in b.items():
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise CaseError(f"must be a number, got {_type_name(value)}", file=doc.file,
+                    raise CaseError(f"must be a number, got {type_name(value)}", file=doc.file,
                                     line=doc.line(*where, kind, metric), field=f"expect.{system}.{kind}.{metric}")
             bounds[kind] = {str(k): float(v) for k, v in b.items()}
         out[str(system)] = Expectation(flags=flags, min=bounds["min"], max=bounds["max"])
@@ -280,7 +273,7 @@ def load_cases(paths: Iterable[Path | str]) -> list[Case]:
             raise CaseError("file is empty; expected a case mapping or a list of cases", file=str(file), line=1)
         if not isinstance(doc.data, (list, dict)):
             raise CaseError(f"the top level must be a case mapping or a list of cases, got "
-                            f"{_type_name(doc.data)}", file=str(file), line=doc.line())
+                            f"{type_name(doc.data)}", file=str(file), line=doc.line())
         single = isinstance(doc.data, dict)
         items = [doc.data] if single else doc.data
         if not items:
@@ -317,7 +310,7 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
         except ValueError as exc:
             raise CaseError(f"invalid JSON: {exc}", file=str(path), line=lineno) from None
         if not isinstance(row, dict):
-            raise CaseError(f"each line must be a JSON object, got {_type_name(row)}", file=str(path), line=lineno)
+            raise CaseError(f"each line must be a JSON object, got {type_name(row)}", file=str(path), line=lineno)
         for key in row:
             if key not in RUNS_KEYS:
                 hint = did_you_mean(key, RUNS_KEYS) or RUNS_HINTS.get(str(key).casefold(), "")
@@ -328,7 +321,7 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
                 raise CaseError("missing required field", file=str(path), line=lineno, field=key)
         case_id = row["case_id"]
         if not isinstance(case_id, (str, int)) or isinstance(case_id, bool):
-            raise CaseError(f"must be text, got {_type_name(case_id)}", file=str(path), line=lineno,
+            raise CaseError(f"must be text, got {type_name(case_id)}", file=str(path), line=lineno,
                             field="case_id")
         case_id = unicodedata.normalize("NFC", str(case_id))
         if case_id not in known:
@@ -336,7 +329,7 @@ def load_runs(path: Path | str, system: str, cases: Iterable[Case]) -> dict[str,
                             file=str(path), line=lineno, field="case_id")
         summary = row["summary"]
         if summary is None or not isinstance(summary, str):
-            raise CaseError(f"must be text, got {_type_name(summary)}", file=str(path), line=lineno,
+            raise CaseError(f"must be text, got {type_name(summary)}", file=str(path), line=lineno,
                             field="summary")
         if not summary.strip():
             raise CaseError("must not be empty", file=str(path), line=lineno, field="summary")

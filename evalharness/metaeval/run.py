@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from ..errors import CaseError, InputError, ScorerError
+from ..errors import CaseError, InputError, ScorerError, type_name
 from ..core.results import ScoreItem
 
 REQUIRED = ("id", "dataset", "source", "summary", "label")
@@ -32,11 +32,6 @@ class LabelledRow:
     line: int
     #: substrings of the summary that annotators marked wrong (optional; span-level meta-eval)
     error_spans: tuple[str, ...] = ()
-
-
-def _tname(v) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def load_labelled(path: Path | str) -> list[LabelledRow]:
@@ -58,18 +53,18 @@ def load_labelled(path: Path | str) -> list[LabelledRow]:
         except json.JSONDecodeError as exc:
             raise CaseError(f"invalid JSON: {exc.msg}", **where) from None
         if not isinstance(row, dict):
-            raise CaseError(f"each line must be a JSON object, got {_tname(row)}", **where)
+            raise CaseError(f"each line must be a JSON object, got {type_name(row)}", **where)
         for key in REQUIRED:
             if key not in row:
                 raise CaseError("missing required field", field=key, **where)
         for key in ("id", "dataset"):
             v = row[key]
             if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip():
-                raise CaseError(f"must be non-empty text, got {_tname(v)}", field=key, **where)
+                raise CaseError(f"must be non-empty text, got {type_name(v)}", field=key, **where)
         for key in ("source", "summary"):
             v = row[key]
             if not isinstance(v, str):
-                raise CaseError(f"must be text, got {_tname(v)}", field=key, **where)
+                raise CaseError(f"must be text, got {type_name(v)}", field=key, **where)
             if not v.strip():
                 raise CaseError("must not be empty", field=key, **where)
         label = row["label"]
@@ -80,7 +75,7 @@ def load_labelled(path: Path | str) -> list[LabelledRow]:
                             field="label", **where)
         split = row.get("split")
         if split is not None and not isinstance(split, str):
-            raise CaseError(f"must be text, got {_tname(split)}", field="split", **where)
+            raise CaseError(f"must be text, got {type_name(split)}", field="split", **where)
         spans = row.get("error_spans", [])
         if spans is None:
             spans = []

@@ -13,7 +13,7 @@ Two steps, so the slow one runs once:
       Fits a logistic model over the claim features where a summary's score is the soft
       minimum over its claims (a summary is only as good as its worst claim, which is how
       the scorer decides: inconsistent exactly when a claim is flagged). Weight signs and
-      floors come from the check registry (features.CHECKS). Chooses the claim threshold
+      floors come from the check registry (checks.CHECKS). Chooses the claim threshold
       precision first (at most --max-flag-rate of the consistent summaries of any dataset
       flagged). Reports leave-one-dataset-out estimates (weights and threshold fitted on
       the five other datasets) beside the in-sample fit, then writes weights.json.
@@ -42,7 +42,7 @@ def extract(args) -> None:
     from evalharness.core.results import ScoreItem
     from evalharness.scorers.support import SupportScorer
     from evalharness.scorers.support import merge_spans
-    from evalharness.scorers.support.features import ERROR_CHECKS
+    from evalharness.scorers.support.checks import ERROR_CHECKS
 
     files = [Path(f) for f in args.data] if args.data else sorted(Path(args.dev).glob("*.jsonl"))
     rows = load_all(files)
@@ -154,7 +154,7 @@ def fit(rows, l2: float, hard=frozenset(), tau: float = 0.3, steps: int = 300, d
     same (the objective behind balanced accuracy averaged over datasets). Signs and
     floors come from the check registry, so every weight stays explainable."""
     import torch
-    from evalharness.scorers.support.features import CHECKS
+    from evalharness.scorers.support.checks import CHECKS
 
     torch.manual_seed(0)
     n_feat = len(rows[0]["claims"][0])
@@ -254,7 +254,7 @@ def choose_threshold(rows, scores, max_rate: float, w=None, b=None, hard=frozens
     unflagged: such a claim names its words and its reason, and is always shown."""
     import math
     from evalharness.metaeval.metrics import precision_first_threshold
-    from evalharness.scorers.support.features import FEATURE_NAMES
+    from evalharness.scorers.support.checks import FEATURE_NAMES
     by = _groups(rows, scores)
     t = precision_first_threshold(list(by.values()), max_rate)
     if w is not None:
@@ -280,7 +280,7 @@ HELD_OUT = ("genres2-test",)
 
 def feature_ledger(rows, exclude=HELD_OUT):
     """The precision ledger of the extracted rows (ledger.py's definitions)."""
-    from evalharness.scorers.support.features import ERROR_CHECKS
+    from evalharness.scorers.support.checks import ERROR_CHECKS
     from evalharness.scorers.support.ledger import RowFirings, build_ledger, char_spans
     with_spans = {ledger_group(r) for r in rows if r.get("error_spans")}
     recs = []
@@ -328,7 +328,7 @@ def span_report(title, rows, w, b, thr):
 
 
 def train(args) -> None:
-    from evalharness.scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
+    from evalharness.scorers.support.checks import EXPLICIT_CHECKS, FEATURE_NAMES
     from evalharness.scorers.support.ledger import hard_checks, hard_rule, render_ledger, dump
     every = load_features(args.features)
     rows = [r for r in every if is_dev(r)]

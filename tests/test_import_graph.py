@@ -139,7 +139,7 @@ ROOMS = ("errors", "_signals", "io", "stats", "core", "cache", "scorers", "verdi
          "render", "cli", "pytest_plugin", "__main__")
 # known exceptions, each a lazy import by name: (importer, imported) -> why it may climb
 CLIMBS = {
-    ("evalharness.core.config", "evalharness.scorers.support.features"):
+    ("evalharness.core.config", "evalharness.scorers.support.checks"):
         "compare.new_flags.checks is validated against the detector's check names",
 }
 

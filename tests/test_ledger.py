@@ -9,7 +9,7 @@ import pytest
 
 from evalharness.scorers.support import ledger as L
 from evalharness.scorers.support.combiner import load_combiner, sigmoid
-from evalharness.scorers.support.features import CHECKS, EXPLICIT_CHECKS, FEATURE_NAMES, HARD_CHECKS
+from evalharness.scorers.support.checks import CHECKS, EXPLICIT_CHECKS, FEATURE_NAMES, HARD_CHECKS
 
 SUPPORT = Path(__file__).resolve().parent.parent / "evalharness" / "scorers" / "support"
 
@@ -91,7 +91,7 @@ def test_char_spans_finds_every_occurrence():
 
 
 def test_ledger_rows_reads_the_backend_analysis():
-    from evalharness.scorers.support.features import ClaimCheck, Finding
+    from evalharness.scorers.support.checks import ClaimCheck, Finding
     from evalharness.scorers.text import tokenize
 
     class Row:

@@ -142,13 +142,13 @@ def test_signatures_stay_what_main_writes(nli_model):
     before the signature is built."""
     from evalharness.scorers.base import harness_version
     from evalharness.scorers.support.combiner import load_combiner
-    from evalharness.scorers.support.features import CHECKS_VERSION
+    from evalharness.scorers.support.checks import checks_version
     v, comb = harness_version(), load_combiner().version
 
     def sig(raw):
         return SupportScorer(build_dataclass(SupportOptions, raw, "scorers.support")).signature()
 
-    assert sig({}) == (f"support|backend:embedding|model:all-MiniLM-L6-v2|combiner:{comb}|checks:{CHECKS_VERSION}|"
+    assert sig({}) == (f"support|backend:embedding|model:all-MiniLM-L6-v2|combiner:{comb}|checks:{checks_version()}|"
                        f"threshold:{load_combiner().recommended_threshold:g}|decision:consistent=no-flag|para:0.75|"
                        f"topk:2|window:lex-top2+pair,max80w|v:{v}")
     assert sig({"threshold": 0.3}).count("|threshold:0.3|") == 1

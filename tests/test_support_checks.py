@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from evalharness.scorers.support.embedding import index_source, lexical_rank
-from evalharness.scorers.support.features import (CHECKS, FEATURE_NAMES, HARD_CHECKS, SIGNS, check_claim,
+from evalharness.scorers.support.checks import (CHECKS, FEATURE_NAMES, HARD_CHECKS, SIGNS, check_claim,
                                                   source_names)
 from evalharness.scorers.support.vectorcache import VectorCache
 from evalharness.scorers.text import tokenize

@@ -89,7 +89,7 @@ def run(args) -> int:
     if not args.no_ledger and getattr(scorer.options, "backend", None) == "embedding":
         # the checks of the default detector, per data file (the rule a check must pass to flag
         # on its own is judged per file: scripts/train_support_combiner.py)
-        from ..scorers.support.features import HARD_CHECKS
+        from ..scorers.support.checks import HARD_CHECKS
         from ..scorers.support.ledger import measure_ledger, render_ledger
         ledger = measure_ledger(rows, scorer, group=lambda r: Path(r.file).stem)
         sys.stdout.write("\n" + render_ledger(ledger, HARD_CHECKS) + "\n")

@@ -102,7 +102,7 @@ class NewFlagsRule:
             return "max", f"must not be negative, got {self.max}"
         if self.checks is not None:
             from ..errors import did_you_mean
-            from ..scorers.support.features import EXPLICIT_CHECKS, FEATURE_NAMES
+            from ..scorers.support.checks import EXPLICIT_CHECKS, FEATURE_NAMES
             known = [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS]
             for c in self.checks:
                 if c not in known:

@@ -1,4 +1,4 @@
-"""A small logistic combiner over the interpretable claim features (features.CHECKS).
+"""A small logistic combiner over the interpretable claim features (checks.CHECKS).
 
 A claim's score is the combiner's probability; a claim is flagged below the claim
 threshold; a summary's ``support.score`` is its worst claim's score.
@@ -41,7 +41,7 @@ def sigmoid(z: float) -> float:
 
 def load_combiner(path: Path = WEIGHTS_FILE) -> Combiner:
     from ...errors import ScorerError
-    from .features import FEATURE_NAMES
+    from .checks import FEATURE_NAMES
 
     raw = path.read_bytes()
     data = json.loads(raw)

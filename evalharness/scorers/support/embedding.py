@@ -20,7 +20,7 @@ from ...core.results import Claim, ScoreItem, Span
 from ..text import is_content, split_claims, tokenize
 from .combiner import load_combiner
 from .evidence import Unit, source_units
-from .features import ClaimCheck, WordSet, check_claim, number_mentions, source_names
+from .checks import ClaimCheck, WordSet, check_claim, number_mentions, source_names
 from .claims import merge_spans, verdict
 
 SLOT_CHECK = "lm_slot"  # the LM slot check's name in a claim's fired checks

@@ -137,7 +137,7 @@ def ledger_rows(rows, analysed, checks: Sequence[str] | None = None, group=None)
     ``EmbeddingBackend.analyse`` returned for it (a list of ``(span, ClaimCheck, evidence)``);
     ``checks``: which checks to count (default: every error check of the registry);
     ``group``: a function of a row giving its ledger dataset (default: ``row.dataset``)."""
-    from .features import ERROR_CHECKS
+    from .checks import ERROR_CHECKS
     checks = tuple(checks) if checks is not None else ERROR_CHECKS
     out = []
     for r, judged in zip(rows, analysed):

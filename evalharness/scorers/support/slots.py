@@ -33,7 +33,7 @@ from typing import Sequence
 
 from ...errors import ScorerError
 from ..text import Token, tokenize
-from .features import MONTHS, date_mentions, is_number_token, number_mentions
+from .checks.mentions import MONTHS, date_mentions, is_number_token, number_mentions
 from .lm import SLOT_KINDS, LmOptions, LmSignal, model_identity
 
 SLOT_VERSION = "lm-slot-v1"     # bump when slots, variants or the scoring change

@@ -49,10 +49,10 @@ def narrow_evidence(source: str, window: Span, claim_text: str) -> Span:
 
 def offending_words(summary: str, claim: Span, evidence: Span | None, source: str) -> tuple[Span, ...]:
     """The words of ``claim`` the default detector's checks blame against ``evidence``
-    (the one place that calls into features.py, which the detector work may rename);
+    (the one place that calls into the checks package);
     the whole claim when the checks blame nothing."""
     from ..claims import merge_spans
-    from ..features import check_claim, source_names
+    from ..checks import check_claim, source_names
 
     claim_tokens = tokenize(claim.text, claim.start)
     ev_tokens = tokenize(evidence.text, evidence.start) if evidence is not None else []

@@ -25,10 +25,10 @@ class EmbeddingJudge:
         """What main's embedding signature always held, in its order (report bytes unchanged)."""
         from ...models import resolve_model
         from ..combiner import load_combiner
-        from ..features import CHECKS_VERSION
+        from ..checks import checks_version
         o = self.options
         _, display = resolve_model(o.model)
-        parts = {"model": display, "combiner": load_combiner().version, "checks": CHECKS_VERSION,
+        parts = {"model": display, "combiner": load_combiner().version, "checks": checks_version(),
                 "threshold": f"{o.threshold:g}", "decision": "consistent=no-flag",
                 "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
                 "window": f"lex-top2+pair,max{o.max_unit_words}w"}

@@ -1,0 +1,252 @@
+"""Names and roles: a name the source lacks or the evidence does not give, an abbreviation
+the source spells out, two names or numbers that swap roles, an action given to the wrong
+agent."""
+
+from __future__ import annotations
+
+import re
+
+from ...text import STOPWORDS, Token, is_content, stem
+from .. import lexicon as lx
+from .context import _IRREGULAR, AUXILIARIES, TITLES, ClaimContext, Finding, WordSet, base_stem
+from .mentions import MONTHS, is_number_token
+from .registry import check
+
+def _name_starts(ctx: ClaimContext) -> list[int]:
+    """The first token of each (multi-word) name in the claim."""
+    toks, names = ctx.tokens, set(ctx.names)
+    return [i for i in ctx.names if not (i - 1 in names and toks[i - 1].end + 1 >= toks[i].start)]
+
+def acronym_in(word: str, source) -> bool:
+    """An abbreviation the source spells out: 'ECB' for 'European Central Bank', 'IP' for
+    'intellectual property', 'IV' for 'intravenous' (a standard abbreviation, lexicon), 'PhDs'
+    for 'doctorates'."""
+    core = re.sub(r"(?:['\u2019]s|s)$", "", word) if len(word) > 2 else word
+    letters = core.lower()
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and sum(ch.isupper() for ch in core) >= 2):
+        return False
+    src = source if isinstance(source, WordSet) else WordSet(source)
+    if any(stem(w) in src.bases or base_stem(w) in src.bases for w in lx.ABBREVIATIONS.get(letters, ())):
+        return True
+    return letters in src.initials
+
+
+_ORIGIN = re.compile(r"[A-Z][a-z]+(?:ish|ian|ese|ean|an|i)(?:-[a-z]+)?")
+
+
+def _unplaced_demonym(tok: Token, ctx: ClaimContext) -> bool:
+    """A nationality, country or regional adjective ('Italian', 'Bulgarian-born', 'Cornish')
+    whose evidence names no other country: the source's places ("a Milan firm") may well be
+    in it, and only world knowledge can tell, so the name check does not call it invented. A
+    different country than the one its evidence names is still caught."""
+    groups = lx.demonym_groups()
+    head = tok.text.split("-")[0]
+    own = groups.get(tok.norm) or groups.get(stem(head))
+    if own is None and not _ORIGIN.fullmatch(tok.text):
+        return False
+    return not any(t.norm in groups and (own is None or t.norm not in own) for t in ctx.evidence_tokens)
+
+
+def _common_word(tok: Token, ctx: ClaimContext) -> bool:
+    """A capitalised ordinary word rather than a name: a verb form opening a clause ('Using',
+    'Answering') or a word the source itself writes in lower case."""
+    low = tok.text.lower()
+    if low.endswith("ing") and len(low) > 4 and not tok.text.isupper():
+        return True
+    return low in ctx.src.lower_words
+
+
+def _role_before_name(i: int, ctx: ClaimContext) -> bool:
+    """The summary's first word, capitalised, before a name the source has: a role or title
+    ('Substitute Tariq Bello', 'Striker Ana Ruiz'), not a name of its own."""
+    toks = ctx.tokens
+    return i == 0 and len(toks) > 1 and toks[1].text[:1].isupper() and ctx.src.has(toks[1])
+
+
+@check("novel_entity", -1, explicit=True)
+def check_novel_entity(ctx: ClaimContext) -> Finding:
+    bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])
+           and not acronym_in(ctx.tokens[i].text, ctx.src)
+           and not _unplaced_demonym(ctx.tokens[i], ctx) and not _common_word(ctx.tokens[i], ctx)
+           and not _role_before_name(i, ctx)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
+
+
+def _cased(tokens) -> bool:
+    """Whether a text writes names with capitals (a capitalised word after its first): then
+    a word it writes in lower case is no name, whatever the source capitalises ("Treasurer:",
+    "Agent:" as speaker labels)."""
+    return any(t.text[:1].isupper() for t in tokens[1:])
+
+
+@check("misplaced_entity", -1, soft_blame=2)
+def check_misplaced_entity(ctx: ClaimContext) -> Finding:
+    cased = _cased(ctx.tokens)
+    bad = [i for i in ctx.names if ctx.src.has(ctx.tokens[i]) and not ctx.ev.has(ctx.tokens[i])
+           and not (cased and ctx.tokens[i].text[:1].islower())
+           and i not in ctx.paraphrased_idx and not (ctx.context_stems and ctx.tokens[i].norm in ctx.context_stems)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the name '{ctx.tokens[i].text}' is in the source, but not in the evidence for this claim"
+                         for i in bad))
+
+
+_ROUTE = frozenset({"to", "from", "via", "through", "and", "-", "\u2013", "between", "towards", "toward", "into",
+                    "onto", "vs", "versus", "or", "then"})
+
+
+def _route(tokens, a: int, b: int) -> bool:
+    """Two anchors joined only by route or pair words ("Leeds to York", "London-Paris"):
+    their order is that of a route or a list, which a paraphrase may reverse."""
+    between = [t.text.lower() for t in tokens[a + 1:b]]
+    return all(w in _ROUTE or not is_content(tokens[a + 1 + k]) for k, w in enumerate(between)) and \
+        any(w in _ROUTE for w in between) or (a > 0 and tokens[a - 1].text.lower() in ("from", "between")
+                                              and all(w in _ROUTE or w in STOPWORDS for w in between))
+
+
+def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: str | None = None,
+                base: int = 0) -> list[tuple[int, int]]:
+    """Pairs of anchors (names, numbers) that share an evidence sentence with the
+    claim but appear there in the opposite order, linked in both by the same
+    ordinary word (so "A beat B" against "B beat A" counts, while a passive
+    paraphrase "B was beaten by A" does not). Anchors must be close in both."""
+    out = []
+    for unit_tokens in evidence_units:
+        pos: dict[str, int] = {}
+        for j, t in enumerate(unit_tokens):
+            pos.setdefault(t.norm, j)
+        norms = [t.norm for t in unit_tokens]
+        for x in range(len(anchors)):
+            for y in range(x + 1, len(anchors)):
+                a, b = anchors[x], anchors[y]
+                if b - a > 7:
+                    continue
+                na, nb = claim_tokens[a].norm, claim_tokens[b].norm
+                if na == nb or na not in pos or nb not in pos:
+                    continue
+                if pos[na] <= pos[nb] or pos[na] - pos[nb] > 9:
+                    continue
+                link = claim_tokens[a + 1:b]
+                if claim_text is not None and re.search(r"[,;:()]", claim_text[claim_tokens[a].end - base:
+                                                                                claim_tokens[b].start - base]):
+                    continue  # an apposition or relative clause reorders without swapping roles
+                if any(t.text.lower() == "by" for t in link) or "by" in norms[pos[nb] + 1:pos[na]]:
+                    continue
+                if all(t.text.lower() in TITLES or not is_content(t) for t in link):
+                    continue  # "Guild general secretary Brenda Kaye" = "Brenda Kaye, general secretary of the Guild"
+                if _route(claim_tokens, a, b) or _route(unit_tokens, pos[nb], pos[na]):
+                    continue  # two places of a route or a pair ("Leeds to York", "between A and B")
+                linking = {t.norm for t in link if is_content(t) and t.text[:1].islower()}
+                if linking & set(norms[pos[nb] + 1:pos[na]]):
+                    out.append((a, b))
+        if out:
+            break
+    return out
+
+
+@check("role_swap", -1, explicit=True)
+def check_role_swap(ctx: ClaimContext) -> Finding:
+    anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
+    swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start)
+    blamed = tuple(i for a, b in swaps for i in (a, b))
+    return Finding(float(bool(swaps)), blamed,
+                   tuple(f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence"
+                         for a, b in swaps))
+
+
+def _verb_after(tokens, i: int) -> int | None:
+    """The first ordinary lower-case word after a name, skipping auxiliaries and adverbs."""
+    for k in range(i + 1, min(len(tokens), i + 4)):
+        low = tokens[k].text.lower()
+        if low in AUXILIARIES or low.endswith("ly") or low in ("also", "then", "later", "not"):
+            continue
+        if tokens[k].text.lower() in ("said", "says", "told", "tells"):
+            return k
+        if tokens[k].text[:1].islower() and is_content(tokens[k]) and not is_number_token(tokens[k]):
+            low = tokens[k].text.lower()
+            after_aux = any(tokens[j].text.lower() in AUXILIARIES for j in range(i + 1, k))
+            if after_aux or low.endswith(("ed", "es")) or low in _IRREGULAR:
+                return k
+            return None
+        return None
+    return None
+
+
+def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
+    """The name that "by" gives an action to in the evidence ("trained by the archivist Lowenna
+    Hicks" -> Lowenna), or None when it is the claim's name, absent, or a title only."""
+    for k in range(p + 1, min(len(unit), p + 3)):
+        if unit[k].text.lower() != "by":
+            continue
+        for q in range(k + 1, min(len(unit), k + 5)):
+            t = unit[q]
+            if t.norm in claim_name:
+                return None
+            if t.text[:1].isupper() and t.norm not in STOPWORDS and t.text.lower() not in TITLES \
+                    and t.text.lower() not in MONTHS and not t.is_number:
+                grp = lx.demonym_groups().get(t.norm, frozenset())
+                return None if grp & claim_name or grp else t
+            if t.text[:1].isupper() or (t.text.lower() not in STOPWORDS and t.text.lower() not in TITLES
+                                         and not t.text[:1].islower()):
+                return None
+        return None
+    return None
+
+
+@check("wrong_agent", -1, explicit=True)
+def check_wrong_agent(ctx: ClaimContext) -> Finding:
+    """The claim gives an action to a name the evidence mentions, while the evidence gives
+    that action to another name: "Helen will meet them" where it says "Priya will meet them"."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    ev_units = (*ctx.evidence_units, *ctx.context_units)
+    for i in _name_starts(ctx):
+        if not ctx.src.has(toks[i]):
+            continue  # a name the source lacks is check_novel_entity's
+        j = i
+        while j + 1 < len(toks) and j + 1 in ctx.names:
+            j += 1
+        v = _verb_after(toks, j)
+        if v is None:
+            continue
+        vst = base_stem(toks[v].text)
+        claim_name = {toks[k].norm for k in range(i, j + 1)}
+        verdicts = []
+        for unit in ev_units:
+            for p, e in enumerate(unit):
+                if base_stem(e.text) != vst:
+                    continue
+                window = unit[max(0, p - 6):p]
+                if {t.norm for t in window} & claim_name:
+                    verdicts.append(None)
+                    continue
+                if any(t.text.lower() == "by" for t in unit[p + 1:p + 3]):
+                    verdicts.append(_name_after_by(unit, p, claim_name, ctx))  # "a team trained by Lowenna Hicks"
+                    continue
+                agent = None
+                for q in range(p - 1, max(-1, p - 4), -1):
+                    t = unit[q]
+                    if t.text in (",", "and") or t.text.lower() in ("and", "or", "with", "who", "which", "that"):
+                        break
+                    if t.text[:1].isupper() and t.norm not in STOPWORDS and t.text.lower() not in TITLES \
+                            and t.text.lower() not in MONTHS and not t.is_number \
+                            and (q > 0 or (ctx.source_names and t.norm in ctx.source_names)):
+                        agent = t
+                        break
+                    if t.text.lower() in AUXILIARIES or t.text.lower().endswith("ly"):
+                        continue
+                    if not t.text[:1].isupper():
+                        break
+                if agent is None or agent.norm in claim_name:
+                    verdicts.append(None)
+                    continue
+                grp = lx.demonym_groups().get(agent.norm, frozenset())
+                if grp & claim_name:
+                    verdicts.append(None)
+                    continue
+                verdicts.append(agent)
+        if verdicts and all(a is not None for a in verdicts):
+            blamed.extend(range(i, j + 1))
+            reasons.append(f"the evidence says '{verdicts[0].text} ... {toks[v].text}', not "
+                           f"'{toks[i].text} ... {toks[v].text}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))

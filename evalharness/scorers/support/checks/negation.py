@@ -1,0 +1,545 @@
+"""Negation and modality: a negation, an opposite, a quantifier, a modality, an exclusion or
+a possession that the evidence contradicts."""
+
+from __future__ import annotations
+
+import re
+
+from ...text import STOPWORDS, Token, is_content
+from .. import lexicon as lx
+from .context import (_IRREGULAR, AUXILIARIES, LIGHT, NOTHING, TITLES, ClaimContext, Finding, _sentence_of,
+                      antonyms_of, base_stem, is_negation, root)
+from .mentions import MONTHS, NUMBER_WORDS, is_number_token, number_values
+from .registry import check
+
+def _scope(tokens, j: int, width: int = 5) -> list[int]:
+    """Content tokens after position ``j`` up to the end of its clause (at most ``width``)."""
+    out = []
+    for k in range(j + 1, len(tokens)):
+        low = tokens[k].text.lower()
+        if low in ("but", "while", "whereas", "although", "though", "however", "yet"):
+            break
+        if is_content(tokens[k]) and not is_negation(tokens[k]):
+            out.append(k)
+            if len(out) >= width:
+                break
+    return out
+
+
+_NOT_HEADS = frozenset({"longer", "able", "more", "yet", "even", "always", "ever", "currently", "still"})
+
+
+def _negated_head(tokens, idx) -> set[str]:
+    out = set()
+    for j in idx:
+        for t in tokens[j + 1:j + 5]:
+            if is_content(t) and not is_negation(t) and t.text.lower() not in _NOT_HEADS:
+                out.add(t.norm)
+                break
+    return out
+
+def _still_before(toks, j: int, units) -> tuple[str, str] | None:
+    """'still' (or 'continue(s) to') before the word the claim says holds 'no longer' ("no
+    longer able to take garden waste" against "garden waste can still be taken"): the marker
+    and the word as the evidence writes them."""
+    low = toks[j].text.lower()
+    if not ((low == "no" and j + 1 < len(toks) and toks[j + 1].text.lower() == "longer")
+            or any(t.text.lower() in ("anymore", "longer") for t in toks[j + 1:j + 6])):
+        return None
+    head = next((base_stem(t.text) for t in toks[j + 1:j + 6] if is_content(t) and not is_negation(t)
+                 and t.text.lower() not in _NOT_HEADS), None)
+    for u in units:
+        for p, e in enumerate(u):
+            if base_stem(e.text) != head:
+                continue
+            for q in range(max(0, p - 4), p):
+                if u[q].text.lower() in ("still", "continue", "continues", "remain", "remains") and \
+                        not any(is_negation(x) for x in u[q:p]):
+                    return u[q].text, e.text
+    return None
+
+
+@check("negation", -1, explicit=True)
+def check_negation(ctx: ClaimContext) -> Finding:
+    """A negation the evidence does not have, or a negation of the evidence the claim drops.
+    A claim's negation is only blamed when no evidence sentence is negated or hedged at all
+    ("may not be causal" restates "could not prove ... caused")."""
+    toks = ctx.tokens
+    claim_neg = [i for i, t in enumerate(toks) if is_negation(t)]
+    claim_excl = [i for i, t in enumerate(toks) if t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE]
+    claim_stems = {toks[i].norm for i in ctx.content}
+    best = ctx.best_unit
+    def neg_like(u) -> bool:
+        return any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE for t in u)
+    # negated or hedged: the best evidence sentence, or any evidence or neighbouring sentence
+    # that holds the word the claim negates ("nothing signed" for "no term sheet has been signed")
+    heads = _negated_head(toks, claim_neg) if claim_neg else set()
+    # or a short reply ("Do you expect to win it back?" "Ingrid Solberg: Honestly, not this year.")
+    ev_any_neg = neg_like(best) or any(neg_like(u) for u in (*ctx.evidence_units, *ctx.context_units)
+                                       if heads & {t.norm for t in u} or len(u) <= 8)
+    ev_neg_idx = [j for j, t in enumerate(best) if is_negation(t)]
+    if claim_neg:
+        # each negation on its own: judged against the evidence sentences that hold the word it
+        # negates, so another negated sentence nearby ("Do not try to reach the site") does not
+        # excuse "the airport is not operating" where the evidence says it "is operating"
+        units = (*ctx.evidence_units, *ctx.context_units)
+        short_neg = any(neg_like(u) for u in units if len(u) <= 6)  # a short reply ("Honestly, not this year.")
+        blamed, reasons = set(), []
+        for j in claim_neg:
+            head = _negated_head(toks, [j])
+            still = _still_before(toks, j, units)
+            if still is None and not head & ctx.ev.stems:
+                continue
+            holders = [u for u in units if head & {t.norm for t in u}]
+            if still is None and (short_neg or any(neg_like(u) for u in holders)
+                                  or (neg_like(best) and head & {t.norm for t in best})):
+                continue
+            blamed.add(j)
+            if j > 0 and toks[j - 1].text.lower() in AUXILIARIES:
+                blamed.add(j - 1)
+            if j + 1 < len(toks):
+                blamed.add(j + 1)
+            if still is not None:
+                reasons.append(f"the evidence says '{still[0]} ... {still[1]}', the claim says it no longer holds")
+            else:
+                word = sorted(head & ctx.ev.stems)[0]
+                shown = next((t.text for t in ctx.evidence_tokens if t.norm == word), word)
+                reasons.append(f"the claim negates '{shown}', and its evidence sentence is not negated")
+        if blamed:
+            return Finding(1.0, tuple(sorted(blamed)), tuple(reasons))
+        return NOTHING
+    if claim_excl:
+        return NOTHING
+    prohibited = ctx.src.prohibitions
+    for i, t in enumerate(toks):
+        if i in ctx.content and base_stem(t.text) in prohibited and \
+                not any(is_negation(u) for u in toks[max(0, i - 4):i]):
+            return Finding(1.0, (i,), (f"the source says '{prohibited[base_stem(t.text)]}', the claim drops the "
+                                       "negation",))
+    ev_negated = _negated_head(best, ev_neg_idx)
+    hit = ev_negated & claim_stems
+    if not hit:
+        return NOTHING
+    modal = any(t.text.lower() in lx.MODAL for t in toks)
+    epistemic = any(best[k].text.lower() in lx.EPISTEMIC for j in ev_neg_idx for k in range(j + 1, min(len(best), j + 3)))
+    if epistemic and modal:
+        return NOTHING
+    blamed = tuple(i for i, t in enumerate(toks) if t.norm in hit)
+    neg_word = next(best[j].text for j in ev_neg_idx if _negated_head(best, [j]) & hit)
+    shown = next(t.text for t in best if t.norm in hit)
+    return Finding(1.0, blamed, (f"the evidence says '{neg_word} ... {shown}', the claim drops the negation",))
+
+
+@check("antonym", -1, explicit=True)
+def check_antonym(ctx: ClaimContext) -> Finding:
+    """A claim word whose opposite sits in the evidence next to a word that also neighbours
+    it in the claim ("found dead" against "found alive")."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    for i in ctx.content:
+        t = toks[i]
+        if t.norm in ctx.ev.stems:
+            continue
+        opp = antonyms_of(t.norm) & ctx.ev.stems
+        if t.text.lower().endswith("ing") and not (i > 0 and toks[i - 1].text.lower() in AUXILIARIES):
+            continue  # a nominal use ("the later Saturday closing") names an event, it states no polarity
+        if not opp or opp & {u.norm for u in toks}:
+            continue  # "open until six ... later closing": the claim itself uses both
+        if any(is_negation(u) for u in toks[max(0, i - 3):i]):
+            continue  # "not open" restates "closed"
+        near_claim = {u.norm for u in toks[max(0, i - 3):i] + toks[i + 1:i + 4] if is_content(u)}
+        for unit in ctx.evidence_units:
+            found = None
+            for j, e in enumerate(unit):
+                if e.norm in opp:
+                    near_ev = {u.norm for u in unit[max(0, j - 3):j] + unit[j + 1:j + 4] if is_content(u)}
+                    if near_claim & near_ev:
+                        found = e
+                        break
+            if found is not None:
+                blamed.append(i)
+                reasons.append(f"'{t.text}' says the opposite of the evidence's '{found.text}'")
+                break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+_QUANT_SCALE = {"all": 1.0, "every": 1.0, "each": 1.0, "entire": 1.0, "whole": 1.0, "always": 1.0,
+                "everyone": 1.0, "everybody": 1.0, "everything": 1.0, "unanimously": 1.0,
+                "most": 0.75, "majority": 0.75, "mostly": 0.75,
+                "half": 0.5, "third": 0.33, "quarter": 0.25, "fifth": 0.2, "minority": 0.25, "few": 0.15,
+                "handful": 0.1, "none": 0.0, "nobody": 0.0, "nothing": 0.0, "never": 0.0, "no": 0.0}
+
+
+def _proportion_before(unit, p: int) -> tuple[float | None, str]:
+    """The proportion the evidence states for the word at ``p``: a quantifier, fraction or
+    percentage within the four words before it."""
+    for q in range(p - 1, max(-1, p - 5), -1):
+        t = unit[q]
+        low = t.text.lower()
+        if low in (",", ";") or low in ("and", "but"):
+            break
+        if low in _QUANT_SCALE:
+            return _QUANT_SCALE[low], t.text
+        if low in ("some", "several", "many", "part", "portion", "share", "proportion"):
+            return 0.5, t.text
+        if t.is_number:
+            nxt = unit[q + 1].text.lower() if q + 1 < len(unit) else ""
+            if nxt in ("percent", "per", "%") or "%" in t.text or low.endswith("%"):
+                vals = [float(v) for v in number_values(t) if re.fullmatch(r"[\d.]+", v)]
+                if vals:
+                    return vals[0] / 100.0, t.text
+    return None, ""
+
+
+_PRONOUN_QUANT = frozenset({"everyone", "everybody", "nobody", "none", "all"})
+
+
+def _part_of_whole(unit) -> list[tuple[int, float, str]]:
+    """Proportions a sentence states as a part of a whole ("two of the three people", "4 out
+    of 5 staff", "three in five"): (index of the last token, proportion, words)."""
+    out = []
+    for q, t in enumerate(unit):
+        if not is_number_token(t):
+            continue
+        k = q + 1
+        if k < len(unit) and unit[k].text.lower() == "out":
+            k += 1
+        if k >= len(unit) or unit[k].text.lower() not in ("of", "in"):
+            continue
+        k += 1
+        if k < len(unit) and unit[k].text.lower() in ("the", "those", "these", "my", "our", "his", "her", "their"):
+            k += 1
+        if k >= len(unit) or not is_number_token(unit[k]):
+            continue
+        try:
+            a = float(next(iter(number_values(t))))
+            b = float(next(iter(number_values(unit[k]))))
+        except (StopIteration, ValueError):
+            continue
+        if 0 <= a <= b and b > 0:
+            out.append((k, a / b, " ".join(x.text for x in unit[q:k + 1])))
+    return out
+
+
+def _universal_against_part(ctx: ClaimContext, i: int, cq: float) -> str | None:
+    """'everyone said it was muffled' where the evidence says 'two of the three people I rang
+    said ... muffled': a pronoun quantifier against a part of a whole stated for the same
+    predicate (three or more shared words in what follows each)."""
+    toks = ctx.tokens
+    after = {t.norm for t in toks[i + 1:i + 10] if is_content(t) and not is_number_token(t)}
+    for unit in ctx.evidence_units:
+        for k, prop, words in _part_of_whole(unit):
+            clause = []
+            for q in range(k + 1, min(len(unit), k + 12)):
+                t, gap = unit[q], unit[q].start - unit[q - 1].end
+                if gap >= 2 and (t.text[:1].isupper() or t.text.lower() in ("and", "but", "while", "whereas")):
+                    break  # the next sentence, or another clause ("..., and nobody complained")
+                clause.append(t)
+            ev_after = {t.norm for t in clause if is_content(t) and not is_number_token(t)}
+            if len(after & ev_after) < 3:
+                continue
+            if (cq == 1.0 and prop < 0.9) or (cq == 0.0 and prop > 0.0):
+                return words
+    return None
+
+
+@check("quantifier", -1, explicit=True)
+def check_quantifier(ctx: ClaimContext) -> Finding:
+    """'all' where the evidence says 'about a third'; 'none' where it says 'some'; 'most'
+    where it says 'a minority'."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    for i, t in enumerate(toks):
+        low = t.text.lower()
+        if low not in _QUANT_SCALE or low == "no" and i + 1 < len(toks) and toks[i + 1].text.lower() == "longer":
+            continue
+        cq = _QUANT_SCALE[low]
+        if low in _PRONOUN_QUANT:
+            words = _universal_against_part(ctx, i, cq)
+            if words:
+                blamed.append(i)
+                reasons.append(f"'{t.text}' where the evidence says '{words}'")
+                continue
+        head = [k for k in range(i + 1, min(len(toks), i + 4)) if is_content(toks[k])
+                and toks[k].text.lower() not in _QUANT_SCALE and not is_number_token(toks[k])]
+        if not head:
+            continue
+        hs = {toks[k].norm for k in head}
+        for unit in ctx.evidence_units:
+            for p, e in enumerate(unit):
+                if e.norm not in hs:
+                    continue
+                eq, word = _proportion_before(unit, p)
+                if eq is None:
+                    continue
+                wrong = (cq == 1.0 and eq < 0.9) or (cq == 0.0 and eq > 0.0) or (cq == 0.75 and eq < 0.5)
+                if wrong:
+                    blamed.append(i)
+                    reasons.append(f"'{t.text} {toks[head[0]].text}' where the evidence says '{word} "
+                                   f"... {e.text}'")
+                break
+            if blamed and blamed[-1] == i:
+                break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def _is_past(tok: Token) -> bool:
+    low = tok.text.lower()
+    return (low.endswith("ed") and len(low) > 4) or low in _IRREGULAR
+
+
+@check("modality", -1, explicit=True)
+def check_modality(ctx: ClaimContext) -> Finding:
+    """The evidence says an event is planned, possible or conditional; the claim states it
+    as done ("the pilot started" where it "will start if the board agrees")."""
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    claim_modal = {i for i, t in enumerate(toks) if t.text.lower() in lx.MODAL}
+    for i in ctx.content:
+        t = toks[i]
+        if not t.text[:1].islower() or is_negation(t) or any(is_negation(u) for u in toks[max(0, i - 3):i]):
+            continue
+        prev = [u.text.lower() for u in toks[max(0, i - 2):i] if not u.text.lower().endswith("ly")]
+        if prev and prev[-1] in ("is", "are", "be", "being", "am"):
+            continue  # "a study is needed": a present state, not a claim that something was done
+        if not _is_past(t) or any(k in claim_modal for k in range(max(0, i - 4), min(len(toks), i + 4))):
+            continue
+        bst = base_stem(t.text)
+        marked, plain = None, False
+        args = _arguments(toks, i)
+        for unit in ctx.evidence_units:
+            for p, e in enumerate(unit):
+                if base_stem(e.text) != bst and root(e.norm) != root(bst):
+                    continue
+                if args and not args & _arguments(unit, p):
+                    continue  # the same verb of another thing ("produced 46 interviews", "may produce a podcast")
+                window = []
+                for u in reversed(unit[max(0, p - 4):p]):
+                    if u.text.lower() in ("and", "or", "but", "which", "who", "that", "after", "before"):
+                        break
+                    if u.text.lower() not in ("to", "be", "been", "being", "not"):
+                        window.append(u)
+                window = window[:2]
+                after = unit[p + 1:p + 4]
+                # "can" is ability and "if" a rule's condition ("if you cancel within 14 days"): neither
+                # says the event has not happened
+                mk = next((u for u in window if u.text.lower() in lx.MODAL
+                           and u.text.lower() not in ("can", "if", "unless", "whether")), None) or \
+                    next((u for u in after if u.text.lower() in ("next", "later", "soon")), None)
+                if mk is None:
+                    plain = True
+                elif marked is None:
+                    marked = (mk, e)
+        if marked is not None and not plain:
+            mk, e = marked
+            blamed.append(i)
+            reasons.append(f"the evidence says '{mk.text} ... {e.text}' (not done, or not certain), the claim "
+                           f"states '{t.text}' as done")
+    for mk, i, h, e in _raised_certainty(ctx):
+        if i in blamed:
+            continue
+        blamed += [mk, i]
+        reasons.append(f"the source says '{h.text} ... {e.text}' (possible, not certain), the claim says "
+                       f"'{toks[mk].text} {toks[i].text}'")
+    return Finding(float(bool(blamed)), tuple(sorted(set(blamed))), tuple(reasons))
+
+
+#: what makes a statement certain: a future or an obligation stated outright, or a present
+#: progressive ("is affecting") where the evidence says "may affect"
+_CERTAIN = frozenset({"will", "must", "shall", "wo"})
+_PROGRESSIVE = frozenset({"is", "are", "was", "were"})
+#: what leaves it uncertain or unrealised (a strict subset of lexicon.MODAL: no "will")
+_HEDGED = frozenset("""may might could possibly perhaps maybe likely unlikely expected expects expect plans plan
+planned intends intend intended hopes hope hoped aims aim considering consider considered proposed proposes
+if unless whether potentially""".split())
+
+
+def _arguments(tokens, i: int, width: int = 4) -> set[str]:
+    """Stems of the content words around position ``i`` (its subject and object, roughly)."""
+    return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
+            if is_content(u) and u.text.lower() not in LIGHT and u.text.lower() not in AUXILIARIES
+            and not is_negation(u)}
+
+
+def _source_sentences_with(ctx: ClaimContext, bst: str) -> list[list[Token]]:
+    """Every source sentence holding a word of stem ``bst`` (outside the evidence and the
+    sentences around it): certainty is judged against every mention of the act, not only
+    those the retriever picked."""
+    seen = {u[0].start for u in (*ctx.evidence_units, *ctx.context_units) if len(u)}
+    src = list(ctx.source_tokens)
+    out = []
+    for k, t in enumerate(src):
+        if t.text[:1].isalpha() and (base_stem(t.text) == bst or root(base_stem(t.text)) == root(bst)):
+            sent, _ = _sentence_of(src, k)
+            if sent and sent[0].start not in seen:
+                seen.add(sent[0].start)
+                out.append(sent)
+    return out
+
+
+def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
+    """(marker, verb, evidence hedge, evidence verb): the claim says 'will recover' or 'must
+    agree' or 'is affecting' where every evidence mention of the verb is hedged ('could
+    recover', 'may agree', 'may affect')."""
+    toks = ctx.tokens
+    out = []
+    for i, t in enumerate(toks):
+        if not t.text[:1].islower() or not is_content(t) or is_number_token(t) or t.text.lower() in LIGHT:
+            continue
+        prev = [k for k in range(max(0, i - 3), i) if not toks[k].text.lower().endswith("ly")
+                and toks[k].text.lower() not in ("be", "also", "then", "now", "soon")]
+        if not prev:
+            continue
+        mk = prev[-1]
+        low = toks[mk].text.lower()
+        if not (low in _CERTAIN or (low in _PROGRESSIVE and t.text.lower().endswith("ing"))):
+            continue
+        if any(is_negation(u) or u.text.lower() in _HEDGED for u in toks[max(0, i - 5):i]):
+            continue
+        bst = base_stem(t.text)
+        if t.text.lower().endswith("ing"):
+            bst = base_stem(t.text[:-3]) if len(t.text) > 6 else bst
+        hedge, plain = None, False
+        args = _arguments(toks, i)
+        for unit in (*ctx.evidence_units, *ctx.context_units, *_source_sentences_with(ctx, bst)):
+            for p, e in enumerate(unit):
+                est = base_stem(e.text)
+                if est != bst and root(est) != root(bst) and not (e.text.lower().endswith("ing")
+                                                                   and base_stem(e.text[:-3]) == bst):
+                    continue
+                if args and not args & _arguments(unit, p):
+                    continue
+                window = [u for u in unit[max(0, p - 4):p]]
+                h = next((u for u in reversed(window) if u.text.lower() in _HEDGED), None)
+                if h is None and (p == 0 or unit[p - 1].text.lower() in ("a", "an", "the", "any")):
+                    # the act named as the subject, its hedge after it ("Switch to oral may be
+                    # considered", "A rate cut could follow")
+                    h = next((u for u in unit[p + 1:p + 5] if u.text.lower() in _HEDGED), None)
+                if h is None:
+                    plain = True
+                elif hedge is None:
+                    hedge = (h, e)
+        if hedge is not None and not plain:
+            out.append((mk, i, hedge[0], hedge[1]))
+    return out
+
+
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "isn't", "aren't", "wasn't", "weren't"})
+_CLAUSE_BREAK = frozenset({"but", "while", "whereas", "although", "though", "however", "yet", "which", "who"})
+_COME = frozenset({"come", "comes", "came", "coming"})
+
+
+def _excluded_scope(unit, j: int) -> dict[str, Token]:
+    """What an exclusion marker at ``j`` excludes: the words after it ("does not cover agency
+    drivers"; a heading "Not included: A, B and C" up to the end of its sentence), and the
+    subject before "are excluded", "is not included" or "is sold separately"."""
+    e = unit[j].text.lower()
+    heading = j <= 1 and (e in lx.EXCLUSION or (is_negation(unit[j]) and j + 1 < len(unit)
+                                                  and unit[j + 1].text.lower() in lx.INCLUSION))
+    ks = _scope(unit, j, width=len(unit)) if heading else _scope(unit, j)
+    passive = None
+    if e in lx.EXCLUSION or e == "separately":
+        passive = j - 1 if j >= 1 and unit[j - 1].text.lower() in _BE else None
+        if e == "separately" and j >= 1 and unit[j - 1].text.lower() in ("sold", "available", "charged", "priced"):
+            passive = j - 2 if j >= 2 and unit[j - 2].text.lower() in _BE else j - 1
+    elif is_negation(unit[j]) and j + 1 < len(unit) and unit[j + 1].text.lower() in lx.INCLUSION and \
+            j >= 1 and unit[j - 1].text.lower() in _BE:
+        passive = j - 1
+    if passive is not None:
+        back = []
+        for k in range(passive - 1, -1, -1):
+            low = unit[k].text.lower()
+            if low in _CLAUSE_BREAK or low in lx.INCLUSION or low in _BE:
+                break
+            if unit[k + 1].start - unit[k].end > 1:
+                break  # punctuation between them ("in the box; the travel case is sold separately")
+            if is_content(unit[k]) and not is_negation(unit[k]):
+                back.append(k)
+                if len(back) >= 6:
+                    break
+        ks = back + ks
+    return {unit[k].norm: unit[k] for k in ks}
+
+
+def _inclusion_before(toks, i: int) -> int | None:
+    """The inclusion word ("including", "covers", "comes with") that governs claim word ``i``
+    within its clause (a list "comes with A, B and C" included)."""
+    for k in range(i - 1, max(-1, i - 13), -1):
+        low = toks[k].text.lower()
+        if low in _CLAUSE_BREAK or is_negation(toks[k]):
+            return None
+        if toks[k + 1].start - toks[k].end > 1 and toks[k + 1].text[:1].isupper():
+            return None  # a sentence ends between them
+        if low in lx.INCLUSION or (low == "with" and k >= 1 and toks[k - 1].text.lower() in _COME):
+            if any(is_negation(u) for u in toks[max(0, k - 2):k]):
+                return None  # "Not included: ..."
+            return k
+    return None
+
+
+@check("exclusion", -1, explicit=True)
+def check_exclusion(ctx: ClaimContext) -> Finding:
+    """The evidence excludes something ("does not cover agency drivers", "excluding VAT",
+    "laptops are excluded", "sold separately") that the claim reports as included."""
+    toks = ctx.tokens
+    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() == "separately" for t in toks):
+        return NOTHING
+    blamed, reasons = [], []
+    for unit in ctx.evidence_units:
+        for j, e in enumerate(unit):
+            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION or e.text.lower() == "separately"):
+                continue
+            scope = _excluded_scope(unit, j)
+            for i, t in enumerate(toks):
+                if t.norm not in scope or not is_content(t) or t.text.lower() in LIGHT:
+                    continue
+                inc = _inclusion_before(toks, i)
+                if inc is not None and not any(_inclusion_before(u, p) is not None for u in ctx.evidence_units
+                                               for p, x in enumerate(u) if x.norm == t.norm):
+                    blamed += [inc, i]
+                    reasons.append(f"the evidence says '{e.text} ... {scope[t.norm].text}', the claim includes it")
+                    break
+        if blamed:
+            break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+@check("possession", -1, explicit=True)
+def check_possession(ctx: ClaimContext) -> Finding:
+    """'its land' where the evidence speaks of land that was captured or that belongs to
+    someone else ("capturing land", "Russian territory")."""
+    toks = ctx.tokens
+    names = ctx.names
+    blamed, reasons = [], []
+    for i, t in enumerate(toks[:-1]):
+        if t.text.lower() not in ("its", "their", "his", "her"):
+            continue
+        k = i + 1
+        if toks[k].text.lower() == "own" and k + 1 < len(toks):
+            k += 1
+        noun = toks[k]
+        if not is_content(noun) or noun.is_number or noun.text.lower() in NUMBER_WORDS:
+            continue  # "her 19th", "his 147th": a count, not a thing owned
+        # the owner is the claim's subject: its first name (a month or a title is no owner)
+        owner = next((n for n in range(i) if toks[n].text.lower() not in MONTHS and toks[n].text.lower() not in TITLES
+                      and (n in names or (toks[n].text[:1].isupper() and toks[n].norm not in STOPWORDS))), None)
+        if owner is None:
+            continue
+        own_group = {toks[owner].norm} | lx.demonym_groups().get(toks[owner].norm, frozenset())
+        for unit in ctx.evidence_units:
+            for p, e in enumerate(unit):
+                if e.norm != noun.norm:
+                    continue
+                prev = [u for u in unit[max(0, p - 2):p]]
+                taker = next((u for u in prev if u.text.lower() in lx.SEIZING), None)
+                other = next((u for u in prev if u.text[:1].isupper() and u.norm not in own_group
+                              and (u.norm in lx.demonym_groups() or u.text.endswith(("'s", "\u2019s")))), None)
+                if taker is not None or other is not None:
+                    blamed += [i, k]
+                    what = f"'{(taker or other).text} {e.text}'"
+                    reasons.append(f"'{t.text} {noun.text}' gives the {noun.text} to {toks[owner].text}; the "
+                                   f"evidence speaks of {what}")
+                    break
+            if blamed:
+                break
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))

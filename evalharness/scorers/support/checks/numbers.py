@@ -1,0 +1,320 @@
+"""Numbers and dates: a number or date the source lacks, gives to another fact, or that the
+evidence gives another value."""
+
+from __future__ import annotations
+
+import re
+
+from ...text import STOPWORDS, Token, is_content
+from .. import lexicon as lx
+from .context import AUXILIARIES, LIGHT, ClaimContext, Finding, _sentence_of, base_stem, is_negation
+from .mentions import (MONTHS, DateMention, NumberMention, _date_word, _is_year, date_mentions, is_number_token,
+                       number_mentions, number_supported)
+from .registry import check
+
+@check("novel_number", -1, explicit=True)
+def check_novel_number(ctx: ClaimContext) -> Finding:
+    bad = [m.index for m in ctx.claim_numbers if not number_supported(m, ctx.src_numbers)
+           and not number_supported(m, ctx.ev_numbers + ctx.context_numbers, arithmetic=True)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the number '{ctx.tokens[i].text}' is not in the source" for i in bad))
+
+
+@check("misplaced_number", -1, soft_blame=1)
+def check_misplaced_number(ctx: ClaimContext) -> Finding:
+    bad = [m.index for m in ctx.claim_numbers if number_supported(m, ctx.src_numbers)
+           and not number_supported(m, ctx.ev_numbers + ctx.context_numbers, arithmetic=True)]
+    return Finding(float(bool(bad)), tuple(bad),
+                   tuple(f"the number '{ctx.tokens[i].text}' is in the source, but not in the evidence for this "
+                         "claim" for i in bad))
+
+
+def _noun_of(tokens, i: int) -> int | None:
+    """What a number is a number of: the first content word after it within its clause
+    ("£2m budget", "12 people"), else the content word right before it ("budget of £2m")."""
+    for k in range(i + 1, min(len(tokens), i + 4)):
+        t = tokens[k]
+        if k == i + 1 and t.text.isdigit() and len(t.text) == 3 and tokens[i].text.isdigit():
+            continue  # "10 , 000" written apart
+        if is_number_token(t) or (t.text.lower() in STOPWORDS and t.text.lower() != "of"):
+            break
+        if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS \
+                and t.text.lower() not in lx.MULTIPLIERS and t.text.lower() not in ("percent", "per", "cent"):
+            return k
+    for k in range(i - 1, max(-1, i - 3), -1):
+        t = tokens[k]
+        if is_number_token(t):
+            break
+        if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS:
+            return k
+    return None
+
+
+_VERSION_WORDS = frozenset({"v", "version", "versions", "release", "build", "patch", "update", "iso", "rfc"})
+
+
+def _plain_quantity(tokens, i: int) -> bool:
+    """A number that counts or measures something: not a version ('2.32.3', 'version 4'), not a
+    code or label with letters before its digits ('Q3', 'A320', 'v2'), not a clock time."""
+    t = tokens[i].text
+    if re.search(r"[A-Za-z]\d", t) or re.fullmatch(r"\d+(?:\.\d+){2,}", t):
+        return False
+    if i > 0 and tokens[i - 1].text.lower() in _VERSION_WORDS:
+        return False
+    return True
+
+
+#: words that make a number a span counted from an end ("the final ten minutes", "the first
+#: three weeks", "the past two years"): a figure derived from the facts, not a count the
+#: evidence attaches to the noun
+_SPAN_FROM_END = frozenset({"final", "last", "first", "opening", "closing", "remaining", "next", "past",
+                            "previous", "initial"})
+
+
+def _span_from_end(tokens, i: int) -> bool:
+    return i > 0 and tokens[i - 1].text.lower() in _SPAN_FROM_END
+
+
+def _is_year_mention(m: NumberMention, tok: Token) -> bool:
+    return bool(re.fullmatch(r"\d{4}", tok.text)) and any(isinstance(v, float) and _is_year(v) for v in m.values)
+
+
+def _unit_after(tokens, i: int) -> str | None:
+    """The ordinary word right after a number ("three days", "30% higher"), if any."""
+    if i + 1 >= len(tokens):
+        return None
+    t = tokens[i + 1]
+    low = t.text.lower()
+    if t.start - tokens[i].end != 1:
+        return None  # punctuation or a unit sign between ("£14,000, cannot", "30% higher")
+    if not is_content(t) or is_negation(t) or t.is_number or low in ("percent", "per", "cent", "pc") or low in AUXILIARIES \
+            or low in lx.MULTIPLIERS:
+        return None
+    return t.norm
+
+def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, Token, list[str]]]:
+    """(claim number, evidence number token, shared words): a number the source states, but
+    where the evidence or neighbouring sentence whose words around a number of the same kind
+    (a year, else any quantity) match the words around the claim's number best (at least two
+    shared words, more than any mention of the claim's own number in the source) gives
+    another number ("the roof was re-slated in 2021" where the source re-slated it in 2018 and
+    refitted the kitchen in 2021; "the cheapest, at £14,000" where the cheapest bid was
+    £17,500 and the reserve £14,000)."""
+    toks = list(ctx.tokens)
+    units = [list(u) for u in (*ctx.evidence_units, *ctx.context_units)]
+    nums = [m.index for m in ctx.claim_numbers]
+    cands = []
+    for u in units:
+        days = {d.index for d in date_mentions(u) if d.day is not None}
+        for e in number_mentions(u):
+            # a number the claim states too fills another slot of the claim; a day of a date is
+            # the date check's
+            if is_number_token(u[e.index]) and _is_year_mention(e, u[e.index]) == years and e.index not in days:
+                cands.append((e, u, _slot_content(u, e.index)))
+    if not cands:
+        return []
+    src = list(ctx.source_tokens)
+    src_pos = {t.start: k for k, t in enumerate(src)}
+    claim_days = {d.index for d in date_mentions(toks) if d.day is not None}
+    out = []
+    for m in ctx.claim_numbers:
+        t = toks[m.index]
+        if _is_year_mention(m, t) != years or not _plain_quantity(toks, m.index) or _span_from_end(toks, m.index) \
+                or m.index in claim_days or re.fullmatch(r"[\d.,]+-[a-z-]+", t.text.lower()):
+            continue  # a day of a date; a number fused with its unit ("26-year-old", "10-man")
+        if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
+            continue  # a range, a change next to its amount, a score: one quantity with its neighbour
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or", "from")
+               for x in toks[max(0, m.index - 2):m.index]):
+            continue
+        if not number_supported(m, ctx.src_numbers):
+            continue  # not in the source at all: novel_number's
+        if years and _unit_after(toks, m.index) is not None:
+            continue  # a year naming a thing ("the 2020 Olympics"), not the time of an event
+        args = _slot_content(toks, m.index)
+        unit = _unit_after(toks, m.index)
+        # a candidate measures the same kind of thing (the same word right after it, the same
+        # bound), and is not a number the claim states for another slot
+        scored = [(len(args & w), e, u, w) for e, u, w in cands
+                  if (number_supported(m, [e]) or not any(number_supported(c, [e]) for c in ctx.claim_numbers))
+                  and _unit_after(u, e.index) == unit and e.bound == m.bound]
+        if not scored:
+            continue
+        best = max(k for k, _, _, _ in scored)
+        if best < 2 or any(k >= best - 1 and number_supported(m, [e]) for k, e, _, _ in scored if k > 0):
+            continue
+        own = [s for s in ctx.src_numbers if number_supported(m, [s]) and s.start in src_pos]
+        if any(len(args & _slot_content(*_sentence_of(src, src_pos[s.start]))) >= best - 1 for s in own):
+            continue  # the source also gives the claim's number to these words
+        k, e, u, w = next(x for x in scored if x[0] == best)
+        unit_nums = number_mentions(u)
+        if number_supported(m, unit_nums, arithmetic=True):
+            continue  # that sentence states or derives it
+        shown = [x.text for x in toks if x.norm in (args & w)]
+        out.append((m, u[e.index], sorted(set(shown), key=shown.index)))
+    return out
+
+
+@check("number_attachment", -1, explicit=True)
+def check_number_attachment(ctx: ClaimContext) -> Finding:
+    """A number the evidence gives to something else: in the claim it counts a thing that the
+    evidence counts with a different number, while the evidence gives this number to
+    another thing (the rejected proposal's figure reported as the approved budget's)."""
+    ev = ctx.evidence_tokens
+    ev_nums = ctx.ev_numbers
+    toks = list(ctx.tokens)
+    blamed, reasons = [], []
+    nums = [m.index for m in ctx.claim_numbers]
+    days = {d.index for d in date_mentions(toks) if d.day is not None}
+    for m in ctx.claim_numbers:
+        k = _noun_of(toks, m.index)
+        if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
+            continue
+        # a number written next to another (a range "from 14:05 to 14:52", a change next to its
+        # amount "up 5 percent to 612 million", a score) is one quantity with it, not a count of a thing
+        if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
+            continue
+        if re.fullmatch(r"[\d.,]+-[a-z]+", toks[m.index].text.lower()):
+            continue  # "a 40-gram bag": the number measures its unit, not the noun after it
+        if _span_from_end(toks, m.index):
+            continue  # "the final ten minutes": a span derived from the facts
+        if _is_year_mention(m, toks[m.index]) or m.index in days:
+            continue  # a year ("the 2020 Olympics") or the day of a date: the date check's
+        noun = base_stem(toks[k].text)
+        same = [e for e in ev_nums if number_supported(m, [e])]
+        if any((j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun for e in same):
+            continue
+        if not all(_noun_of(ev, e.index) is not None for e in same):
+            continue
+        other = [e for e in ev_nums if not number_supported(m, [e])
+                 and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
+        if other and number_supported(m, other, arithmetic=True) and not number_supported(m, other):
+            continue  # "the final ten minutes" from 90 and 80: a derived figure
+        if other:
+            e = other[0]
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{ev[e.index].text}', not '{toks[m.index].text}', for "
+                           f"'{toks[k].text}'")
+    for m, e, shared in _slot_numbers(ctx, years=False):
+        if m.index not in blamed:
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+_RELATIVE_DAYS = ("yesterday", "today", "tonight", "tomorrow")
+
+def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
+    """Stems of the ordinary words around a slot (a date, a number): what it is the date or
+    number of. Numbers, months and light words are left out."""
+    return {u.norm for u in list(tokens[max(0, i - width):i]) + list(tokens[i + 1:i + 1 + width])
+            if is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
+            and u.text.lower() not in AUXILIARIES}
+
+
+def _slot_content(tokens, i: int, before: int = 5, after: int = 3) -> set[str]:
+    """Like ``_slot_words``, counted in content words (up to ``before`` before the slot and
+    ``after`` after it), so "due back in the fracture clinic on 3 October" keeps "due"."""
+    def ok(u):
+        return (is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
+                and u.text.lower() not in AUXILIARIES)
+    left = [u.norm for u in reversed(tokens[:i]) if ok(u)][:before]
+    right = [u.norm for u in tokens[i + 1:] if ok(u)][:after]
+    return set(left) | set(right)
+
+
+def _same_date(a: DateMention, b: DateMention) -> bool:
+    return a.month == b.month and (a.day is None or b.day is None or a.day == b.day)
+
+
+def _slot_dates(ctx: ClaimContext, toks) -> list[tuple[DateMention, DateMention, list[str]]]:
+    """(claim date, evidence date, shared words): the evidence or neighbouring sentence date
+    whose surrounding words match the claim date's surrounding words best (at least two shared
+    words, more than any mention of the claim's own date) is another date."""
+    units = [*ctx.evidence_units, *ctx.context_units]
+    cands = [(e, _slot_content(u, e.index)) for u in units for e in date_mentions(u)]
+    if not cands:
+        return []
+    out = []
+    for d in date_mentions(toks):
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or")
+               for x in toks[max(0, d.index - 3):d.index]):
+            continue  # a range or a span ("from 3 to 7 May")
+        args = _slot_content(toks, d.index)
+        scored = [(len(args & w), e, w) for e, w in cands]
+        best = max(k for k, _, _ in scored)
+        if best < 2 or any(k >= best - 1 and _same_date(d, e) for k, e, _ in scored if k > 0):
+            continue
+        k, e, w = next(x for x in scored if x[0] == best)
+        shown = [t.text for t in toks if t.norm in (args & w)]
+        out.append((d, e, sorted(set(shown), key=shown.index)))
+    return out
+
+
+@check("date", -1, explicit=True)
+def check_date(ctx: ClaimContext) -> Finding:
+    """A date the evidence does not give: a month or weekday ('June' where it says 'May'), a
+    day of the month ('19 September' where the evidence gives '12 September' for this fact,
+    even when the source gives 19 September to another fact), or a relative day ('tomorrow'
+    where it says 'today')."""
+    toks = ctx.tokens
+    ev_tokens = ctx.evidence_tokens
+    ev_dates = {_date_word(t) for t in ev_tokens} - {None}
+    src_dates = set(ctx.src.date_words)
+    ev_starts = {e.start for e in ev_tokens}
+    for start, month in ctx.src.iso_months:  # numeric dates ("2025-02-11") name their month too
+        src_dates.add(month)
+        if start in ev_starts:
+            ev_dates.add(month)
+    blamed, reasons = [], []
+    for i, t in enumerate(toks):
+        low = _date_word(t)
+        if low is None or low in ev_dates or (low == "may" and not t.text[:1].isupper()):
+            continue
+        if low not in src_dates:
+            blamed.append(i)
+            reasons.append(f"the date '{t.text}' is not in the source")
+        elif ev_dates:
+            blamed.append(i)
+            shown = next(e.text for e in ev_tokens if e.text.lower() in ev_dates)
+            reasons.append(f"the evidence says '{shown}', not '{t.text}'")
+    # day of the month: compared with the evidence sentences (and those right around them)
+    ev_full = [(d, u) for u in ctx.evidence_units for d in date_mentions(u)]
+    near_full = [d for d, _ in ev_full] + [d for u in ctx.context_units for d in date_mentions(u)]
+    for d in date_mentions(toks):
+        if d.day is None or d.index in blamed:
+            continue
+        if any(e.month == d.month and e.day == d.day for e in near_full):
+            continue
+        # a range or a span of days ("21 February to 1 March", "from 3 to 7 May") is not checked
+        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between")
+               for x in toks[max(0, d.index - 3):d.index]):
+            continue
+        # the evidence gives another day of that month to the same thing: a word next to the
+        # claim's date sits next to the evidence's date too ("clinic ... 3 October")
+        args = _slot_words(toks, d.index)
+        other = [e for e, u in ev_full if e.month == d.month and e.day is not None and e.day != d.day
+                 and args & _slot_words(u, e.index)]
+        if other:
+            blamed.append(d.index)
+            reasons.append(f"the evidence says '{other[0].text}', not '{d.text}'")
+    # a date the source gives to another fact: the evidence sentence that says what the claim
+    # dates ("managers must publish a rota by 25 August") gives it another date, and the claim's
+    # date sits by other words ("Approved ... on 15 July")
+    for d, e, shared in _slot_dates(ctx, toks):
+        if d.index not in blamed:
+            blamed.append(d.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{d.text}'")
+    # a year the source gives to another fact ("re-slated in 2021" where the roof was re-slated
+    # in 2018 and the kitchen refitted in 2021)
+    for m, e, shared in _slot_numbers(ctx, years=True):
+        if m.index not in blamed:
+            blamed.append(m.index)
+            reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
+    rel_claim = [i for i, t in enumerate(toks) if t.text.lower() in _RELATIVE_DAYS]
+    ev_rel = {t.text.lower() for t in ev_tokens if t.text.lower() in _RELATIVE_DAYS}
+    for i in rel_claim:
+        low = toks[i].text.lower()
+        if ev_rel and low not in ev_rel and not (low in ("today", "tonight") and ev_rel & {"today", "tonight"}):
+            blamed.append(i)
+            reasons.append(f"the evidence says '{sorted(ev_rel)[0]}', not '{toks[i].text}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))

@@ -102,8 +102,8 @@ class NewFlagsRule:
             return "max", f"must not be negative, got {self.max}"
         if self.checks is not None:
             from ..errors import did_you_mean
-            from ..scorers.support.checks import EXPLICIT_CHECKS, FEATURE_NAMES
-            known = [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS]
+            # the detector names its checks; it is reached through the registry, as every scorer is
+            known = list(registry.get_scorer_class(SUPPORT).flag_checks())
             for c in self.checks:
                 if c not in known:
                     return "checks", (f"unknown check '{c}'{did_you_mean(c, known)} (checks that flag a claim: "

@@ -74,6 +74,13 @@ class SupportScorer(Scorer):
         from .backends import extra_metrics
         self.default_metrics = SupportScorer.default_metrics + extra_metrics(self.options)
 
+    @staticmethod
+    def flag_checks() -> tuple[str, ...]:
+        """The names of the explicit checks that can flag a claim on their own or with the
+        score, in the detector's order (what ``compare.new_flags.checks`` may name)."""
+        from .checks import EXPLICIT_CHECKS, FEATURE_NAMES
+        return tuple(n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS)
+
     @property
     def configured_options(self) -> SupportOptions:
         """The options as the config wrote them (an unset threshold still unset), for

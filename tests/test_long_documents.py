@@ -31,3 +31,14 @@ def test_a_20000_word_sentence_becomes_overlapping_windows_covering_every_word()
         covered.update(u.span.text.rstrip(".").split())
     assert covered == set(words)
     assert len(units) == -(-(20_000 - 80) // 40) + 1  # 80-word windows every 40 words: linear in length
+
+
+def test_one_window_cutter_half_overlapping_ranges_cover_every_item():
+    from evalharness.scorers.text import half_overlapping
+    assert half_overlapping(5, 8) == [(0, 5)]                                  # fits: one range
+    assert half_overlapping(10, 4) == [(0, 4), (2, 6), (4, 8), (6, 10)]       # step 2, the last one reaches the end
+    assert half_overlapping(9, 4) == [(0, 4), (2, 6), (4, 8), (6, 9)]
+    assert half_overlapping(7, 5) == [(0, 5), (2, 7)]                         # step 5 // 2 = 2
+    for n, size in ((100, 7), (3, 1), (41, 40)):
+        covered = {i for a, b in half_overlapping(n, size) for i in range(a, b)}
+        assert covered == set(range(n))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ConfigError, ScorerError
+from .text import half_overlapping
 
 BUNDLED = "bundled"
 BUNDLED_NAME = "all-MiniLM-L6-v2"
@@ -97,16 +98,7 @@ class Encoder:
         torch.set_grad_enabled(False)
 
     def _windows(self, ids: list[int]) -> list[list[int]]:
-        n = self.max_length - 2
-        if len(ids) <= n:
-            return [ids]
-        stride = n // 2
-        out = []
-        for start in range(0, len(ids), stride):
-            out.append(ids[start:start + n])
-            if start + n >= len(ids):
-                break
-        return out
+        return [ids[a:b] for a, b in half_overlapping(len(ids), self.max_length - 2)]
 
     def encode(self, texts: Sequence[str], batch_size: int = 64):
         """L2-normalised embeddings, one row per text (numpy float32). Memoised per text."""

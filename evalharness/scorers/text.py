@@ -26,6 +26,21 @@ _END = re.compile(r"[.!?\u3002\uff01\uff1f\u0964\u061f\u06d4]+[\"'\u201d\u2019)\
 _WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\w+(?:[-'\u2019.]\w+)*", re.UNICODE)
 
 
+def half_overlapping(n: int, size: int) -> list[tuple[int, int]]:
+    """``[start, end)`` ranges of ``size`` items over ``n`` items, each starting ``size // 2`` after
+    the last, the last one reaching the end: the one cutter of over-long texts into windows (a long
+    sentence's words for evidence, a long text's tokens for the encoder). One range when it fits."""
+    if n <= size:
+        return [(0, n)]
+    step = max(1, size // 2)
+    out = []
+    for start in range(0, n, step):
+        out.append((start, min(start + size, n)))
+        if start + size >= n:
+            break
+    return out
+
+
 def _strip_span(text: str, start: int, end: int) -> Span | None:
     while start < end and text[start].isspace():
         start += 1

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ...core.results import Span
-from ..text import Token, split_sentences, tokenize
+from ..text import Token, half_overlapping, split_sentences, tokenize
 
 MAX_UNIT_WORDS = 80
 
@@ -28,14 +28,9 @@ def _windows(text: str, sent: Span, max_words: int) -> list[Span]:
     if len(words) <= max_words:
         return [sent]
     out = []
-    step = max_words // 2
-    for i in range(0, len(words), step):
-        chunk = words[i:i + max_words]
-        a = sent.start + chunk[0].start()
-        b = sent.start + chunk[-1].end()
+    for i, j in half_overlapping(len(words), max_words):
+        a, b = sent.start + words[i].start(), sent.start + words[j - 1].end()
         out.append(Span(text[a:b], a, b))
-        if i + max_words >= len(words):
-            break
     return out
 
 

@@ -303,14 +303,14 @@ def test_internal_error_never_reads_as_a_gate_verdict(monkeypatch, capsys):
 KILL_DURING_WRITE = textwrap.dedent('''
     import os, signal, sys
     from pathlib import Path
-    from evalharness.core import report
+    from evalharness.io import paths
     sig = getattr(signal, sys.argv[2])
     real_replace = os.replace
     def replace(src, dst):
         os.kill(os.getpid(), sig)  # killed after the temporary file is written, before the rename
         real_replace(src, dst)
     os.replace = replace
-    report.atomic_write(Path(sys.argv[1]), "new report " * 100000)
+    paths.atomic_write(Path(sys.argv[1]), "new report " * 100000)
 ''')
 
 

@@ -5,8 +5,9 @@ import pytest
 
 from evalharness.stats.aggregate import MetricSummary
 from evalharness.errors import InputError
-from evalharness.core.report import (SCHEMA_VERSION, CandidateResult, CaseResult, GateResult, Report, atomic_write,
-                                dumps, read_report, write_report)
+from evalharness.core.report import (SCHEMA_VERSION, CandidateResult, CaseResult, GateResult, Report, dumps,
+                                     read_report, write_report)
+from evalharness.io.paths import atomic_write
 from evalharness.core.results import Claim, Span
 
 

@@ -62,7 +62,7 @@ def emit(text: str, output: str | None, label: str) -> None:
     """Write a rendering to ``output`` atomically (and say where), or to stdout."""
     import sys
     if output:
-        from ..core.report import atomic_write
+        from ..io.paths import atomic_write
         atomic_write(Path(output), text)
         print(f"{label}: {output}", file=sys.stderr)
     else:
@@ -93,7 +93,7 @@ def write_junit(report, path: str | None, comparison=None) -> None:
     if not path:
         return
     from ..render.junit import render_junit
-    from ..core.report import atomic_write
+    from ..io.paths import atomic_write
     atomic_write(Path(path), render_junit(report, comparison=comparison))
 
 

@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from ..core.config import builtin_config_text
     from ..errors import InputError
-    from ..core.report import atomic_write
+    from ..io.paths import atomic_write
 
     path = Path(args.path)
     if path.exists() and not args.force:

@@ -128,7 +128,8 @@ def write_outputs(args, out: Path, result, base) -> tuple[int, str, list[str]]:
     away (``| head``) can then change neither the files nor the exit code. Returns
     (exit code, what to print on stdout, lines for stderr)."""
     from ..render import render
-    from ..core.report import atomic_write, write_report
+    from ..core.report import write_report
+    from ..io.paths import atomic_write
 
     report, comparison = result.report, result.comparison
     written: set[Path] = set()

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from ..stats.aggregate import MetricSummary
 from .config import RecordedConfig
 from ..errors import InputError, type_name
-from ..io.paths import atomic_write  # noqa: F401 - the one atomic writer; renderers and the CLI import it here too
+from ..io.paths import atomic_write
 from .results import VERDICTS, Claim
 
 SCHEMA_VERSION = 1

@@ -420,7 +420,7 @@ def check_runs_names(names: Sequence[str]) -> None:
 
 def write_runs(results: Mapping[str, Mapping[str, Summarised]], folder: Path) -> list[Path]:
     """The summaries that were scored, one runs JSONL per system (readable by ``--candidates``)."""
-    from ..core.report import atomic_write
+    from ..io.paths import atomic_write
     paths = []
     for system, by_case in results.items():
         lines = []

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ...text import Token
 from . import coverage, names, negation, numbers  # noqa: F401  (each registers its checks)
-from .context import NOTHING, ClaimContext, Finding, WordSet, source_names
+from .context import NOTHING, ClaimContext, Finding, WordSet, is_negation, source_names
 from .mentions import number_mentions
 from .registry import REGISTERED, Check, ordered
 
@@ -113,8 +113,46 @@ class ClaimCheck:
         return [n for n in FEATURE_NAMES if n in EXPLICIT_CHECKS and self.values.get(n, 0.0) > 0]
 
 
+#: words on each side of a blamed word that, copied word for word from an evidence sentence with
+#: it, show the claim says there what the evidence says (``copied_from_evidence``)
+COPY_RUN = 5
+
+
+def copied_from_evidence(ctx: ClaimContext) -> set[int]:
+    """Indices of claim tokens inside a run of ``COPY_RUN`` claim words written word for word in
+    one evidence sentence, after the same word ("will need to keep his lawyers" where the
+    evidence says so): an error check cannot blame them, whatever another sentence says, since
+    the claim repeats its evidence there. The word before the run must match too, so "should
+    take the tablets with food" is no copy of "Do not take the tablets with food"; a run that
+    opens the claim must not follow a negation in the evidence. A claim shorter than the run
+    has none."""
+    words = [t.text.lower() for t in ctx.tokens]
+    n = COPY_RUN
+    if len(words) < n:
+        return set()
+    runs: dict[tuple[str, ...], set[str | None]] = {}
+    for u in ctx.evidence_units:
+        for k in range(len(u) - n + 1):
+            runs.setdefault(tuple(x.text.lower() for x in u[k:k + n]), set()).add(
+                ("not" if is_negation(u[k - 1]) else u[k - 1].text.lower()) if k else None)
+    out: set[int] = set()
+    for k in range(len(words) - n + 1):
+        before = runs.get(tuple(words[k:k + n]))
+        if before is None:
+            continue
+        if (words[k - 1] in before) if k else "not" not in before:
+            out.update(range(k, k + n))
+    return out
+
+
 def run_checks(ctx: ClaimContext) -> ClaimCheck:
     findings = {c.name: c.run(ctx) for c in CHECKS}
+    fired = [n for n in EXPLICIT_CHECKS if findings[n].value > 0 and findings[n].blamed]
+    if fired:
+        copied = copied_from_evidence(ctx)
+        for n in fired:
+            if set(findings[n].blamed) <= copied:
+                findings[n] = NOTHING
     chk = ClaimCheck(values={n: float(f.value) for n, f in findings.items()}, findings=findings, tokens=ctx.tokens)
     hard = [findings[n] for n in FEATURE_NAMES if n in EXPLICIT_CHECKS and findings[n].value > 0]
     soft = [findings[n] for n in SOFT_BLAMERS if findings[n].blamed]

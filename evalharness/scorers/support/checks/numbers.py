@@ -55,9 +55,10 @@ _VERSION_WORDS = frozenset({"v", "version", "versions", "release", "build", "pat
 
 def _plain_quantity(tokens, i: int) -> bool:
     """A number that counts or measures something: not a version ('2.32.3', 'version 4'), not a
-    code or label with letters before its digits ('Q3', 'A320', 'v2'), not a clock time."""
+    code or label with letters before its digits ('Q3', 'A320', 'v2', 'Year-1', 'COVID-19'), not
+    a clock time."""
     t = tokens[i].text
-    if re.search(r"[A-Za-z]\d", t) or re.fullmatch(r"\d+(?:\.\d+){2,}", t):
+    if re.search(r"[A-Za-z]-?\d", t) or re.fullmatch(r"\d+(?:\.\d+){2,}", t):
         return False
     if i > 0 and tokens[i - 1].text.lower() in _VERSION_WORDS:
         return False
@@ -182,11 +183,13 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue  # a year ("the 2020 Olympics") or the day of a date: the date check's
         noun = base_stem(toks[k].text)
         same = [e for e in ev_nums if number_supported(m, [e])]
+        if not same:
+            continue  # derived from several evidence numbers ("87 per cent" from "43.5 out of 50")
         if any((j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun for e in same):
             continue
         if not all(_noun_of(ev, e.index) is not None for e in same):
             continue
-        other = [e for e in ev_nums if not number_supported(m, [e])
+        other = [e for e in ev_nums if not number_supported(m, [e]) and _plain_quantity(ev, e.index)
                  and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
         if other and number_supported(m, other, arithmetic=True) and not number_supported(m, other):
             continue  # "the final ten minutes" from 90 and 80: a derived figure
@@ -202,6 +205,30 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 _RELATIVE_DAYS = ("yesterday", "today", "tonight", "tomorrow")
+
+
+def _ends_range(toks, i: int, also: tuple[str, ...] = ()) -> bool:
+    """The date at ``i`` closes a range or a span: "from 3 to 7 May", "21 February to 1 March",
+    "between 3 and 7 May", "until 5 May" (the word right before it, or before "the"), not
+    "due to deliver by 13 December"."""
+    k = i - 1
+    if k >= 0 and toks[k].text.lower() == "the":
+        k -= 1
+    return k >= 0 and toks[k].text.lower() in ("to", "until", "till", "through", "and", "-", "between", *also)
+
+
+def _is_weekday(word: str) -> bool:
+    return word in MONTHS[12:]
+
+
+def _date_word_at(tokens, i: int) -> str | None:
+    """The month or weekday token ``i`` names; "may" only written as a name ("May") or next to
+    a day or year ("on may 5", "5 may 2015" in lower-cased text), not the verb."""
+    low = _date_word(tokens[i])
+    if low == "may" and not tokens[i].text[:1].isupper() and not any(
+            0 <= k < len(tokens) and tokens[k].is_number for k in (i - 1, i + 1)):
+        return None
+    return low
 
 def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
     """Stems of the ordinary words around a slot (a date, a number): what it is the date or
@@ -236,8 +263,7 @@ def _slot_dates(ctx: ClaimContext, toks) -> list[tuple[DateMention, DateMention,
         return []
     out = []
     for d in date_mentions(toks):
-        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or")
-               for x in toks[max(0, d.index - 3):d.index]):
+        if _ends_range(toks, d.index, ("or",)):
             continue  # a range or a span ("from 3 to 7 May")
         args = _slot_content(toks, d.index)
         scored = [(len(args & w), e, w) for e, w in cands]
@@ -258,7 +284,9 @@ def check_date(ctx: ClaimContext) -> Finding:
     where it says 'today')."""
     toks = ctx.tokens
     ev_tokens = ctx.evidence_tokens
-    ev_dates = {_date_word(t) for t in ev_tokens} - {None}
+    # (unit, index, month or weekday) of each date word of the evidence
+    ev_words = [(u, j, w) for u in ctx.evidence_units for j in range(len(u)) if (w := _date_word_at(u, j))]
+    ev_dates = {w for _, _, w in ev_words}
     src_dates = set(ctx.src.date_words)
     ev_starts = {e.start for e in ev_tokens}
     for start, month in ctx.src.iso_months:  # numeric dates ("2025-02-11") name their month too
@@ -267,16 +295,23 @@ def check_date(ctx: ClaimContext) -> Finding:
             ev_dates.add(month)
     blamed, reasons = [], []
     for i, t in enumerate(toks):
-        low = _date_word(t)
-        if low is None or low in ev_dates or (low == "may" and not t.text[:1].isupper()):
+        low = _date_word_at(toks, i)
+        if low is None or low in ev_dates:
             continue
         if low not in src_dates:
             blamed.append(i)
             reasons.append(f"the date '{t.text}' is not in the source")
-        elif ev_dates:
+            continue
+        # the source gives this month or weekday elsewhere: only an error where the evidence gives
+        # another one of the same kind (a month for a month) to the same thing, a word next to the
+        # claim's date sitting next to the evidence's too ("the hearing on Tuesday" / "the hearing
+        # on Monday"), not wherever the evidence holds some other date
+        args = _slot_words(toks, i)
+        other = [u[j].text for u, j, w in ev_words
+                 if _is_weekday(w) == _is_weekday(low) and args & _slot_words(u, j)]
+        if other:
             blamed.append(i)
-            shown = next(e.text for e in ev_tokens if e.text.lower() in ev_dates)
-            reasons.append(f"the evidence says '{shown}', not '{t.text}'")
+            reasons.append(f"the evidence says '{other[0]}', not '{t.text}'")
     # day of the month: compared with the evidence sentences (and those right around them)
     ev_full = [(d, u) for u in ctx.evidence_units for d in date_mentions(u)]
     near_full = [d for d, _ in ev_full] + [d for u in ctx.context_units for d in date_mentions(u)]
@@ -286,8 +321,7 @@ def check_date(ctx: ClaimContext) -> Finding:
         if any(e.month == d.month and e.day == d.day for e in near_full):
             continue
         # a range or a span of days ("21 February to 1 March", "from 3 to 7 May") is not checked
-        if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between")
-               for x in toks[max(0, d.index - 3):d.index]):
+        if _ends_range(toks, d.index):
             continue
         # the evidence gives another day of that month to the same thing: a word next to the
         # claim's date sits next to the evidence's date too ("clinic ... 3 October")

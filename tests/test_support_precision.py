@@ -1,0 +1,150 @@
+"""Precision fixes of the detector's explicit checks and source units, on hand-made sentences
+from several genres: each case a firing that was a confident, wrong reason, and (where the
+check must still work) the error it must keep catching."""
+
+import pytest
+
+from evalharness.scorers.support.checks import check_claim, copied_from_evidence
+from evalharness.scorers.support.checks.context import ClaimContext
+from evalharness.scorers.support.embedding import index_source
+from evalharness.scorers.support.evidence import source_units
+from evalharness.scorers.text import tokenize
+
+
+def no_paraphrase(tokens, evidence, threshold=None):
+    return set()
+
+
+def run(claim, evidence, source=None, context=()):
+    source = source or evidence
+    idx = index_source(source, 80)
+    units = [tokenize(e, source.index(e)) for e in ([evidence] if isinstance(evidence, str) else evidence)]
+    ev_toks = [t for u in units for t in u]
+    ctx_units = [tokenize(c, source.index(c)) for c in context]
+    return check_claim(claim, 0, tokenize(claim), ev_toks, idx.tokens, 0.9, 0.9, no_paraphrase,
+                       evidence_units=units, source_bigrams=idx.bigrams, source_names=idx.names,
+                       source_words=idx.words, source_number_list=idx.numbers, context_units=ctx_units)
+
+
+# -- source units: a label fragment joins the item it labels --------------------------------
+
+ACTIONS = ("Action items\n"
+           "1. Add a canary stage for config changes. Owner: Lena Fischer. Due 13 December.\n"
+           "2. Show diffs in the config review tool. Owner: Omar Haddad. Due 6 December.\n")
+
+
+def test_label_fragments_and_list_markers_join_their_item():
+    units = [u.span.text for u in source_units(ACTIONS)]
+    assert units == ["Action items",
+                     "1. Add a canary stage for config changes. Owner: Lena Fischer. Due 13 December.",
+                     "2. Show diffs in the config review tool. Owner: Omar Haddad. Due 6 December."]
+
+
+@pytest.mark.parametrize("source", [
+    "Still coughing. No chest pain.",                      # a short statement keeps its own unit
+    "The minister spoke first. He denied it.",
+    "Owner: Lena Fischer.\nDue 13 December.",              # another line is another unit
+])
+def test_short_statements_and_other_lines_keep_their_unit(source):
+    assert len(source_units(source)) == 2
+
+
+def test_a_date_from_another_action_item_is_caught():
+    item = "2. Show diffs in the config review tool. Owner: Omar Haddad. Due 6 December."
+    other = "1. Add a canary stage for config changes. Owner: Lena Fischer. Due 13 December."
+    chk = run("Diff views in the config review tool, which Omar Haddad is due to deliver by 13 December.",
+              [item, other], ACTIONS)
+    assert "date" in chk.fired
+    assert any("'6 December'" in r for r in chk.reasons)
+
+
+# -- dates: months against months, weekdays against weekdays, by what they date ------------
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    # "may" the verb is no month
+    ("From 1 September, staff must spend two office days a week.",
+     ["Staff may work from home three days a week.", "From 1 September, staff spend two office days a week."],
+     None),
+    # a weekday is not contradicted by a month
+    ("Bates pleaded not guilty on Tuesday to manslaughter.",
+     ["Bates pleaded not guilty to manslaughter, his lawyer said in April."],
+     "Bates pleaded not guilty to manslaughter, his lawyer said in April. The hearing was on Tuesday."),
+    # the source gives this weekday to this fact elsewhere; the evidence's weekday dates another
+    ("Wreaths will be laid across the country on Monday.",
+     ["A weekend of events began on Saturday with a concert in Dublin."],
+     "A weekend of events began on Saturday with a concert in Dublin. Wreaths will be laid on Monday."),
+    # a range closed by the date: not checked as a single date
+    ("The sale runs from 3 to 7 May.", ["The sale runs from 3 May to 7 May."], None),
+])
+def test_date_quiet(claim, evidence, source):
+    chk = run(claim, evidence, source or " ".join(evidence))
+    assert "date" not in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence,source,word", [
+    # the source has Monday, but the evidence gives the hearing another weekday
+    ("The hearing was held on Monday.", ["The hearing was held on Tuesday."],
+     "The hearing was held on Tuesday. Papers were filed on Monday.", "Monday"),
+    # a month the evidence gives another month to the same thing (clinic)
+    ("The follow-up clinic is in June.", ["The follow-up clinic is in May."],
+     "The follow-up clinic is in May. The letter was typed in June.", "June"),
+    # "due to" before a date is no range
+    ("The report is due to reach the board by 13 May.", ["The report is due to reach the board by 6 May."],
+     "The report is due to reach the board by 6 May. The budget closes on 13 May.", "13"),
+])
+def test_date_fires(claim, evidence, source, word):
+    chk = run(claim, evidence, source)
+    assert "date" in chk.fired, chk.reasons
+    assert word in [t.text for t in chk.blamed]
+
+
+# -- number_attachment: labels and derived figures -----------------------------------------
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("She scored an impressive 87 per cent.", "She scored an impressive 43.5 out of 50."),
+    ("The project underspent its award by £6,700.",
+     "Year-1 award: £58,000. Spent: £51,300. Underspend: £6,700."),
+])
+def test_number_attachment_quiet(claim, evidence):
+    chk = run(claim, evidence)
+    assert "number_attachment" not in chk.fired, chk.reasons
+
+
+# -- no error check blames words the claim copies from its evidence ------------------------
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    ("Hernandez will need to keep his lawyers after the verdict.",
+     "Former star Aaron Hernandez will need to keep his lawyers after the verdict.",
+     "Hernandez's lawyers spoke. Former star Aaron Hernandez will need to keep his lawyers after the verdict."),
+    ("It's all part of National Park Week, which runs in April.",
+     "It's all part of National Park Week, happening in April.",
+     "Most of the parks are free. It's all part of National Park Week, happening in April."),
+])
+def test_copied_words_are_not_blamed(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert chk.fired == [], chk.reasons
+
+
+def ctx_of(claim, evidence):
+    return ClaimContext(claim, 0, tuple(tokenize(claim)), (tuple(tokenize(evidence)),), tuple(tokenize(evidence)),
+                        0.9, 0.9, no_paraphrase)
+
+
+@pytest.mark.parametrize("claim,evidence,copied", [
+    # five words after the same word: copied
+    ("He will keep his lawyers now.", "He will keep his lawyers now.", {0, 1, 2, 3, 4, 5}),
+    # the evidence negates the run: not a copy ("should take" against "Do not take")
+    ("Patients should take the tablets with food.", "Do not take the tablets with food.", set()),
+    # a run that opens the claim after a negation in the evidence is not a copy; the run after
+    # it is, and leaves the negated verb outside ("Take" can still be blamed)
+    ("Take the tablets with food daily.", "Do not take the tablets with food daily.", {1, 2, 3, 4, 5}),
+    # shorter than the run: nothing
+    ("Keep his lawyers.", "Keep his lawyers.", set()),
+])
+def test_copied_from_evidence(claim, evidence, copied):
+    assert copied_from_evidence(ctx_of(claim, evidence)) == copied
+
+
+def test_a_dropped_negation_is_still_caught_when_the_rest_is_copied():
+    chk = run("Patients should take the tablets with food.", "Do not take the tablets with food.")
+    assert "negation" in chk.fired

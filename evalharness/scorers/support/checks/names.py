@@ -91,6 +91,100 @@ def check_misplaced_entity(ctx: ClaimContext) -> Finding:
                          for i in bad))
 
 
+#: words that may sit between a party's name and the term it is given ('Acme Corp (hereinafter
+#: referred to as "the Buyer")')
+_DEFINING = frozenset({"the", "hereinafter", "hereafter", "referred", "to", "as", "called", "known"})
+#: company-form words that end a party's name in lower case ("Keel & Harrow Shipping plc")
+_COMPANY_FORMS = frozenset({"ltd", "plc", "llc", "llp", "lp", "inc", "co", "corp", "gmbh", "ag", "sa", "bv", "nv",
+                            "limited", "pty", "srl", "spa"})
+
+
+def _cap_word(t: Token) -> bool:
+    return t.text[:1].isupper() and t.text.lower() not in STOPWORDS and not t.is_number
+
+
+def _party_before(toks, k: int) -> list[Token]:
+    """The name that ends at token ``k``: capitalised words and company forms, read backwards
+    while only a space or an ampersand separates them ("Keel & Harrow Shipping plc")."""
+    out: list[Token] = []
+    q = k
+    while q >= 0 and len(out) < 6:
+        t = toks[q]
+        if not (_cap_word(t) or (out and t.text.lower() in _COMPANY_FORMS) or (not out and t.text.lower() in _COMPANY_FORMS)):
+            break
+        out.append(t)
+        if q == 0 or toks[q].start - toks[q - 1].end not in (1, 3):
+            break  # more than a space or " & " before it: punctuation ends the name
+        q -= 1
+    out.reverse()
+    while out and out[0].text.lower() in _COMPANY_FORMS:
+        out.pop(0)
+    return out if any(_cap_word(t) for t in out) else []
+
+
+def _define(toks) -> dict[str, frozenset]:
+    """Defined terms of a text: the head of each term (a capitalised word the text also uses
+    elsewhere after "the") -> the stems of the party it names. Read from the punctuation
+    gaps, since tokens carry none: 'Brightwater Analytics Ltd (the "Licensor")', 'Acme Corp
+    ("the Buyer")', 'Acme Corp, hereinafter "the Contractor"', and 'the Tenant, Jo Smith,'."""
+    found: dict[str, set] = {}
+    n = len(toks)
+    for k in range(n - 1):
+        # NAME (the "TERM"): a name, punctuation, defining words, a capitalised term, punctuation
+        if _cap_word(toks[k]) or toks[k].text.lower() in _COMPANY_FORMS:
+            if toks[k + 1].start - toks[k].end < 2:
+                continue
+            q = k + 1
+            while q < n and toks[q].text.lower() in _DEFINING and q - k <= 5:
+                q += 1
+            r = q
+            while r < n and _cap_word(toks[r]) and r - q < 3 and (r == q or toks[r].start - toks[r - 1].end == 1):
+                r += 1
+            if r == q or (r < n and toks[r].start - toks[r - 1].end < 2) or r - q > 3:
+                continue
+            if q > k + 1 and toks[k + 1].text.lower() not in _DEFINING:
+                continue
+            party = _party_before(toks, k)
+            if party:
+                found.setdefault(toks[r - 1].norm, set()).add(frozenset(t.norm for t in party if _cap_word(t)
+                                                                        and t.text.lower() not in _COMPANY_FORMS))
+    for k in range(n - 2):
+        # the TERM, NAME,: an apposition after a capitalised term ("the Tenant, Jo Smith, must")
+        if toks[k].text.lower() != "the" or not _cap_word(toks[k + 1]) or toks[k + 2].start - toks[k + 1].end != 2:
+            continue
+        r = k + 2
+        while r < n and _cap_word(toks[r]) and (r == k + 2 or toks[r].start - toks[r - 1].end == 1) and r - k < 6:
+            r += 1
+        if r - k - 2 < 2 or (r < n and toks[r].start - toks[r - 1].end < 2 and toks[r].text[:1].isupper()):
+            continue  # one capitalised word ("the Board, Finance") is no person's name
+        found.setdefault(toks[k + 1].norm, set()).add(frozenset(t.norm for t in toks[k + 2:r]
+                                                                if t.text.lower() not in _COMPANY_FORMS))
+    used: dict[str, int] = {}
+    for k in range(1, n):
+        if toks[k - 1].text.lower() == "the" and toks[k].text[:1].isupper() and toks[k].norm in found:
+            used[toks[k].norm] = used.get(toks[k].norm, 0) + 1
+    # a term used as a term (twice after "the") and naming one party only
+    return {term: next(iter(parties)) for term, parties in found.items()
+            if len(parties) == 1 and used.get(term, 0) >= 2 and term not in next(iter(parties))}
+
+
+_TERMS_MEMO: dict[int, tuple] = {}
+
+
+def defined_terms(ctx: ClaimContext) -> dict[str, frozenset]:
+    """The source's defined terms (see _define), computed once per source."""
+    key = id(ctx.source_tokens[0]) if ctx.source_tokens else 0
+    hit = _TERMS_MEMO.get(key)
+    if hit is not None and hit[0] is ctx.source_tokens[0] and hit[1] == len(ctx.source_tokens):
+        return hit[2]
+    out = _define(ctx.source_tokens) if ctx.source_tokens else {}
+    if len(_TERMS_MEMO) > 16:
+        _TERMS_MEMO.clear()
+    if ctx.source_tokens:
+        _TERMS_MEMO[key] = (ctx.source_tokens[0], len(ctx.source_tokens), out)
+    return out
+
+
 _ROUTE = frozenset({"to", "from", "via", "through", "and", "-", "\u2013", "between", "towards", "toward", "into",
                     "onto", "vs", "versus", "or", "then"})
 
@@ -105,16 +199,24 @@ def _route(tokens, a: int, b: int) -> bool:
 
 
 def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: str | None = None,
-                base: int = 0) -> list[tuple[int, int]]:
+                base: int = 0, terms: dict | None = None) -> list[tuple[int, int]]:
     """Pairs of anchors (names, numbers) that share an evidence sentence with the
     claim but appear there in the opposite order, linked in both by the same
     ordinary word (so "A beat B" against "B beat A" counts, while a passive
-    paraphrase "B was beaten by A" does not). Anchors must be close in both."""
+    paraphrase "B was beaten by A" does not). Anchors must be close in both. A defined
+    term of the source ("the Licensor", ``terms``) stands for the party it names; a
+    contract's sentence may set a long clause between its parties."""
     out = []
     for unit_tokens in evidence_units:
         pos: dict[str, int] = {}
+        aliased: set[str] = set()
         for j, t in enumerate(unit_tokens):
             pos.setdefault(t.norm, j)
+            if terms and t.text[:1].isupper() and t.norm in terms:
+                for st in terms[t.norm]:
+                    if st not in pos:
+                        pos[st] = j
+                        aliased.add(st)
         norms = [t.norm for t in unit_tokens]
         for x in range(len(anchors)):
             for y in range(x + 1, len(anchors)):
@@ -124,7 +226,7 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
                 na, nb = claim_tokens[a].norm, claim_tokens[b].norm
                 if na == nb or na not in pos or nb not in pos:
                     continue
-                if pos[na] <= pos[nb] or pos[na] - pos[nb] > 9:
+                if pos[na] <= pos[nb] or pos[na] - pos[nb] > (24 if {na, nb} & aliased else 9):
                     continue
                 link = claim_tokens[a + 1:b]
                 if claim_text is not None and re.search(r"[,;:()]", claim_text[claim_tokens[a].end - base:
@@ -147,7 +249,8 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
 @check("role_swap", -1, explicit=True)
 def check_role_swap(ctx: ClaimContext) -> Finding:
     anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
-    swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start)
+    swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start,
+                        defined_terms(ctx))
     blamed = tuple(i for a, b in swaps for i in (a, b))
     return Finding(float(bool(swaps)), blamed,
                    tuple(f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence"
@@ -200,6 +303,11 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
     toks = ctx.tokens
     blamed, reasons = [], []
     ev_units = (*ctx.evidence_units, *ctx.context_units)
+    terms = defined_terms(ctx)
+
+    def party(t: Token) -> set[str]:
+        """A token's stem, and the party's stems where it is a defined term ("Licensee")."""
+        return {t.norm} | (set(terms.get(t.norm, ())) if t.text[:1].isupper() else set())
     for i in _name_starts(ctx):
         if not ctx.src.has(toks[i]):
             continue  # a name the source lacks is check_novel_entity's
@@ -217,7 +325,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                 if base_stem(e.text) != vst:
                     continue
                 window = unit[max(0, p - 6):p]
-                if {t.norm for t in window} & claim_name:
+                if set().union(*(party(t) for t in window)) & claim_name:
                     verdicts.append(None)
                     continue
                 if any(t.text.lower() == "by" for t in unit[p + 1:p + 3]):
@@ -237,7 +345,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                         continue
                     if not t.text[:1].isupper():
                         break
-                if agent is None or agent.norm in claim_name:
+                if agent is None or party(agent) & claim_name:
                     verdicts.append(None)
                     continue
                 grp = lx.demonym_groups().get(agent.norm, frozenset())

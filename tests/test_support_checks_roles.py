@@ -1,0 +1,104 @@
+"""Roles the source gives to named parties: defined terms of a contract or notice ("the
+Licensor"), comparisons with their sides swapped, "either party" for an act the source gives
+to one party, and a name the source attaches to another fact. Each rule has sentences it must
+fire on and faithful ones it must leave alone, in several genres (no model: the word-paraphrase
+judge is a stub that accepts nothing)."""
+
+import pytest
+
+from evalharness.scorers.support.checks import check_claim
+from evalharness.scorers.support.checks.names import _define
+from evalharness.scorers.support.embedding import index_source
+from evalharness.scorers.text import tokenize
+
+
+def no_paraphrase(tokens, evidence, threshold=None):
+    return set()
+
+
+def run(claim, evidence, source=None):
+    source = source or evidence
+    idx = index_source(source, 80)
+    ev_toks = tokenize(evidence, source.index(evidence))
+    return check_claim(claim, 0, tokenize(claim), ev_toks, idx.tokens, 0.9, 0.9, no_paraphrase,
+                       evidence_units=[ev_toks], source_bigrams=idx.bigrams, source_names=idx.names,
+                       source_words=idx.words, source_number_list=idx.numbers)
+
+
+def blamed(chk):
+    return [t.text for t in chk.blamed]
+
+
+# -- defined terms -----------------------------------------------------------------
+
+LICENCE = ('MASTER SOFTWARE LICENCE AGREEMENT between Brightwater Analytics Ltd (the "Licensor") and Keel & '
+           'Harrow Shipping plc (the "Licensee"), dated 1 July 2024. The Licensee shall pay the Licensor an '
+           'annual fee. The Licensor may, no more than once in any twelve-month period and on at least 14 '
+           "days' written notice, audit the Licensee's use of the Software. The Licensee may terminate this "
+           "Agreement for convenience on 90 days' written notice.")
+LEASE = ("This tenancy agreement is made between Harbour Homes Ltd (\u201cthe Landlord\u201d) and Jo Smith "
+         "(\u201cthe Tenant\u201d). The Tenant shall pay the rent on the first day of each month. The Landlord "
+         "shall repair the boiler within 14 days of a written report. The Tenant may not sublet the flat.")
+SERVICES = ('This contract is between Orbis Cleaning Co, hereinafter "the Contractor", and the Mercer '
+            'Hotel Group (hereinafter referred to as "the Client"). The Client shall pay the Contractor '
+            'monthly. The Contractor shall supply all equipment and the Client shall provide storage space.')
+NOTICE = ("Notice to quit. The Landlord, Ravi Patel, gives notice to the Tenant, Ana Lopes, that the tenancy "
+          "ends on 30 June. The Tenant must return the keys to the Landlord by noon that day.")
+
+
+def test_defined_terms_are_read():
+    assert _define(tokenize(LICENCE)) == {"licensor": frozenset({"brightwat", "analyt"}),
+                                          "license": frozenset({"keel", "harrow", "ship"})}
+    assert _define(tokenize(LEASE)) == {"landlord": frozenset({"harbour", "home"}),
+                                        "tenant": frozenset({"jo", "smith"})}
+    terms = _define(tokenize(SERVICES))
+    assert terms["contractor"] == frozenset({"orbi", "clean"}) and "mercer" in terms["client"]
+    terms = _define(tokenize(NOTICE))
+    assert terms == {"landlord": frozenset({"ravi", "patel"}), "tenant": frozenset({"ana", "lope"})}
+
+
+def test_a_capitalised_apposition_used_once_is_no_defined_term():
+    assert _define(tokenize("We met Jo Smith, the Director, in Paris, France, in May. Sales rose.")) == {}
+
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    ("Keel & Harrow may audit Brightwater's use of the software once a year.",
+     "The Licensor may, no more than once in any twelve-month period and on at least 14 days' written notice, "
+     "audit the Licensee's use of the Software.", LICENCE),
+    ("Brightwater shall pay Keel & Harrow an annual fee.", "The Licensee shall pay the Licensor an annual fee.",
+     LICENCE),
+    ("Harbour Homes must pay Jo Smith the rent each month.",
+     "The Tenant shall pay the rent on the first day of each month.", LEASE),
+    ("Orbis Cleaning pays the Mercer Hotel Group monthly.", "The Client shall pay the Contractor monthly.",
+     SERVICES),
+    ("Brightwater may terminate the agreement for convenience on 90 days' notice.",
+     "The Licensee may terminate this Agreement for convenience on 90 days' written notice.", LICENCE),
+    ("Ana Lopes gives notice to Ravi Patel that the tenancy ends on 30 June.",
+     "The Landlord, Ravi Patel, gives notice to the Tenant, Ana Lopes, that the tenancy ends on 30 June.", NOTICE),
+])
+def test_parties_in_the_opposite_roles(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert "role_swap" in chk.fired or "wrong_agent" in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    ("Brightwater may audit Keel & Harrow's use of the software once a year.",
+     "The Licensor may, no more than once in any twelve-month period and on at least 14 days' written notice, "
+     "audit the Licensee's use of the Software.", LICENCE),
+    ("Keel & Harrow shall pay Brightwater an annual fee.", "The Licensee shall pay the Licensor an annual fee.",
+     LICENCE),
+    ("Keel & Harrow may terminate the agreement for convenience on 90 days' notice.",
+     "The Licensee may terminate this Agreement for convenience on 90 days' written notice.", LICENCE),
+    ("Jo Smith must pay Harbour Homes the rent each month.",
+     "The Tenant shall pay the rent on the first day of each month.", LEASE),
+    ("Harbour Homes shall repair the boiler within 14 days.",
+     "The Landlord shall repair the boiler within 14 days of a written report.", LEASE),
+    ("Mercer Hotel Group pays Orbis Cleaning monthly.", "The Client shall pay the Contractor monthly.", SERVICES),
+    ("Orbis Cleaning supplies all equipment.",
+     "The Contractor shall supply all equipment and the Client shall provide storage space.", SERVICES),
+    ("Ana Lopes must return the keys to Ravi Patel by noon.",
+     "The Tenant must return the keys to the Landlord by noon that day.", NOTICE),
+])
+def test_parties_in_their_roles(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert "role_swap" not in chk.fired and "wrong_agent" not in chk.fired, chk.reasons

@@ -102,3 +102,43 @@ def test_parties_in_the_opposite_roles(claim, evidence, source):
 def test_parties_in_their_roles(claim, evidence, source):
     chk = run(claim, evidence, source)
     assert "role_swap" not in chk.fired and "wrong_agent" not in chk.fired, chk.reasons
+
+
+# -- "either party" for an act the source gives to one party -------------------------------
+
+LICENCE_END = ("9.4 Either party may terminate this Agreement for material breach by the other if the breach is "
+               "not remedied within 45 days of written notice.\n\n9.5 The Licensee may terminate this Agreement "
+               "for convenience on 90 days' written notice, but not before 30 June 2026. The Licensor may not "
+               "terminate for convenience.")
+TENANCY = ("The Tenant must give two months' written notice to end the tenancy. The Landlord must give at least "
+           "six months' notice. Any variation of this agreement must be signed by the Landlord and the Tenant.")
+MATCH = ("Northfield Rovers scored twice in the first half through Ana Ruiz. Eastmoor United did not score until "
+         "the 80th minute. Rovers and United both had a man sent off after the break.")
+ELECTION = ("Maria Lopez pledged to scrap the cap on tuition fees within a year. Her rival, Tom Hart, promised "
+            "to keep it. Lopez promised to cut income tax, and so did Hart.")
+
+
+@pytest.mark.parametrize("claim,source", [
+    ("Either side may end the agreement for convenience with 90 days' written notice.", LICENCE_END),
+    ("Under the licence, either party can terminate for convenience on 90 days' notice.", LICENCE_END),
+    ("Both parties must give two months' written notice to end the tenancy.", TENANCY),
+    ("Both teams scored in the first half.", MATCH),
+    ("Both candidates pledged to scrap the cap on tuition fees.", ELECTION),
+])
+def test_either_party_where_the_source_names_one(claim, source):
+    chk = run(claim, source.split(". ")[0], source)
+    assert "quantifier" in chk.fired, chk.reasons
+    assert {"Either", "either", "Both", "side", "party", "parties", "teams", "candidates"} & set(blamed(chk))
+
+
+@pytest.mark.parametrize("claim,source", [
+    ("Either party may end the agreement for material breach.", LICENCE_END),
+    ("The licensee may end the agreement for convenience on 90 days' notice.", LICENCE_END),
+    ("Both parties must sign any variation of the agreement.", TENANCY),
+    ("Both teams had a man sent off after the break.", MATCH),
+    ("Both candidates promised to cut income tax.", ELECTION),
+    ("The deal was agreed by both parties in writing.", TENANCY),
+])
+def test_either_party_where_the_source_says_so(claim, source):
+    chk = run(claim, source.split(". ")[0], source)
+    assert "quantifier" not in chk.fired, chk.reasons

@@ -142,3 +142,53 @@ def test_either_party_where_the_source_names_one(claim, source):
 def test_either_party_where_the_source_says_so(claim, source):
     chk = run(claim, source.split(". ")[0], source)
     assert "quantifier" not in chk.fired, chk.reasons
+
+
+# -- comparisons with the sides swapped ----------------------------------------------
+
+REVIEW = ("I've used the Solace Buds 2 every day for three weeks and compared them with my old Pulse Air Pro "
+          "earbuds. Noise cancelling is where the Solace clearly wins. For calls, though, the Pulse is better.")
+LAPTOPS = ("The Vireo 14 is lighter than the Corsa X by almost 300 grams. The Corsa X has a brighter screen "
+           "than the Vireo 14, but its battery runs out two hours sooner.")
+LEAGUE = ("Northfield Rovers outscored Eastmoor United across the season, 61 goals to 48. Eastmoor conceded "
+          "fewer goals than Northfield, thanks to their keeper.")
+LECTURE = ("In the trial, the conditional programme raised enrolment more than the unconditional one. PROGRESA "
+           "was cheaper to run than Oportunidades, the lecturer said.")
+
+
+@pytest.mark.parametrize("claim,evidence,source,words", [
+    ("His old Pulse Air Pro cancelled engine drone far better than the Solace Buds 2.",
+     "Noise cancelling is where the Solace clearly wins.", REVIEW, {"Pulse", "Air", "Pro", "Solace", "Buds", "2"}),
+    ("The Corsa X is lighter than the Vireo 14.", "The Vireo 14 is lighter than the Corsa X by almost 300 grams.",
+     LAPTOPS, {"Corsa", "Vireo"}),
+    ("Eastmoor United outscored Northfield Rovers over the season.",
+     "Northfield Rovers outscored Eastmoor United across the season, 61 goals to 48.", LEAGUE, {"Eastmoor"}),
+    ("Northfield conceded fewer goals than Eastmoor.", "Eastmoor conceded fewer goals than Northfield, thanks to "
+     "their keeper.", LEAGUE, {"Northfield", "Eastmoor"}),
+    ("Oportunidades was cheaper to run than PROGRESA.", "PROGRESA was cheaper to run than Oportunidades, the "
+     "lecturer said.", LECTURE, {"Oportunidades", "PROGRESA"}),
+])
+def test_comparison_with_the_sides_swapped(claim, evidence, source, words):
+    chk = run(claim, evidence, source)
+    assert "role_swap" in chk.fired, chk.reasons
+    assert words <= set(blamed(chk))
+
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    ("The Solace Buds 2 cancelled engine drone far better than his old Pulse Air Pro.",
+     "Noise cancelling is where the Solace clearly wins.", REVIEW),
+    ("For calls, the Pulse Air Pro did better than the Solace.", "For calls, though, the Pulse is better.", REVIEW),
+    ("The Corsa X has a brighter screen than the Vireo 14.",
+     "The Corsa X has a brighter screen than the Vireo 14, but its battery runs out two hours sooner.", LAPTOPS),
+    ("The Vireo 14 was outweighed by nothing; the Corsa X is heavier than the Vireo 14.",
+     "The Vireo 14 is lighter than the Corsa X by almost 300 grams.", LAPTOPS),
+    ("Eastmoor United were outscored by Northfield Rovers over the season.",
+     "Northfield Rovers outscored Eastmoor United across the season, 61 goals to 48.", LEAGUE),
+    ("Northfield scored more goals than Eastmoor conceded.",
+     "Northfield Rovers outscored Eastmoor United across the season, 61 goals to 48.", LEAGUE),
+    ("PROGRESA was cheaper to run than Oportunidades.", "PROGRESA was cheaper to run than Oportunidades, the "
+     "lecturer said.", LECTURE),
+])
+def test_comparison_in_the_source_order(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert "role_swap" not in chk.fired, chk.reasons

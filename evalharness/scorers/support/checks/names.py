@@ -8,7 +8,7 @@ import re
 
 from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
-from .context import _IRREGULAR, AUXILIARIES, TITLES, ClaimContext, Finding, WordSet, base_stem
+from .context import _IRREGULAR, AUXILIARIES, TITLES, ClaimContext, Finding, WordSet, base_stem, sentences
 from .mentions import MONTHS, is_number_token
 from .registry import check
 
@@ -246,15 +246,180 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
     return out
 
 
+# -- comparisons: "A cancels noise better than B" against "B beats A at noise cancelling" ---
+
+#: a comparison whose first side wins ("better than", "beat", "wins"); WORSE: whose second side wins
+_WIN = frozenset({"better", "superior", "wins", "win", "won", "winner", "beat", "beats", "beaten", "outperform",
+                  "outperforms", "outperformed", "outscored", "outscores", "outplayed", "outsold", "outsells",
+                  "outlasts", "outlasted", "defeat", "defeats", "defeated", "edges", "edged", "trumps"})
+_WORSE = frozenset({"worse", "inferior", "lost", "loses", "trails", "trailed"})
+_NOT_COMPARATIVE = frozenset({"rather", "other", "sooner", "never", "ever", "under", "over", "after", "order",
+                              "number", "member", "either", "whether", "neither", "together", "later", "per"})
+_CLAUSE_BREAKS = frozenset({"but", "whereas", "while", "although", "though", "however", "yet", "and"})
+_POSSESSIVES = frozenset({"the", "its", "his", "her", "their", "my", "our", "your", "old", "new", "a", "an"})
+
+
+def _cap_name(t: Token) -> bool:
+    return t.text[:1].isupper() and t.text.lower() not in STOPWORDS and t.text.lower() not in TITLES \
+        and t.text.lower() not in MONTHS and not t.is_number
+
+
+def _run_at(toks, k: int) -> tuple[int, int]:
+    """The name run (capitalised words and numbers after one: "Solace Buds 2") around ``k``."""
+    a = k
+    while a > 0 and _cap_name(toks[a - 1]) and toks[a].start - toks[a - 1].end == 1:
+        a -= 1
+    b = k
+    while b + 1 < len(toks) and (_cap_name(toks[b + 1]) or (toks[b + 1].is_number and b + 1 - a < 4)) \
+            and toks[b + 1].start - toks[b].end == 1:
+        b += 1
+    return a, b
+
+
+def _side_before(toks, k: int, reach: int = 8) -> tuple[int, int] | None:
+    """The name that is the subject of the comparison word at ``k``: the nearest name before
+    it in its clause."""
+    for q in range(k - 1, max(-1, k - reach - 1), -1):
+        low = toks[q].text.lower()
+        if low in _CLAUSE_BREAKS or low in ("than", "by", "which", "who", "that", "whom"):
+            return None
+        if _cap_name(toks[q]) and not (q == 0 and toks[q].text.lower() in _POSSESSIVES):
+            return _run_at(toks, q)
+    return None
+
+
+def _side_after(toks, k: int) -> tuple[int, int] | None:
+    """The name right after ``k`` ("than the Solace Buds 2", "beat Eastmoor"); None where it
+    is followed by its own verb (a clause about another thing: "than York conceded")."""
+    q = k + 1
+    while q < len(toks) and toks[q].text.lower() in _POSSESSIVES and q - k <= 2:
+        q += 1
+    if q >= len(toks) or not _cap_name(toks[q]):
+        return None
+    a, b = _run_at(toks, q)
+    nxt = toks[b + 1] if b + 1 < len(toks) else None
+    if nxt is not None and nxt.text[:1].islower() and (nxt.text.lower().endswith("ed") or nxt.text.lower() in _IRREGULAR):
+        return None
+    return a, b
+
+
+def _comparisons(toks) -> list[tuple[tuple[int, int], tuple[int, int] | None, str, int]]:
+    """(winner, loser or None, key, position) of each comparison of named sides: 'A ... better
+    than B', 'A is faster than B' (key: the comparative), 'A beat B', 'B was outperformed by
+    A', 'A clearly wins' (key WIN; a loser of None)."""
+    out = []
+    for k, t in enumerate(toks):
+        low = t.text.lower()
+        if k + 1 < len(toks) and toks[k + 1].text.lower() == "than" and low not in _NOT_COMPARATIVE and \
+                (low in _WIN or low in _WORSE or low in ("more", "less", "fewer")
+                 or (low.endswith("er") and len(low) > 4 and low.isalpha())):
+            x, y = _side_before(toks, k), _side_after(toks, k + 1)
+            if x is None or y is None:
+                continue
+            if low in _WORSE:
+                out.append((y, x, "WIN", k))
+            elif low in _WIN:
+                out.append((x, y, "WIN", k))
+            else:
+                out.append((x, y, base_stem(low), k))
+            continue
+        if low in ("more", "less", "fewer") and k + 2 < len(toks) and toks[k + 2].text.lower() == "than":
+            x, y = _side_before(toks, k), _side_after(toks, k + 2)
+            if x is not None and y is not None:
+                out.append((x, y, f"{low}:{base_stem(toks[k + 1].text)}", k))
+            continue
+        if low not in _WIN and low not in _WORSE:
+            continue
+        if k + 1 < len(toks) and toks[k + 1].text.lower() == "by":
+            # a passive: "B was outperformed by A"
+            x, y = _side_before(toks, k), _side_after(toks, k + 1)
+            if x is not None and y is not None and low in _WIN and low not in ("better", "superior", "wins", "win"):
+                out.append((y, x, "WIN", k))
+            continue
+        x = _side_before(toks, k, reach=3)
+        if x is None or any(toks[q].text[:1].islower() and toks[q].text.lower() not in AUXILIARIES
+                            and not toks[q].text.lower().endswith("ly") for q in range(x[1] + 1, k)):
+            continue  # the word's subject is not the name ("the update reset my settings")
+        y = _side_after(toks, k) if low not in ("better", "superior", "worse", "inferior", "wins", "win",
+                                                 "winner") else None
+        if low in _WORSE:
+            if y is not None:
+                out.append((y, x, "WIN", k))
+            continue
+        out.append((x, y, "WIN", k))
+    return out
+
+
+def _norms(toks, run: tuple[int, int]) -> set[str]:
+    return {toks[q].norm for q in range(run[0], run[1] + 1) if _cap_name(toks[q])}
+
+
+def _clause(toks, k: int, width: int = 7) -> set[str]:
+    """Stems of the content words around position ``k`` up to a clause break."""
+    out = set()
+    for step in (-1, 1):
+        q = k + step
+        while 0 <= q < len(toks) and abs(q - k) <= width:
+            if toks[q].text.lower() in _CLAUSE_BREAKS - {"and"}:
+                break
+            if is_content(toks[q]) and toks[q].text[:1].islower():
+                out.add(toks[q].norm)
+            q += step
+    return out
+
+
+def _comparison_swaps(ctx: ClaimContext) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """(claim winner, claim loser (first and last token), the source's words): the claim says 'A ... better than B'
+    where a source comparison of the same thing, naming both (a name written in part, "the
+    Solace" for "Solace Buds 2", counts), gives the win to B, and none gives it to A. A
+    comparison of the same thing is one whose words around it share a content word with the
+    claim's, where the claim has such words."""
+    toks = ctx.tokens
+    claims = [c for c in _comparisons(toks) if c[1] is not None]
+    if not claims:
+        return []
+    out = []
+    units = sentences(list(ctx.source_tokens))
+    for cw, cl, key, ck in claims:
+        wn, ln = _norms(toks, cw), _norms(toks, cl)
+        if not wn or not ln or wn & ln:
+            continue
+        attrs = {toks[q].norm for q in range(cw[1] + 1, cl[0]) if is_content(toks[q]) and toks[q].text[:1].islower()
+                 and toks[q].text.lower() not in _WIN and toks[q].text.lower() not in _WORSE
+                 and toks[q].text.lower() not in AUXILIARIES and q != ck and toks[q].text.lower() != "than"}
+        if not any(wn & {t.norm for t in u} for u in units):
+            continue  # the source does not name the claim's winner at all
+        swapped, same = None, False
+        for u in units:
+            for ew, el, ekey, ek in _comparisons(u):
+                if ekey != key:
+                    continue
+                if attrs and not attrs & _clause(u, ek):
+                    continue  # a comparison of another thing
+                ewn = _norms(u, ew)
+                eln = _norms(u, el) if el is not None else set()
+                if ewn & wn and not ewn & ln:
+                    same = True
+                elif ewn & ln and not ewn & wn and (el is None or eln & wn):
+                    swapped = swapped or " ".join(x.text for x in u[ew[0]:(el or (ek, ek))[1] + 1][:12])
+        if swapped and not same:
+            out.append((cw, cl, swapped))
+    return out
+
+
 @check("role_swap", -1, explicit=True)
 def check_role_swap(ctx: ClaimContext) -> Finding:
     anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
     swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start,
                         defined_terms(ctx))
-    blamed = tuple(i for a, b in swaps for i in (a, b))
-    return Finding(float(bool(swaps)), blamed,
-                   tuple(f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence"
-                         for a, b in swaps))
+    blamed = [i for a, b in swaps for i in (a, b)]
+    reasons = [f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence" for a, b in swaps]
+    if not swaps:
+        for (a, a2), (b, b2), words in _comparison_swaps(ctx):
+            blamed += [*range(a, a2 + 1), *range(b, b2 + 1)]
+            reasons.append(f"the claim puts '{ctx.tokens[a].text}' ahead of '{ctx.tokens[b].text}'; the source "
+                           f"says '{words}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
 def _verb_after(tokens, i: int) -> int | None:

@@ -8,7 +8,7 @@ import re
 from ...text import STOPWORDS, Token, is_content
 from .. import lexicon as lx
 from .context import (_IRREGULAR, AUXILIARIES, LIGHT, NOTHING, TITLES, ClaimContext, Finding, _sentence_of,
-                      antonyms_of, base_stem, is_negation, root)
+                      antonyms_of, base_stem, is_negation, root, sentences)
 from .mentions import MONTHS, NUMBER_WORDS, is_number_token, number_values
 from .registry import check
 
@@ -278,22 +278,6 @@ def _both_sides_subject(toks) -> tuple[int, int] | None:
     return None
 
 
-def _source_sentences(tokens) -> list[list[Token]]:
-    """A text's sentences: a capitalised word after a gap wider than one space starts one, and
-    so does a clause number before it ("notice.\n\n9.5 The Licensee")."""
-    out, cur = [], []
-    for k, t in enumerate(tokens):
-        opens = t.text[:1].isupper() or (t.is_number and k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper()
-                                         and re.fullmatch(r"\d+(?:\.\d+)*\.?", t.text) is not None)
-        if cur and opens and t.start - tokens[k - 1].end >= 2:
-            out.append(cur)
-            cur = []
-        cur.append(t)
-    if cur:
-        out.append(cur)
-    return out
-
-
 def _single_agent(sent, names=None) -> Token | None:
     """The one named party a sentence gives its act to: a capitalised subject before its first
     verb ("The Licensee may terminate", "Leeds scored"), with no second party joined to it and
@@ -349,7 +333,7 @@ def _one_side_only(ctx: ClaimContext) -> tuple[int, int, Token] | None:
     if len(pred) < 3:
         return None
     scored = []
-    for sent in _source_sentences(list(ctx.source_tokens)):
+    for sent in sentences(list(ctx.source_tokens)):
         stems = {t.norm for t in sent}
         scored.append((len(pred & stems), sent))
     if not scored:

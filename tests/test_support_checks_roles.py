@@ -192,3 +192,48 @@ def test_comparison_with_the_sides_swapped(claim, evidence, source, words):
 def test_comparison_in_the_source_order(claim, evidence, source):
     chk = run(claim, evidence, source)
     assert "role_swap" not in chk.fired, chk.reasons
+
+
+# -- a name the source attaches to another fact --------------------------------------
+
+CASH = ("GiveDirectly's programme in Kenya, evaluated by Haushofer and Shapiro, gave households roughly 400 "
+        "to 1,000 dollars with no strings attached. In Malawi, a study by Baird and colleagues found that "
+        "conditional transfers did better on school enrolment.")
+CUP = ("Rovers took the lead through a header from Ana Ruiz in the ninth minute. A penalty from Tariq Bello "
+       "sealed the win for United in the second half of the replay.")
+BUDGET = ("The plan was drafted by the finance officer, Priya Nair. Opposition to the cuts to library opening "
+          "hours was led by councillor Tom Reyes at Tuesday's meeting.")
+
+
+@pytest.mark.parametrize("claim,evidence,source,words", [
+    ("The lecturer cited a Malawi study by Haushofer and Shapiro that found conditional transfers did better "
+     "on enrolment.", "In Malawi, a study by Baird and colleagues found that conditional transfers did better on "
+     "school enrolment.", CASH, {"Haushofer", "and", "Shapiro"}),
+    ("A penalty from Ana Ruiz sealed the win for United in the second half.",
+     "A penalty from Tariq Bello sealed the win for United in the second half of the replay.", CUP, {"Ana", "Ruiz"}),
+])
+def test_name_the_source_gives_another_fact(claim, evidence, source, words):
+    chk = run(claim, evidence, source)
+    assert "wrong_agent" in chk.fired, chk.reasons
+    assert words <= set(blamed(chk))
+
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    ("A Malawi study by Baird and colleagues found conditional transfers did better on enrolment.",
+     "In Malawi, a study by Baird and colleagues found that conditional transfers did better on school "
+     "enrolment.", CASH),
+    ("The Kenyan programme evaluated by Haushofer and Shapiro gave households up to 1,000 dollars.",
+     "GiveDirectly's programme in Kenya, evaluated by Haushofer and Shapiro, gave households roughly 400 to "
+     "1,000 dollars with no strings attached.", CASH),
+    ("Rovers led through a header from Ana Ruiz before a penalty from Tariq Bello sealed it for United.",
+     "A penalty from Tariq Bello sealed the win for United in the second half of the replay.", CUP),
+    ("Opposition to the library cuts was led by Tom Reyes.",
+     "Opposition to the cuts to library opening hours was led by councillor Tom Reyes at Tuesday's meeting.",
+     BUDGET),
+    ("The plan, drafted by Priya Nair, cuts library opening hours.",
+     "Opposition to the cuts to library opening hours was led by councillor Tom Reyes at Tuesday's meeting.",
+     BUDGET),
+])
+def test_name_in_its_own_place(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert "wrong_agent" not in chk.fired, chk.reasons

@@ -461,6 +461,54 @@ def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
     return None
 
 
+_WEAK_SLOTS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "with", "its", "his",
+                         "her", "their", "our", "my", "that", "this", "is", "was"})
+
+
+def _around(toks, a: int, b: int, width: int = 7) -> set[str]:
+    """Stems of the content words within ``width`` tokens of the run a..b (names included)."""
+    return {t.norm for t in (*toks[max(0, a - width):a], *toks[b + 1:b + 1 + width])
+            if is_content(t) and not t.is_number and t.text.lower() not in AUXILIARIES}
+
+
+def _name_elsewhere(ctx: ClaimContext, i: int, j: int, claim_norms: set[str]) -> Token | None:
+    """The claim's name (tokens i..j) where the evidence puts another name in the same slot
+    ("a Malawi study by Haushofer" against "In Malawi, a study by Baird and colleagues
+    found ..."): the words around that name match the claim's words around its own name
+    (by three or more, two more than any source mention of the claim's name), and the word
+    right before both is the same slot word ("by", "said", "coach")."""
+    toks = ctx.tokens
+    if i == 0 or not toks[i].text[:1].isupper():
+        return None  # a name the claim writes in lower case may be garbled text, not a claim about a name
+    slot = toks[i - 1].text.lower()
+    if slot in _WEAK_SLOTS or slot in TITLES or not slot.isalpha() or toks[i - 1].text[:1].isupper():
+        return None
+    around = _around(toks, i, j) - {toks[k].norm for k in range(i, j + 1)}
+    name = {toks[k].norm for k in range(i, j + 1)}
+    own = 0
+    for sent in sentences(list(ctx.source_tokens)):
+        for q, t in enumerate(sent):
+            if t.norm in name:
+                own = max(own, len(around & _around(sent, q, q)))
+    best, found = 0, None
+    for unit in ctx.evidence_units:
+        if any(t.norm in name for t in unit):
+            continue  # the sentence names the claim's name too: the words around may be shared
+        for q in range(1, len(unit)):
+            t = unit[q]
+            if unit[q - 1].text.lower() != slot or not _cap_name(t) or t.norm in claim_norms:
+                continue
+            a, b = _run_at(unit, q)
+            if a != q or any(unit[k].norm in claim_norms for k in range(a, b + 1)):
+                continue
+            score = len(around & _around(unit, a, b))
+            if score > best:
+                best, found = score, t
+    if found is None or best < 3 or best < own + 2:
+        return None
+    return found
+
+
 @check("wrong_agent", -1, explicit=True)
 def check_wrong_agent(ctx: ClaimContext) -> Finding:
     """The claim gives an action to a name the evidence mentions, while the evidence gives
@@ -522,4 +570,20 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
             blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence says '{verdicts[0].text} ... {toks[v].text}', not "
                            f"'{toks[i].text} ... {toks[v].text}'")
+    claim_norms = {t.norm for t in toks}
+    for i in _name_starts(ctx):
+        if i in blamed or not ctx.src.has(toks[i]) or i in ctx.paraphrased_idx:
+            continue
+        j = i
+        while j + 1 < len(toks) and j + 1 in ctx.names:
+            j += 1
+        other = _name_elsewhere(ctx, i, j, claim_norms)
+        if other is not None:
+            while j + 2 < len(toks) and toks[j + 1].text.lower() == "and" and j + 2 in ctx.names:
+                j += 2  # the whole list of names ("Haushofer and Shapiro")
+                while j + 1 < len(toks) and j + 1 in ctx.names:
+                    j += 1
+            blamed.extend(range(i, j + 1))
+            reasons.append(f"the evidence gives '{toks[i - 1].text} {other.text}' for these words, and names "
+                           f"'{toks[i].text}' for another fact")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))

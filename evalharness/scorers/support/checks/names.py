@@ -409,6 +409,9 @@ def _comparison_swaps(ctx: ClaimContext) -> list[tuple[tuple[int, int], tuple[in
 
 @check("role_swap", -1, explicit=True)
 def check_role_swap(ctx: ClaimContext) -> Finding:
+    """Two names or numbers in the opposite roles ("Acme bought Zenith" against "Zenith bought
+    Acme"; a defined term such as "the Licensor" stands for its party), or a comparison with
+    its sides swapped (_comparison_swaps)."""
     anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
     swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start,
                         defined_terms(ctx))

@@ -353,7 +353,8 @@ def _one_side_only(ctx: ClaimContext) -> tuple[int, int, Token] | None:
 @check("quantifier", -1, explicit=True)
 def check_quantifier(ctx: ClaimContext) -> Finding:
     """'all' where the evidence says 'about a third'; 'none' where it says 'some'; 'most'
-    where it says 'a minority'."""
+    where it says 'a minority'; 'either side' or 'both parties' where the source gives the act
+    to one party (_one_side_only)."""
     toks = ctx.tokens
     blamed, reasons = [], []
     for i, t in enumerate(toks):

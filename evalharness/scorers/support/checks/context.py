@@ -150,6 +150,22 @@ def _sentence_of(tokens, i: int) -> tuple[list[Token], int]:
         b += 1
     return list(tokens[a:b]), i - a
 
+def sentences(tokens) -> list[list[Token]]:
+    """A text's sentences: a capitalised word after a gap wider than one space starts one, and
+    so does a clause number before it ("notice.\n\n9.5 The Licensee")."""
+    out, cur = [], []
+    for k, t in enumerate(tokens):
+        opens = t.text[:1].isupper() or (t.is_number and k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper()
+                                         and re.fullmatch(r"\d+(?:\.\d+)*\.?", t.text) is not None)
+        if cur and opens and t.start - tokens[k - 1].end >= 2:
+            out.append(cur)
+            cur = []
+        cur.append(t)
+    if cur:
+        out.append(cur)
+    return out
+
+
 class WordSet:
     """Stems of a token sequence with the tolerant lookups the checks share: exact or
     fuzzy stem, irregular verb forms, derivational roots, country/adjective, and

@@ -8,7 +8,7 @@ import re
 
 from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
-from .context import _IRREGULAR, AUXILIARIES, TITLES, ClaimContext, Finding, WordSet, base_stem
+from .context import _IRREGULAR, AUXILIARIES, TITLES, ClaimContext, Finding, WordSet, base_stem, sentences
 from .mentions import MONTHS, is_number_token
 from .registry import check
 
@@ -91,6 +91,100 @@ def check_misplaced_entity(ctx: ClaimContext) -> Finding:
                          for i in bad))
 
 
+#: words that may sit between a party's name and the term it is given ('Acme Corp (hereinafter
+#: referred to as "the Buyer")')
+_DEFINING = frozenset({"the", "hereinafter", "hereafter", "referred", "to", "as", "called", "known"})
+#: company-form words that end a party's name in lower case ("Keel & Harrow Shipping plc")
+_COMPANY_FORMS = frozenset({"ltd", "plc", "llc", "llp", "lp", "inc", "co", "corp", "gmbh", "ag", "sa", "bv", "nv",
+                            "limited", "pty", "srl", "spa"})
+
+
+def _cap_word(t: Token) -> bool:
+    return t.text[:1].isupper() and t.text.lower() not in STOPWORDS and not t.is_number
+
+
+def _party_before(toks, k: int) -> list[Token]:
+    """The name that ends at token ``k``: capitalised words and company forms, read backwards
+    while only a space or an ampersand separates them ("Keel & Harrow Shipping plc")."""
+    out: list[Token] = []
+    q = k
+    while q >= 0 and len(out) < 6:
+        t = toks[q]
+        if not (_cap_word(t) or (out and t.text.lower() in _COMPANY_FORMS) or (not out and t.text.lower() in _COMPANY_FORMS)):
+            break
+        out.append(t)
+        if q == 0 or toks[q].start - toks[q - 1].end not in (1, 3):
+            break  # more than a space or " & " before it: punctuation ends the name
+        q -= 1
+    out.reverse()
+    while out and out[0].text.lower() in _COMPANY_FORMS:
+        out.pop(0)
+    return out if any(_cap_word(t) for t in out) else []
+
+
+def _define(toks) -> dict[str, frozenset]:
+    """Defined terms of a text: the head of each term (a capitalised word the text also uses
+    elsewhere after "the") -> the stems of the party it names. Read from the punctuation
+    gaps, since tokens carry none: 'Brightwater Analytics Ltd (the "Licensor")', 'Acme Corp
+    ("the Buyer")', 'Acme Corp, hereinafter "the Contractor"', and 'the Tenant, Jo Smith,'."""
+    found: dict[str, set] = {}
+    n = len(toks)
+    for k in range(n - 1):
+        # NAME (the "TERM"): a name, punctuation, defining words, a capitalised term, punctuation
+        if _cap_word(toks[k]) or toks[k].text.lower() in _COMPANY_FORMS:
+            if toks[k + 1].start - toks[k].end < 2:
+                continue
+            q = k + 1
+            while q < n and toks[q].text.lower() in _DEFINING and q - k <= 5:
+                q += 1
+            r = q
+            while r < n and _cap_word(toks[r]) and r - q < 3 and (r == q or toks[r].start - toks[r - 1].end == 1):
+                r += 1
+            if r == q or (r < n and toks[r].start - toks[r - 1].end < 2) or r - q > 3:
+                continue
+            if q > k + 1 and toks[k + 1].text.lower() not in _DEFINING:
+                continue
+            party = _party_before(toks, k)
+            if party:
+                found.setdefault(toks[r - 1].norm, set()).add(frozenset(t.norm for t in party if _cap_word(t)
+                                                                        and t.text.lower() not in _COMPANY_FORMS))
+    for k in range(n - 2):
+        # the TERM, NAME,: an apposition after a capitalised term ("the Tenant, Jo Smith, must")
+        if toks[k].text.lower() != "the" or not _cap_word(toks[k + 1]) or toks[k + 2].start - toks[k + 1].end != 2:
+            continue
+        r = k + 2
+        while r < n and _cap_word(toks[r]) and (r == k + 2 or toks[r].start - toks[r - 1].end == 1) and r - k < 6:
+            r += 1
+        if r - k - 2 < 2 or (r < n and toks[r].start - toks[r - 1].end < 2 and toks[r].text[:1].isupper()):
+            continue  # one capitalised word ("the Board, Finance") is no person's name
+        found.setdefault(toks[k + 1].norm, set()).add(frozenset(t.norm for t in toks[k + 2:r]
+                                                                if t.text.lower() not in _COMPANY_FORMS))
+    used: dict[str, int] = {}
+    for k in range(1, n):
+        if toks[k - 1].text.lower() == "the" and toks[k].text[:1].isupper() and toks[k].norm in found:
+            used[toks[k].norm] = used.get(toks[k].norm, 0) + 1
+    # a term used as a term (twice after "the") and naming one party only
+    return {term: next(iter(parties)) for term, parties in found.items()
+            if len(parties) == 1 and used.get(term, 0) >= 2 and term not in next(iter(parties))}
+
+
+_TERMS_MEMO: dict[int, tuple] = {}
+
+
+def defined_terms(ctx: ClaimContext) -> dict[str, frozenset]:
+    """The source's defined terms (see _define), computed once per source."""
+    key = id(ctx.source_tokens[0]) if ctx.source_tokens else 0
+    hit = _TERMS_MEMO.get(key)
+    if hit is not None and hit[0] is ctx.source_tokens[0] and hit[1] == len(ctx.source_tokens):
+        return hit[2]
+    out = _define(ctx.source_tokens) if ctx.source_tokens else {}
+    if len(_TERMS_MEMO) > 16:
+        _TERMS_MEMO.clear()
+    if ctx.source_tokens:
+        _TERMS_MEMO[key] = (ctx.source_tokens[0], len(ctx.source_tokens), out)
+    return out
+
+
 _ROUTE = frozenset({"to", "from", "via", "through", "and", "-", "\u2013", "between", "towards", "toward", "into",
                     "onto", "vs", "versus", "or", "then"})
 
@@ -105,16 +199,24 @@ def _route(tokens, a: int, b: int) -> bool:
 
 
 def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: str | None = None,
-                base: int = 0) -> list[tuple[int, int]]:
+                base: int = 0, terms: dict | None = None) -> list[tuple[int, int]]:
     """Pairs of anchors (names, numbers) that share an evidence sentence with the
     claim but appear there in the opposite order, linked in both by the same
     ordinary word (so "A beat B" against "B beat A" counts, while a passive
-    paraphrase "B was beaten by A" does not). Anchors must be close in both."""
+    paraphrase "B was beaten by A" does not). Anchors must be close in both. A defined
+    term of the source ("the Licensor", ``terms``) stands for the party it names; a
+    contract's sentence may set a long clause between its parties."""
     out = []
     for unit_tokens in evidence_units:
         pos: dict[str, int] = {}
+        aliased: set[str] = set()
         for j, t in enumerate(unit_tokens):
             pos.setdefault(t.norm, j)
+            if terms and t.text[:1].isupper() and t.norm in terms:
+                for st in terms[t.norm]:
+                    if st not in pos:
+                        pos[st] = j
+                        aliased.add(st)
         norms = [t.norm for t in unit_tokens]
         for x in range(len(anchors)):
             for y in range(x + 1, len(anchors)):
@@ -124,7 +226,7 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
                 na, nb = claim_tokens[a].norm, claim_tokens[b].norm
                 if na == nb or na not in pos or nb not in pos:
                     continue
-                if pos[na] <= pos[nb] or pos[na] - pos[nb] > 9:
+                if pos[na] <= pos[nb] or pos[na] - pos[nb] > (24 if {na, nb} & aliased else 9):
                     continue
                 link = claim_tokens[a + 1:b]
                 if claim_text is not None and re.search(r"[,;:()]", claim_text[claim_tokens[a].end - base:
@@ -144,14 +246,183 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
     return out
 
 
+# -- comparisons: "A cancels noise better than B" against "B beats A at noise cancelling" ---
+
+#: a comparison whose first side wins ("better than", "beat", "wins"); WORSE: whose second side wins
+_WIN = frozenset({"better", "superior", "wins", "win", "won", "winner", "beat", "beats", "beaten", "outperform",
+                  "outperforms", "outperformed", "outscored", "outscores", "outplayed", "outsold", "outsells",
+                  "outlasts", "outlasted", "defeat", "defeats", "defeated", "edges", "edged", "trumps"})
+_WORSE = frozenset({"worse", "inferior", "lost", "loses", "trails", "trailed"})
+_NOT_COMPARATIVE = frozenset({"rather", "other", "sooner", "never", "ever", "under", "over", "after", "order",
+                              "number", "member", "either", "whether", "neither", "together", "later", "per"})
+_CLAUSE_BREAKS = frozenset({"but", "whereas", "while", "although", "though", "however", "yet", "and"})
+_POSSESSIVES = frozenset({"the", "its", "his", "her", "their", "my", "our", "your", "old", "new", "a", "an"})
+
+
+def _cap_name(t: Token) -> bool:
+    return t.text[:1].isupper() and t.text.lower() not in STOPWORDS and t.text.lower() not in TITLES \
+        and t.text.lower() not in MONTHS and not t.is_number
+
+
+def _run_at(toks, k: int) -> tuple[int, int]:
+    """The name run (capitalised words and numbers after one: "Solace Buds 2") around ``k``."""
+    a = k
+    while a > 0 and _cap_name(toks[a - 1]) and toks[a].start - toks[a - 1].end == 1:
+        a -= 1
+    b = k
+    while b + 1 < len(toks) and (_cap_name(toks[b + 1]) or (toks[b + 1].is_number and b + 1 - a < 4)) \
+            and toks[b + 1].start - toks[b].end == 1:
+        b += 1
+    return a, b
+
+
+def _side_before(toks, k: int, reach: int = 8) -> tuple[int, int] | None:
+    """The name that is the subject of the comparison word at ``k``: the nearest name before
+    it in its clause."""
+    for q in range(k - 1, max(-1, k - reach - 1), -1):
+        low = toks[q].text.lower()
+        if low in _CLAUSE_BREAKS or low in ("than", "by", "which", "who", "that", "whom"):
+            return None
+        if _cap_name(toks[q]) and not (q == 0 and toks[q].text.lower() in _POSSESSIVES):
+            return _run_at(toks, q)
+    return None
+
+
+def _side_after(toks, k: int) -> tuple[int, int] | None:
+    """The name right after ``k`` ("than the Solace Buds 2", "beat Eastmoor"); None where it
+    is followed by its own verb (a clause about another thing: "than York conceded")."""
+    q = k + 1
+    while q < len(toks) and toks[q].text.lower() in _POSSESSIVES and q - k <= 2:
+        q += 1
+    if q >= len(toks) or not _cap_name(toks[q]):
+        return None
+    a, b = _run_at(toks, q)
+    nxt = toks[b + 1] if b + 1 < len(toks) else None
+    if nxt is not None and nxt.text[:1].islower() and (nxt.text.lower().endswith("ed") or nxt.text.lower() in _IRREGULAR):
+        return None
+    return a, b
+
+
+def _comparisons(toks) -> list[tuple[tuple[int, int], tuple[int, int] | None, str, int]]:
+    """(winner, loser or None, key, position) of each comparison of named sides: 'A ... better
+    than B', 'A is faster than B' (key: the comparative), 'A beat B', 'B was outperformed by
+    A', 'A clearly wins' (key WIN; a loser of None)."""
+    out = []
+    for k, t in enumerate(toks):
+        low = t.text.lower()
+        if k + 1 < len(toks) and toks[k + 1].text.lower() == "than" and low not in _NOT_COMPARATIVE and \
+                (low in _WIN or low in _WORSE or low in ("more", "less", "fewer")
+                 or (low.endswith("er") and len(low) > 4 and low.isalpha())):
+            x, y = _side_before(toks, k), _side_after(toks, k + 1)
+            if x is None or y is None:
+                continue
+            if low in _WORSE:
+                out.append((y, x, "WIN", k))
+            elif low in _WIN:
+                out.append((x, y, "WIN", k))
+            else:
+                out.append((x, y, base_stem(low), k))
+            continue
+        if low in ("more", "less", "fewer") and k + 2 < len(toks) and toks[k + 2].text.lower() == "than":
+            x, y = _side_before(toks, k), _side_after(toks, k + 2)
+            if x is not None and y is not None:
+                out.append((x, y, f"{low}:{base_stem(toks[k + 1].text)}", k))
+            continue
+        if low not in _WIN and low not in _WORSE:
+            continue
+        if k + 1 < len(toks) and toks[k + 1].text.lower() == "by":
+            # a passive: "B was outperformed by A"
+            x, y = _side_before(toks, k), _side_after(toks, k + 1)
+            if x is not None and y is not None and low in _WIN and low not in ("better", "superior", "wins", "win"):
+                out.append((y, x, "WIN", k))
+            continue
+        x = _side_before(toks, k, reach=3)
+        if x is None or any(toks[q].text[:1].islower() and toks[q].text.lower() not in AUXILIARIES
+                            and not toks[q].text.lower().endswith("ly") for q in range(x[1] + 1, k)):
+            continue  # the word's subject is not the name ("the update reset my settings")
+        y = _side_after(toks, k) if low not in ("better", "superior", "worse", "inferior", "wins", "win",
+                                                 "winner") else None
+        if low in _WORSE:
+            if y is not None:
+                out.append((y, x, "WIN", k))
+            continue
+        out.append((x, y, "WIN", k))
+    return out
+
+
+def _norms(toks, run: tuple[int, int]) -> set[str]:
+    return {toks[q].norm for q in range(run[0], run[1] + 1) if _cap_name(toks[q])}
+
+
+def _clause(toks, k: int, width: int = 7) -> set[str]:
+    """Stems of the content words around position ``k`` up to a clause break."""
+    out = set()
+    for step in (-1, 1):
+        q = k + step
+        while 0 <= q < len(toks) and abs(q - k) <= width:
+            if toks[q].text.lower() in _CLAUSE_BREAKS - {"and"}:
+                break
+            if is_content(toks[q]) and toks[q].text[:1].islower():
+                out.add(toks[q].norm)
+            q += step
+    return out
+
+
+def _comparison_swaps(ctx: ClaimContext) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """(claim winner, claim loser (first and last token), the source's words): the claim says 'A ... better than B'
+    where a source comparison of the same thing, naming both (a name written in part, "the
+    Solace" for "Solace Buds 2", counts), gives the win to B, and none gives it to A. A
+    comparison of the same thing is one whose words around it share a content word with the
+    claim's, where the claim has such words."""
+    toks = ctx.tokens
+    claims = [c for c in _comparisons(toks) if c[1] is not None]
+    if not claims:
+        return []
+    out = []
+    units = sentences(list(ctx.source_tokens))
+    for cw, cl, key, ck in claims:
+        wn, ln = _norms(toks, cw), _norms(toks, cl)
+        if not wn or not ln or wn & ln:
+            continue
+        attrs = {toks[q].norm for q in range(cw[1] + 1, cl[0]) if is_content(toks[q]) and toks[q].text[:1].islower()
+                 and toks[q].text.lower() not in _WIN and toks[q].text.lower() not in _WORSE
+                 and toks[q].text.lower() not in AUXILIARIES and q != ck and toks[q].text.lower() != "than"}
+        if not any(wn & {t.norm for t in u} for u in units):
+            continue  # the source does not name the claim's winner at all
+        swapped, same = None, False
+        for u in units:
+            for ew, el, ekey, ek in _comparisons(u):
+                if ekey != key:
+                    continue
+                if attrs and not attrs & _clause(u, ek):
+                    continue  # a comparison of another thing
+                ewn = _norms(u, ew)
+                eln = _norms(u, el) if el is not None else set()
+                if ewn & wn and not ewn & ln:
+                    same = True
+                elif ewn & ln and not ewn & wn and (el is None or eln & wn):
+                    swapped = swapped or " ".join(x.text for x in u[ew[0]:(el or (ek, ek))[1] + 1][:12])
+        if swapped and not same:
+            out.append((cw, cl, swapped))
+    return out
+
+
 @check("role_swap", -1, explicit=True)
 def check_role_swap(ctx: ClaimContext) -> Finding:
+    """Two names or numbers in the opposite roles ("Acme bought Zenith" against "Zenith bought
+    Acme"; a defined term such as "the Licensor" stands for its party), or a comparison with
+    its sides swapped (_comparison_swaps)."""
     anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
-    swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start)
-    blamed = tuple(i for a, b in swaps for i in (a, b))
-    return Finding(float(bool(swaps)), blamed,
-                   tuple(f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence"
-                         for a, b in swaps))
+    swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start,
+                        defined_terms(ctx))
+    blamed = [i for a, b in swaps for i in (a, b)]
+    reasons = [f"'{ctx.tokens[a].text}' and '{ctx.tokens[b].text}' swap roles against the evidence" for a, b in swaps]
+    if not swaps:
+        for (a, a2), (b, b2), words in _comparison_swaps(ctx):
+            blamed += [*range(a, a2 + 1), *range(b, b2 + 1)]
+            reasons.append(f"the claim puts '{ctx.tokens[a].text}' ahead of '{ctx.tokens[b].text}'; the source "
+                           f"says '{words}'")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
 def _verb_after(tokens, i: int) -> int | None:
@@ -193,6 +464,54 @@ def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
     return None
 
 
+_WEAK_SLOTS = frozenset({"the", "a", "an", "and", "or", "of", "in", "on", "at", "to", "for", "with", "its", "his",
+                         "her", "their", "our", "my", "that", "this", "is", "was"})
+
+
+def _around(toks, a: int, b: int, width: int = 7) -> set[str]:
+    """Stems of the content words within ``width`` tokens of the run a..b (names included)."""
+    return {t.norm for t in (*toks[max(0, a - width):a], *toks[b + 1:b + 1 + width])
+            if is_content(t) and not t.is_number and t.text.lower() not in AUXILIARIES}
+
+
+def _name_elsewhere(ctx: ClaimContext, i: int, j: int, claim_norms: set[str]) -> Token | None:
+    """The claim's name (tokens i..j) where the evidence puts another name in the same slot
+    ("a Malawi study by Haushofer" against "In Malawi, a study by Baird and colleagues
+    found ..."): the words around that name match the claim's words around its own name
+    (by three or more, two more than any source mention of the claim's name), and the word
+    right before both is the same slot word ("by", "said", "coach")."""
+    toks = ctx.tokens
+    if i == 0 or not toks[i].text[:1].isupper():
+        return None  # a name the claim writes in lower case may be garbled text, not a claim about a name
+    slot = toks[i - 1].text.lower()
+    if slot in _WEAK_SLOTS or slot in TITLES or not slot.isalpha() or toks[i - 1].text[:1].isupper():
+        return None
+    around = _around(toks, i, j) - {toks[k].norm for k in range(i, j + 1)}
+    name = {toks[k].norm for k in range(i, j + 1)}
+    own = 0
+    for sent in sentences(list(ctx.source_tokens)):
+        for q, t in enumerate(sent):
+            if t.norm in name:
+                own = max(own, len(around & _around(sent, q, q)))
+    best, found = 0, None
+    for unit in ctx.evidence_units:
+        if any(t.norm in name for t in unit):
+            continue  # the sentence names the claim's name too: the words around may be shared
+        for q in range(1, len(unit)):
+            t = unit[q]
+            if unit[q - 1].text.lower() != slot or not _cap_name(t) or t.norm in claim_norms:
+                continue
+            a, b = _run_at(unit, q)
+            if a != q or any(unit[k].norm in claim_norms for k in range(a, b + 1)):
+                continue
+            score = len(around & _around(unit, a, b))
+            if score > best:
+                best, found = score, t
+    if found is None or best < 3 or best < own + 2:
+        return None
+    return found
+
+
 @check("wrong_agent", -1, explicit=True)
 def check_wrong_agent(ctx: ClaimContext) -> Finding:
     """The claim gives an action to a name the evidence mentions, while the evidence gives
@@ -200,6 +519,11 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
     toks = ctx.tokens
     blamed, reasons = [], []
     ev_units = (*ctx.evidence_units, *ctx.context_units)
+    terms = defined_terms(ctx)
+
+    def party(t: Token) -> set[str]:
+        """A token's stem, and the party's stems where it is a defined term ("Licensee")."""
+        return {t.norm} | (set(terms.get(t.norm, ())) if t.text[:1].isupper() else set())
     for i in _name_starts(ctx):
         if not ctx.src.has(toks[i]):
             continue  # a name the source lacks is check_novel_entity's
@@ -217,7 +541,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                 if base_stem(e.text) != vst:
                     continue
                 window = unit[max(0, p - 6):p]
-                if {t.norm for t in window} & claim_name:
+                if set().union(*(party(t) for t in window)) & claim_name:
                     verdicts.append(None)
                     continue
                 if any(t.text.lower() == "by" for t in unit[p + 1:p + 3]):
@@ -237,7 +561,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
                         continue
                     if not t.text[:1].isupper():
                         break
-                if agent is None or agent.norm in claim_name:
+                if agent is None or party(agent) & claim_name:
                     verdicts.append(None)
                     continue
                 grp = lx.demonym_groups().get(agent.norm, frozenset())
@@ -249,4 +573,20 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
             blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence says '{verdicts[0].text} ... {toks[v].text}', not "
                            f"'{toks[i].text} ... {toks[v].text}'")
+    claim_norms = {t.norm for t in toks}
+    for i in _name_starts(ctx):
+        if i in blamed or not ctx.src.has(toks[i]) or i in ctx.paraphrased_idx:
+            continue
+        j = i
+        while j + 1 < len(toks) and j + 1 in ctx.names:
+            j += 1
+        other = _name_elsewhere(ctx, i, j, claim_norms)
+        if other is not None:
+            while j + 2 < len(toks) and toks[j + 1].text.lower() == "and" and j + 2 in ctx.names:
+                j += 2  # the whole list of names ("Haushofer and Shapiro")
+                while j + 1 < len(toks) and j + 1 in ctx.names:
+                    j += 1
+            blamed.extend(range(i, j + 1))
+            reasons.append(f"the evidence gives '{toks[i - 1].text} {other.text}' for these words, and names "
+                           f"'{toks[i].text}' for another fact")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))

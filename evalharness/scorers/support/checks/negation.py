@@ -8,7 +8,7 @@ import re
 from ...text import STOPWORDS, Token, is_content
 from .. import lexicon as lx
 from .context import (_IRREGULAR, AUXILIARIES, LIGHT, NOTHING, TITLES, ClaimContext, Finding, _sentence_of,
-                      antonyms_of, base_stem, is_negation, root)
+                      antonyms_of, base_stem, is_negation, root, sentences)
 from .mentions import MONTHS, NUMBER_WORDS, is_number_token, number_values
 from .registry import check
 
@@ -243,10 +243,118 @@ def _universal_against_part(ctx: ClaimContext, i: int, cq: float) -> str | None:
     return None
 
 
+#: words that name the sides of an agreement, a match or a dispute ("either party", "both teams")
+_SIDES = frozenset("""side sides party parties team teams club clubs player players partner partners spouse spouses
+parent parents country countries company companies firm firms candidate candidates government governments
+nation nations camp camps group groups employer employers union unions landlord landlords tenant tenants
+owner owners member members""".split())
+#: what makes a sentence give an act to more than one party
+_SHARED = frozenset({"either", "both", "each", "all", "parties", "neither", "any", "mutual", "mutually", "jointly",
+                     "together", "sides", "teams", "we", "they"})
+_JOINED = frozenset({"and", "or", "nor", "did", "does", "do", "with", "as", "than", "also"})
+_PREPOSITIONS = frozenset({"by", "to", "for", "with", "from", "between", "of", "on", "against", "at", "in", "than"})
+
+
+def _both_sides_subject(toks) -> tuple[int, int] | None:
+    """(first, last) token of a subject that gives the act to every side: 'either side',
+    'both parties', 'each team', 'both of them'; None where the phrase is an object ('agreed by
+    both parties') or is not followed by its verb."""
+    for i, t in enumerate(toks):
+        if t.text.lower() not in ("either", "both", "each"):
+            continue
+        if i > 0 and toks[i - 1].text.lower() in _PREPOSITIONS:
+            continue
+        k = i + 1
+        if k < len(toks) and toks[k].text.lower() == "of":
+            k += 1
+        if k < len(toks) and toks[k].text.lower() in ("the", "them", "us"):
+            k += toks[k].text.lower() == "the"
+        if k >= len(toks) or not (toks[k].text.lower() in _SIDES or toks[k].text.lower() in ("them", "us")):
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is None or not nxt.text[:1].islower() or nxt.text.lower() in STOPWORDS - AUXILIARIES:
+            continue
+        return i, k
+    return None
+
+
+def _single_agent(sent, names=None) -> Token | None:
+    """The one named party a sentence gives its act to: a capitalised subject before its first
+    verb ("The Licensee may terminate", "Leeds scored"), with no second party joined to it and
+    no other name in the sentence acting on its own ("..., and York equalised")."""
+    def acts(q: int) -> bool:
+        for r in range(q + 1, min(len(sent), q + 3)):
+            low = sent[r].text.lower()
+            if low in AUXILIARIES:
+                return True
+            if sent[r].text[:1].islower():
+                return is_content(sent[r]) and low not in STOPWORDS and (low.endswith(("ed", "es")) or low in _IRREGULAR)
+        return False
+    subject = None
+    for q, t in enumerate(sent):
+        low = t.text.lower()
+        if low in _SHARED or low in ("and", "or"):
+            return None
+        if t.is_number or low in ("the", "a", "an") or (low in STOPWORDS and t.text[:1].isupper()):
+            continue
+        if t.text[:1].isupper() and low not in MONTHS and low not in TITLES:
+            named = t.norm in names if names else q > 0
+            if acts(q) and (named or (q > 0 and sent[q - 1].text.lower() == "the")):
+                subject = q
+                break
+            continue
+        return None  # the sentence does not open with a named party
+    if subject is None:
+        return None
+    for q, t in enumerate(sent):
+        if q == subject or not t.text[:1].isupper() or t.norm == sent[subject].norm:
+            continue
+        if t.text.lower() in _SHARED or (q > subject and acts(q) and t.text.lower() not in STOPWORDS):
+            return None
+        if any(u.text.lower() in _JOINED for u in sent[max(0, q - 2):q]):
+            return None  # another party joined to the act ("..., and so did Hart", "with York")
+    if any(t.text.lower() in _SHARED for t in sent):
+        return None
+    return sent[subject]
+
+
+def _one_side_only(ctx: ClaimContext) -> tuple[int, int, Token] | None:
+    """'either side may end the agreement for convenience' where the source sentence that best
+    matches the act ('The Licensee may terminate this Agreement for convenience on 90 days'
+    notice') gives it to one party, and no sentence that matches it as well says 'either
+    party', 'both' or 'each'."""
+    toks = ctx.tokens
+    subj = _both_sides_subject(toks)
+    if subj is None:
+        return None
+    a, b = subj
+    pred = {t.norm for t in toks[b + 1:] if is_content(t) and t.text.lower() not in AUXILIARIES
+            and t.text.lower() not in LIGHT and not is_negation(t)}
+    if len(pred) < 3:
+        return None
+    scored = []
+    for sent in sentences(list(ctx.source_tokens)):
+        stems = {t.norm for t in sent}
+        scored.append((len(pred & stems), sent))
+    if not scored:
+        return None
+    top = max(n for n, _ in scored)
+    if top < 3:
+        return None
+    best = [sent for n, sent in scored if n == top]
+    if any(any(t.text.lower() in _SHARED for t in sent) for sent in best) or len(best) > 1:
+        return None
+    agent = _single_agent(best[0], ctx.source_names)
+    if agent is None:
+        return None
+    return a, b, agent
+
+
 @check("quantifier", -1, explicit=True)
 def check_quantifier(ctx: ClaimContext) -> Finding:
     """'all' where the evidence says 'about a third'; 'none' where it says 'some'; 'most'
-    where it says 'a minority'."""
+    where it says 'a minority'; 'either side' or 'both parties' where the source gives the act
+    to one party (_one_side_only)."""
     toks = ctx.tokens
     blamed, reasons = [], []
     for i, t in enumerate(toks):
@@ -280,6 +388,12 @@ def check_quantifier(ctx: ClaimContext) -> Finding:
                 break
             if blamed and blamed[-1] == i:
                 break
+    one = _one_side_only(ctx)
+    if one is not None and not blamed:
+        a, b, agent = one
+        blamed += list(range(a, b + 1))
+        reasons.append(f"'{' '.join(x.text for x in toks[a:b + 1])}' where the source gives it to "
+                       f"'{agent.text}' only")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 

@@ -148,3 +148,30 @@ def test_copied_from_evidence(claim, evidence, copied):
 def test_a_dropped_negation_is_still_caught_when_the_rest_is_copied():
     chk = run("Patients should take the tablets with food.", "Do not take the tablets with food.")
     assert "negation" in chk.fired
+
+
+# -- names: list markers, passives, people named like countries ----------------------------
+
+def test_a_word_after_a_list_marker_is_no_name():
+    from evalharness.scorers.support.checks import source_names
+    units = [tokenize("6. Daughter (Niamh Hughes) phoned and asked about discharge."),
+             tokenize("The daughter was told no date is set.")]
+    names = source_names(units)
+    assert "daughter" not in names and {"niamh", "hugh"} & names
+
+
+def test_a_passive_claim_gives_no_action_to_its_subject():
+    source = ("Daughter (Niamh Hughes) phoned and asked about discharge. "
+              "Dr Okafor told her that no date is set.")
+    chk = run("His daughter has been told no date is set.", source)
+    assert "wrong_agent" not in chk.fired, chk.reasons
+    chk = run("Niamh Hughes told her that no date is set.", source)
+    assert "wrong_agent" in chk.fired, chk.reasons
+
+
+def test_a_person_named_like_a_country_is_no_other_country():
+    ev = "Petrov won it late after a Jordan Okoye header had put Ashbury ahead."
+    chk = run("The Bulgarian-born Petrov won it late.", ev)
+    assert "novel_entity" not in chk.fired, chk.reasons
+    chk = run("The Bulgarian-born Petrov won it late.", "Petrov, who grew up in Jordan, won it late.")
+    assert "novel_entity" in chk.fired, chk.reasons

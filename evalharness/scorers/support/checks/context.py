@@ -98,11 +98,13 @@ def source_names(units_tokens) -> set[str]:
     upper: dict[str, int] = {}
     lower: dict[str, int] = {}
     for tokens in units_tokens:
+        opening = True  # still at the sentence's start: after nothing, or after a list marker ("6.", "b)")
         for j, t in enumerate(tokens):
+            first, opening = opening, opening and (t.is_number or (len(t.text) == 1 and t.text not in "AI"))
             if not t.text[:1].isalpha() or t.text.lower() in MONTHS:
                 continue
             if t.text[:1].isupper():
-                if j > 0:
+                if not first:
                     upper[t.norm] = upper.get(t.norm, 0) + 1
             else:
                 lower[t.norm] = lower.get(t.norm, 0) + 1

@@ -44,7 +44,12 @@ def _unplaced_demonym(tok: Token, ctx: ClaimContext) -> bool:
     own = groups.get(tok.norm) or groups.get(stem(head))
     if own is None and not _ORIGIN.fullmatch(tok.text):
         return False
-    return not any(t.norm in groups and (own is None or t.norm not in own) for t in ctx.evidence_tokens)
+    def country(u, k: int) -> bool:
+        # a country's name, not a person's first name ("Jordan Okoye", "Georgia Hart")
+        t = u[k]
+        return t.norm in groups and (own is None or t.norm not in own) and not (
+            k + 1 < len(u) and u[k + 1].text[:1].isupper() and u[k + 1].norm not in groups)
+    return not any(country(u, k) for u in ctx.evidence_units for k in range(len(u)))
 
 
 def _common_word(tok: Token, ctx: ClaimContext) -> bool:
@@ -443,6 +448,15 @@ def _verb_after(tokens, i: int) -> int | None:
     return None
 
 
+_BE = frozenset({"be", "been", "being", "is", "are", "was", "were"})
+
+
+def _passive(tokens, j: int, v: int) -> bool:
+    """The verb at ``v`` after the name ending at ``j`` is passive ("has been told", "was
+    given"): a form of "be" between them."""
+    return any(tokens[k].text.lower() in _BE for k in range(j + 1, v))
+
+
 def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
     """The name that "by" gives an action to in the evidence ("trained by the archivist Lowenna
     Hicks" -> Lowenna), or None when it is the claim's name, absent, or a title only."""
@@ -531,8 +545,8 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
         while j + 1 < len(toks) and j + 1 in ctx.names:
             j += 1
         v = _verb_after(toks, j)
-        if v is None:
-            continue
+        if v is None or _passive(toks, j, v):
+            continue  # "his daughter has been told": the name is who it was done to
         vst = base_stem(toks[v].text)
         claim_name = {toks[k].norm for k in range(i, j + 1)}
         verdicts = []

@@ -158,3 +158,97 @@ DURATION_QUIET = [
 def test_same_length_of_time_is_not_novel(claim, evidence):
     chk = run(claim, evidence)
     assert "novel_number" not in chk.fired and "number_attachment" not in chk.fired, (chk.fired, chk.reasons)
+
+
+# -- causal: the evidence gives another cause ---------------------------------------------
+
+CAUSE_FIRES = [
+    # finance: two true facts joined by a false 'because'
+    ("Gross margin rose to 31.4% because frozen seafood sales grew 18%.",
+     "Gross margin was 31.4%, mainly because salmon feed costs fell.",
+     "Revenue rose 7%. Our frozen seafood range grew 18%. Gross margin was 31.4%, mainly because salmon feed "
+     "costs fell.", {"because", "frozen", "seafood"}, "salmon feed costs fell"),
+    # clinical
+    ("Amoxicillin was stopped because of the rash.",
+     "Amoxicillin was stopped because her creatinine rose.",
+     "She developed a mild rash on day 3. Amoxicillin was stopped because her creatinine rose.",
+     {"because", "rash"}, "her creatinine rose"),
+    # sports
+    ("United lost the final because their keeper was sent off.",
+     "United lost the final on Saturday, largely because they missed two penalties.",
+     "Their keeper was sent off in the semi-final. United lost the final on Saturday, largely because they "
+     "missed two penalties.", {"because", "keeper"}, "they missed two penalties"),
+    # software
+    ("The deploy was rolled back due to a memory leak.",
+     "The deploy was rolled back due to failing health checks.",
+     "A memory leak in the cache was found last week. The deploy was rolled back due to failing health checks.",
+     {"due", "to", "memory", "leak"}, "failing health checks"),
+    # policy
+    ("The bill was delayed because of opposition from farmers.",
+     "The bill was delayed because the budget office had not costed it.",
+     "Opposition from farmers grew over the summer. The bill was delayed because the budget office had not "
+     "costed it.", {"because", "opposition", "farmers"}, "the budget office had not costed it"),
+    # recipe: a link written after its cause ('X led to Y')
+    ("Overmixing the batter led to a dense crumb.",
+     "The crumb was dense because the oven was too cool.",
+     "Avoid overmixing the batter. The crumb was dense because the oven was too cool.",
+     {"led", "to", "Overmixing", "batter"}, "the oven was too cool"),
+    # a sentence that opens with its cause
+    ("Because frozen seafood sales grew, gross margin rose to 31.4%.",
+     "Gross margin was 31.4%, mainly because salmon feed costs fell.",
+     "Our frozen seafood range grew 18%. Gross margin was 31.4%, mainly because salmon feed costs fell.",
+     {"Because", "frozen", "seafood"}, "salmon feed costs fell"),
+]
+
+
+@pytest.mark.parametrize("claim,evidence,source,words,cause", CAUSE_FIRES,
+                         ids=[f"fires-{i}" for i in range(len(CAUSE_FIRES))])
+def test_another_cause_fires(claim, evidence, source, words, cause):
+    chk = run(claim, evidence, source)
+    assert "causal" in chk.fired, (chk.fired, chk.reasons)
+    assert words <= set(blamed(chk)), blamed(chk)
+    assert f"the evidence gives another cause: '{cause}'" in chk.reasons, chk.reasons
+
+
+FINANCE = ("Revenue rose 7%. Our frozen seafood range grew 18%. Gross margin was 31.4%, mainly because salmon "
+           "feed costs fell.")
+FINANCE_EV = "Gross margin was 31.4%, mainly because salmon feed costs fell."
+
+CAUSE_QUIET = [
+    # the evidence's cause in other words, sharing a word with it
+    ("Gross margin rose to 31.4% thanks to cheaper salmon feed.", FINANCE_EV, FINANCE),
+    ("Gross margin rose to 31.4% because feed costs dropped.", FINANCE_EV, FINANCE),
+    ("Gross margin rose to 31.4% as feed costs dropped.", FINANCE_EV, FINANCE),
+    ("Because salmon feed got cheaper, gross margin rose to 31.4%.", FINANCE_EV, FINANCE),
+    ("Amoxicillin was stopped after her creatinine rose.",
+     "Amoxicillin was stopped because her creatinine rose.",
+     "She developed a mild rash on day 3. Amoxicillin was stopped because her creatinine rose."),
+    ("United lost the final because of two missed penalties.",
+     "United lost the final on Saturday, largely because they missed two penalties.",
+     "Their keeper was sent off in the semi-final. United lost the final on Saturday, largely because they "
+     "missed two penalties."),
+    # the claim's cause is nowhere else in the source (not a fact moved from elsewhere)
+    ("Gross margin rose to 31.4% because demand was strong.", FINANCE_EV, FINANCE),
+    # the source links the claim's cause to the effect in another sentence
+    ("Revenue rose 7% because frozen seafood sales grew.",
+     "Revenue rose 7%, mainly because prices rose.",
+     "Frozen seafood sales grew 18% and lifted revenue. Revenue rose 7%, mainly because prices rose."),
+    # the evidence gives the effect without a cause of its own
+    ("The deploy was rolled back due to a memory leak.",
+     "The deploy was rolled back at 14:20 after a memory leak was found.",
+     "The deploy was rolled back at 14:20 after a memory leak was found."),
+]
+
+
+@pytest.mark.parametrize("claim,evidence,source", CAUSE_QUIET, ids=[f"quiet-{i}" for i in range(len(CAUSE_QUIET))])
+def test_stated_cause_in_other_words_is_left_alone(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert "causal" not in chk.fired, (chk.fired, chk.reasons)
+
+
+def test_a_paraphrase_of_the_evidence_cause_is_left_alone():
+    def accept_all(tokens, evidence, threshold=None):
+        return set(range(len(tokens)))
+    claim, evidence, source, _, _ = CAUSE_FIRES[0]
+    chk = run(claim, evidence, source, paraphrase=accept_all)
+    assert "causal" not in chk.fired, chk.reasons

@@ -4,9 +4,9 @@ checks, in ``numbers``, and the LM slot check read these)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ...text import Token
+from ...text import Token, is_content
 from .. import lexicon as lx
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -58,6 +58,14 @@ class NumberMention:
     hedged: bool                # "about 40", "almost a fifth"
     start: int = -1             # the token's character offset
     bound: str = ""             # "min" for "more than 100", "max" for "under 50"
+    #: the lengths of time it states, as (scale, length): ("s", seconds) for seconds to
+    #: fortnights, ("mo", months) for months to decades ('90 minutes', '1.5 hours' and 'an hour
+    #: and a half' all state ("s", 5400.0))
+    durations: frozenset = frozenset()
+    span: tuple = ()            # the token positions of the duration phrase ('a quarter of an hour')
+    #: a duration written in words that a reader can check ('half an hour', 'a fortnight',
+    #: 'three-day'), where no digit or cardinal word of its own is checked
+    word_duration: bool = False
 
 
 _SPLIT_NUMBER = re.compile(r"\s?([,.])\s?")
@@ -92,6 +100,13 @@ def _clock_value(tokens, i: int, text: str | None, base: int):
     elif nxt in _AM and h == 12:
         h = 0
     return f"time {h:02d}:{mm:02d}", used
+
+
+def _bound_before(tokens, i: int) -> str:
+    """'min' for a number after 'more than', 'over'; 'max' after 'under', 'up to'; else ''."""
+    before = " ".join(x.text.lower() for x in tokens[max(0, i - 3):i])
+    return "min" if re.search(r"(more than|over|at least|upwards of|in excess of|above)$", before) else \
+        "max" if re.search(r"(less than|fewer than|under|up to|at most|below)$", before) else ""
 
 
 def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0) -> list[NumberMention]:
@@ -157,11 +172,221 @@ def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0)
             vals.add(clock[0])
             skip.update(clock[1])
         hedged = any(tokens[k].text.lower() in lx.HEDGES for k in range(max(0, i - 3), i)) or low in lx.FRACTIONS
-        before = " ".join(x.text.lower() for x in tokens[max(0, i - 3):i])
-        bound = "min" if re.search(r"(more than|over|at least|upwards of|in excess of|above)$", before) else \
-            "max" if re.search(r"(less than|fewer than|under|up to|at most|below)$", before) else ""
-        out.append(NumberMention(i, frozenset(vals), hedged, t.start, bound))
+        out.append(NumberMention(i, frozenset(vals), hedged, t.start, _bound_before(tokens, i)))
+    return _with_durations(tokens, out)
+
+
+#: units of time: word -> (scale, size). Seconds to fortnights are one scale (in seconds),
+#: months to decades another (in months): a month is no fixed number of days
+TIME_UNITS = {
+    "second": ("s", 1.0), "seconds": ("s", 1.0), "sec": ("s", 1.0), "secs": ("s", 1.0),
+    "minute": ("s", 60.0), "minutes": ("s", 60.0), "min": ("s", 60.0), "mins": ("s", 60.0),
+    "hour": ("s", 3600.0), "hours": ("s", 3600.0), "hr": ("s", 3600.0), "hrs": ("s", 3600.0), "h": ("s", 3600.0),
+    "day": ("s", 86400.0), "days": ("s", 86400.0),
+    "week": ("s", 604800.0), "weeks": ("s", 604800.0), "wk": ("s", 604800.0), "wks": ("s", 604800.0),
+    "fortnight": ("s", 1209600.0), "fortnights": ("s", 1209600.0),
+    "month": ("mo", 1.0), "months": ("mo", 1.0),
+    "year": ("mo", 12.0), "years": ("mo", 12.0), "yr": ("mo", 12.0), "yrs": ("mo", 12.0),
+    "decade": ("mo", 120.0), "decades": ("mo", 120.0),
+}
+#: units a reader takes as a length of time after "a"/"an" on their own ('a fortnight', 'an
+#: hour'; not 'a second', the ordinal; not the abbreviations)
+_BARE_UNITS = frozenset({"minute", "hour", "day", "week", "fortnight", "month", "year", "decade"})
+#: units written only after digits ('4 h', '30 sec'): after a word they mean something else
+_DIGIT_ONLY_UNITS = frozenset({"h", "hr", "hrs", "sec", "secs", "min", "mins", "wk", "wks", "yr", "yrs", "second"})
+#: the share of a unit a fraction word states ('half an hour', 'a quarter of an hour',
+#: 'three quarters of an hour': the count before a plural multiplies it)
+_UNIT_FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+#: words before "a"/"an" that make "a day" a rate ('twice a day', 'per week'), not a length
+_RATE_WORDS = frozenset({"once", "twice", "thrice", "times", "per", "every", "each"})
+#: words after 'a week' that keep it a length of time ('a week later', 'an hour long')
+_AFTER_LENGTH = frozenset({"later", "earlier", "ago", "long", "before", "after", "early", "late", "afterwards",
+                           "beforehand", "previously", "since", "behind", "ahead", "more", "less", "longer",
+                           "shorter", "old", "overdue", "away"})
+_FUSED_UNIT = re.compile(r"(\d+(?:\.\d+)?|[a-z]+)-?(" + "|".join(sorted(TIME_UNITS, key=len, reverse=True))
+                         + r")")
+_ORDINAL_WORDS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                            "tenth", "once", "twice", "half", "quarter", "quarters", "halves", "thirds", "fifths",
+                            "couple", "dozen", "decade", "decades", "century", "centuries", "hundred", "thousand",
+                            "million", "billion"})
+
+
+def _count_of(tok: Token) -> list[float]:
+    """The plain counts a token states before a unit ('48' -> [48], 'two' -> [2], '2-3' -> [2, 3],
+    '1\u00bd' -> [1.5]); none for an ordinal ('90th', 'second') or a multiplier word."""
+    low = tok.text.lower()
+    if low in _ORDINAL_WORDS or re.fullmatch(r"\d+(?:st|nd|rd|th)", low):
+        return []
+    if low in NUMBER_WORDS:
+        return [float(NUMBER_WORDS[low])]
+    half = 0.5 if low.endswith("\u00bd") else 0.0
+    low = low.rstrip("\u00bd") or ("0" if half else "")
+    if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", low):
+        return [float(low.replace(",", "")) + half]
+    if re.fullmatch(r"\d+(?:\.\d+)?(?:[-\u2013]\d+(?:\.\d+)?)", low):  # a range '2-3' (hours)
+        return [float(x) for x in re.split(r"[-\u2013]", low)]
+    return []
+
+
+def _unit_word(tok: Token) -> str:
+    """A token as a unit of time is read: the possessive of measure dropped ("a week's time",
+    "two hours' drive")."""
+    low = tok.text.lower().replace("\u2019", "'")
+    return low[:-2] if low.endswith("'s") else low.rstrip("'")
+
+
+def _unit_at(tokens, k: int, after_digits: bool) -> tuple[str, float] | None:
+    if k >= len(tokens):
+        return None
+    low = _unit_word(tokens[k])
+    if low not in TIME_UNITS or (low in _DIGIT_ONLY_UNITS and not after_digits):
+        return None
+    return TIME_UNITS[low]
+
+
+def _and_a_half(tokens, k: int) -> bool:
+    """'and a half' starts at token k."""
+    return [t.text.lower() for t in tokens[k:k + 3]] == ["and", "a", "half"]
+
+
+def _duration_phrases(tokens) -> list[tuple[list[int], tuple[str, float], bool, tuple[int, int]]]:
+    """The lengths of time a token sequence states: (the positions of its count words, which
+    carry it; (scale, length); written in words a reader can check; the phrase's first and
+    last positions). '48 hours', '2-3 hours', '30-minute', 'two and a half hours', 'half an hour',
+    'a quarter of an hour', 'three quarters of an hour', 'an hour and a half', 'a day and a
+    half', 'a fortnight', 'a week' (not a rate: 'twice a week', '\u00a35 a day')."""
+    low = [t.text.lower() for t in tokens]
+    out: list[tuple[list[int], tuple[str, float], bool, tuple[int, int]]] = []
+    used: set[int] = set()
+    n = len(tokens)
+    for i, t in enumerate(tokens):
+        if i in used:
+            continue
+        w = low[i]
+        counts = _count_of(t)
+        if counts:
+            digits = bool(re.match(r"\d", w))
+            # 'two and a half hours'
+            if len(counts) == 1 and _and_a_half(tokens, i + 1) and (u := _unit_at(tokens, i + 4, digits)):
+                out.append(([i, i + 3], (u[0], (counts[0] + 0.5) * u[1]), False, (i, i + 4)))
+                used.update(range(i, i + 5))
+                continue
+            if (u := _unit_at(tokens, i + 1, digits)) is not None:
+                extra = 0.5 if len(counts) == 1 and _and_a_half(tokens, i + 2) else 0.0  # 'two hours and a half'
+                for c in counts:
+                    out.append(([i], (u[0], (c + extra) * u[1]), False, (i, i + 1 + (3 if extra else 0))))
+                used.update(range(i, i + 2))
+                continue
+        m = _FUSED_UNIT.fullmatch(w)
+        if m and (m.group(1)[0].isdigit() or m.group(1) in NUMBER_WORDS) and m.group(1) not in _ORDINAL_WORDS \
+                and not (m.group(2) in _DIGIT_ONLY_UNITS and not m.group(1)[0].isdigit()):
+            scale, size = TIME_UNITS[m.group(2)]
+            c = float(m.group(1)) if m.group(1)[0].isdigit() else float(NUMBER_WORDS[m.group(1)])
+            out.append(([i], (scale, c * size), not m.group(1)[0].isdigit(), (i, i)))  # '30-minute', 'three-day'
+            continue
+        if w in ("half-hour", "quarter-hour"):
+            first = i - 1 if i > 0 and low[i - 1] in ("a", "an") else i
+            out.append(([i], ("s", 1800.0 if w.startswith("half") else 900.0), True, (first, i)))
+            continue
+        fused = re.fullmatch(r"([a-z]+|\d+)-(" + "|".join(_UNIT_FRACTIONS) + ")", w)  # 'three-quarters'
+        if w in _UNIT_FRACTIONS or (fused and fused.group(1) in NUMBER_WORDS | {"a": "1"} or fused
+                                    and fused.group(1).isdigit()):
+            # 'half an hour', 'half a day', 'a quarter of an hour', 'three quarters of an hour', 'half hour'
+            k = i + 1
+            if k < n and low[k] == "of":
+                k += 1
+            if k < n and low[k] in ("a", "an"):
+                k += 1
+            u = _unit_at(tokens, k, False)
+            if u is None or _unit_word(tokens[k]) not in _BARE_UNITS or \
+                    (k == i + 1 and w not in ("half", "quarter")):
+                continue
+            frac = fused.group(2) if fused else w
+            share = _UNIT_FRACTIONS[frac]
+            carriers = [i]
+            if fused:
+                word = fused.group(1)
+                share *= float(word) if word.isdigit() else float(NUMBER_WORDS.get(word, "1"))
+            elif w.endswith("s"):  # 'three quarters', 'two thirds'
+                before = _count_of(tokens[i - 1]) if i > 0 else []
+                if len(before) != 1:
+                    continue
+                share *= before[0]
+                carriers = [i - 1, i]
+            first = carriers[0] - 1 if carriers[0] > 0 and low[carriers[0] - 1] in ("a", "an") else carriers[0]
+            out.append((carriers, (u[0], share * u[1]), True, (first, k)))
+            used.update(range(i, k + 1))
+            continue
+        if w in ("a", "an") and i + 1 < n and _unit_word(tokens[i + 1]) in _BARE_UNITS:
+            # the word right before (punctuation between ends the phrase: 'half, a week')
+            prev = low[i - 1] if i > 0 and tokens[i].start - tokens[i - 1].end <= 1 else ""
+            if prev in _RATE_WORDS or prev in TIME_UNITS or re.search(r"\d", prev) or prev in NUMBER_WORDS:
+                continue  # a rate: 'twice a day', '\u00a330,000 a year', 'three hours a week'
+            if prev == "of":
+                continue  # a part of one: 'most of a day', 'the rest of the year'
+            nxt = tokens[i + 2] if i + 2 < n and tokens[i + 2].start - tokens[i + 1].end <= 1 else None
+            if nxt is not None and low[i + 1] == _unit_word(tokens[i + 1]) and is_content(nxt) \
+                    and nxt.text.lower() not in _AFTER_LENGTH:
+                continue  # the article of a compound: 'a year period', 'a day trip'
+            scale, size = TIME_UNITS[_unit_word(tokens[i + 1])]
+            if _and_a_half(tokens, i + 2):  # 'an hour and a half', 'a day and a half'
+                out.append(([i + 1], (scale, 1.5 * size), True, (i, i + 4)))
+                used.update(range(i, i + 5))
+            else:
+                out.append(([i + 1], (scale, size), True, (i, i + 1)))
+                used.update(range(i, i + 2))
     return out
+
+
+def _with_durations(tokens, mentions: list[NumberMention]) -> list[NumberMention]:
+    """The mentions, each carrying the lengths of time its phrase states; a duration written
+    without a number token of its own ('an hour', 'half-hour') gets a mention with no values."""
+    phrases = _duration_phrases(tokens)
+    if not phrases:
+        return mentions
+    by_index = {m.index: m for m in mentions}
+    for carriers, dur, words, (first, last) in phrases:
+        span = tuple(range(first, last + 1))
+        for i in carriers:
+            m = by_index.get(i)
+            if m is None:
+                t = tokens[i]
+                hedged = any(tokens[k].text.lower() in lx.HEDGES for k in range(max(0, first - 3), first))
+                m = NumberMention(i, frozenset(), hedged, t.start, _bound_before(tokens, first))
+            by_index[i] = replace(m, durations=m.durations | {(dur[0], round(dur[1], 6))}, span=m.span or span,
+                                  word_duration=m.word_duration or words)
+    return sorted(by_index.values(), key=lambda m: m.index)
+
+
+def duration_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bool = False) -> bool:
+    """True when a length of time ``m`` states is one the pool states, in any unit ('90
+    minutes' for 'an hour and a half', 'two days' for '48 hours'); within 12% when hedged;
+    with ``arithmetic``, the sum or difference of two lengths the pool states (not the ends of
+    a range: '25-30 minutes' and '10 minutes' make no 15)."""
+    if not m.durations:
+        return False
+    for scale, c in m.durations:
+        same = [v for p in pool for s, v in p.durations if s == scale]
+        if any(_close(c, v, 1e-9) for v in same):
+            return True
+        if m.hedged and any(_close(c, v, 0.12) for v in same):
+            return True
+        if m.bound == "min" and any(c < v <= 2 * c for v in same):
+            return True
+        if m.bound == "max" and any(c / 2 <= v < c for v in same):
+            return True
+        if arithmetic:
+            plain = sorted({v for p in pool if not any(isinstance(x, str) for x in p.values)
+                            for s, v in p.durations if s == scale})[:40]
+            if scale == "s":  # the time between two clock times ('14:02' to '14:49': 47 minutes)
+                clocks = sorted({int(x[5:7]) * 3600 + int(x[8:10]) * 60 for p in pool for x in p.values
+                                 if isinstance(x, str) and x.startswith("time ")})[:40]
+                if any(_close(c, b - a, 1e-9) for k, a in enumerate(clocks) for b in clocks[k + 1:]):
+                    return True
+            if any(_close(c, b - a, 1e-9) or _close(c, a + b, 1e-9)
+                   for k, a in enumerate(plain) for b in plain[k + 1:]):
+                return True
+    return False
 
 
 def _close(a: float, b: float, tol: float) -> bool:
@@ -172,6 +397,8 @@ def number_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bo
     """True when ``m`` matches a number of ``pool``: the same value; within 12% when the
     claim hedges it ("almost a fifth" for 18%, never for years); with ``arithmetic``, the sum
     or difference of two pool numbers ("£8,000 over budget" for 48,000 against 40,000)."""
+    if duration_supported(m, pool, arithmetic):
+        return True
     pv = [v for p in pool for v in p.values]
     fv = [v for v in pv if isinstance(v, float)]
     for v in pv:  # the ends of a range or score in the pool

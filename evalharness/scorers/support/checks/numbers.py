@@ -4,26 +4,108 @@ evidence gives another value."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ...text import STOPWORDS, Token, is_content
 from .. import lexicon as lx
 from .context import AUXILIARIES, LIGHT, ClaimContext, Finding, _sentence_of, base_stem, is_negation
-from .mentions import (MONTHS, DateMention, NumberMention, _date_word, _is_year, date_mentions, is_number_token,
-                       number_mentions, number_supported)
+from .mentions import (MONTHS, DateMention, NumberMention, _date_word, _is_year, date_mentions, duration_supported,
+                       is_number_token, number_mentions, number_supported)
 from .registry import check
+
+
+def _ev_numbers(ctx: ClaimContext) -> list[NumberMention]:
+    """The evidence's numbers as the source's reading states them (with the lengths of time
+    they state: '48 hours' and 'two days' are one number), at their evidence positions."""
+    if ctx.source_number_list is None:
+        return ctx.ev_numbers
+    pos = {t.start: k for k, t in enumerate(ctx.evidence_tokens)}
+    return [replace(m, index=pos[m.start], span=tuple(k - m.index + pos[m.start] for k in m.span))
+            for m in ctx.source_number_list if m.start in pos]
+
+
+def _source_at(ctx: ClaimContext, m: NumberMention) -> int | None:
+    """The source position of an evidence or neighbouring mention."""
+    return next((k for k, t in enumerate(ctx.source_tokens) if t.start == m.start), None)
+
+
+def _phrase(ctx: ClaimContext, m: NumberMention, tokens=None) -> str:
+    """The words of a number's duration phrase ('a quarter of an hour'), else its token; an
+    evidence or neighbouring mention (``tokens`` None) is read back from the source."""
+    if tokens is None:
+        at = _source_at(ctx, m)
+        if at is None:
+            return ""
+        tokens, shift = ctx.source_tokens, at - m.index
+    else:
+        shift = 0
+    idx = [k + shift for k in (m.span or (m.index,)) if 0 <= k + shift < len(tokens)]
+    return " ".join(tokens[k].text for k in idx)
+
+
+def _unit_swap(m: NumberMention, ev: list[NumberMention]) -> NumberMention | None:
+    """An evidence length of time with the claim's count in another unit ('2 days' where the
+    claim says '2 hours')."""
+    counts = {v for v in m.values if isinstance(v, float)}
+    scales = {s for s, _ in m.durations}
+    for e in ev:
+        if e.durations and not (e.durations & m.durations) and {s for s, _ in e.durations} & scales \
+                and counts & {v for v in e.values if isinstance(v, float)}:
+            return e
+    return None
+
 
 @check("novel_number", -1, explicit=True)
 def check_novel_number(ctx: ClaimContext) -> Finding:
-    bad = [m.index for m in ctx.claim_numbers if not number_supported(m, ctx.src_numbers)
-           and not number_supported(m, ctx.ev_numbers + ctx.context_numbers, arithmetic=True)]
-    return Finding(float(bool(bad)), tuple(bad),
-                   tuple(f"the number '{ctx.tokens[i].text}' is not in the source" for i in bad))
+    """A number the source does not state (nor derive by a sum or a difference); a length of
+    time is the same number in any unit ('90 minutes', 'an hour and a half'), so a count
+    given another unit ('2 hours' for '2 days') or a length written in words that the source
+    states nowhere while the evidence gives another ('a quarter of an hour' for '10 minutes')
+    is novel."""
+    ev = _ev_numbers(ctx) + ctx.context_numbers
+    toks = ctx.tokens
+    blamed, reasons = [], []
+    for m in ctx.claim_numbers:
+        if m.word_duration:
+            continue  # 'three quarters of an hour': a length in words, checked below
+        if not number_supported(m, ctx.src_numbers) and not number_supported(m, ev, arithmetic=True):
+            blamed.append(m.index)
+            reasons.append(f"the number '{toks[m.index].text}' is not in the source")
+        elif m.durations and not duration_supported(m, ctx.src_numbers) \
+                and not duration_supported(m, ev, arithmetic=True) and (e := _unit_swap(m, ev)) is not None:
+            blamed.extend(k for k in m.span or (m.index,) if k not in blamed)
+            reasons.append(f"the evidence gives '{_phrase(ctx, e)}', not '{_phrase(ctx, m, toks)}'")
+    done: set[tuple] = set()
+    for m in ctx.claim_mentions:
+        if not m.word_duration or m.span in done or any(i in blamed for i in m.span):
+            continue
+        done.add(m.span)
+        if duration_supported(m, ctx.src_numbers) or duration_supported(m, ev, arithmetic=True):
+            continue
+        # the evidence gives another length of time to what the claim's length is of: one
+        # with a word around it that is around the claim's too ('rest in the tin ... 10 minutes')
+        scales = {s for s, _ in m.durations}
+        args = _slot_content(toks, m.span[0], after=0) | _slot_content(toks, m.span[-1], before=0)
+        scored = []
+        for e in ev:
+            at = _source_at(ctx, e) if {s for s, _ in e.durations} & scales else None
+            if at is not None:
+                shared = len(args & _slot_content(*_sentence_of(list(ctx.source_tokens), at)))
+                if shared:
+                    scored.append((shared, e))
+        if not scored:
+            continue
+        e = max(scored, key=lambda x: x[0])[1]
+        blamed.extend(m.span)
+        reasons.append(f"the length of time '{_phrase(ctx, m, toks)}' is not in the source (the evidence gives "
+                       f"'{_phrase(ctx, e)}')")
+    return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 
 @check("misplaced_number", -1, soft_blame=1)
 def check_misplaced_number(ctx: ClaimContext) -> Finding:
     bad = [m.index for m in ctx.claim_numbers if number_supported(m, ctx.src_numbers)
-           and not number_supported(m, ctx.ev_numbers + ctx.context_numbers, arithmetic=True)]
+           and not number_supported(m, _ev_numbers(ctx) + ctx.context_numbers, arithmetic=True)]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the number '{ctx.tokens[i].text}' is in the source, but not in the evidence for this "
                          "claim" for i in bad))

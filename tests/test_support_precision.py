@@ -175,3 +175,11 @@ def test_a_person_named_like_a_country_is_no_other_country():
     assert "novel_entity" not in chk.fired, chk.reasons
     chk = run("The Bulgarian-born Petrov won it late.", "Petrov, who grew up in Jordan, won it late.")
     assert "novel_entity" in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim", ["The oxygen he needs has halved to two litres a minute.",
+                                   "The clinic runs three sessions a week."])
+def test_a_rate_is_no_length_of_time(claim):
+    chk = run(claim, "Oxygen requirement halved to 2 L/min in 48 hours. Sessions run three times weekly, "
+                     "each for 10 minutes.")
+    assert "novel_number" not in chk.fired, chk.reasons

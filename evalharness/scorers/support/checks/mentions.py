@@ -197,6 +197,17 @@ _DIGIT_ONLY_UNITS = frozenset({"h", "hr", "hrs", "sec", "secs", "min", "mins", "
 #: the share of a unit a fraction word states ('half an hour', 'a quarter of an hour',
 #: 'three quarters of an hour': the count before a plural multiplies it)
 _UNIT_FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+#: verbs in -s that take a length of time ('it takes a day', 'the course lasts a week')
+_LENGTH_VERBS = frozenset({"takes", "lasts", "needs", "spends", "waits", "runs", "rests", "requires", "gets",
+                           "is", "was", "has", "stays", "remains", "sits", "leaves", "keeps", "goes"})
+
+
+def _plural_measure(word: str) -> bool:
+    """A plural noun before "a"/"an" + unit makes a rate ('two litres a minute', 'sessions a
+    week', 'miles an hour'); a verb in -s takes a length ('it takes a day')."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")) and word not in _LENGTH_VERBS
+
+
 #: words before "a"/"an" that make "a day" a rate ('twice a day', 'per week'), not a length
 _RATE_WORDS = frozenset({"once", "twice", "thrice", "times", "per", "every", "each"})
 #: words after 'a week' that keep it a length of time ('a week later', 'an hour long')
@@ -320,8 +331,9 @@ def _duration_phrases(tokens) -> list[tuple[list[int], tuple[str, float], bool, 
         if w in ("a", "an") and i + 1 < n and _unit_word(tokens[i + 1]) in _BARE_UNITS:
             # the word right before (punctuation between ends the phrase: 'half, a week')
             prev = low[i - 1] if i > 0 and tokens[i].start - tokens[i - 1].end <= 1 else ""
-            if prev in _RATE_WORDS or prev in TIME_UNITS or re.search(r"\d", prev) or prev in NUMBER_WORDS:
-                continue  # a rate: 'twice a day', '\u00a330,000 a year', 'three hours a week'
+            if prev in _RATE_WORDS or prev in TIME_UNITS or re.search(r"\d", prev) or prev in NUMBER_WORDS \
+                    or _plural_measure(prev):
+                continue  # a rate: 'twice a day', '\u00a330,000 a year', 'three hours a week', 'two litres a minute'
             if prev == "of":
                 continue  # a part of one: 'most of a day', 'the rest of the year'
             nxt = tokens[i + 2] if i + 2 < n and tokens[i + 2].start - tokens[i + 1].end <= 1 else None

@@ -181,9 +181,13 @@ def fit(rows, l2: float, hard=frozenset(), tau: float = 0.3, steps: int = 300, d
     def summary_logits():
         w = weights()
         z = flat @ w + b[row_ds][seg]
-        # soft minimum per summary: -tau * log(sum(exp(-z / tau)))
-        e = torch.zeros(len(X), dtype=torch.float64).index_add(0, seg, torch.exp(-(z - z.min().detach()) / tau))
-        return -tau * torch.log(e) + z.min().detach()
+        # soft minimum per summary: -tau * log(sum(exp(-z / tau))), shifted by each summary's own
+        # minimum (a shift by the global minimum underflowed to log(0) for summaries far above it,
+        # and the fit diverged to weights of 1e221 in some leave-one-out folds)
+        zmin = torch.full((len(X),), float("inf"), dtype=torch.float64).scatter_reduce(
+            0, seg, z.detach(), reduce="amin")
+        e = torch.zeros(len(X), dtype=torch.float64).index_add(0, seg, torch.exp(-(z - zmin[seg]) / tau))
+        return -tau * torch.log(e) + zmin
 
     def closure():
         opt.zero_grad()

@@ -183,3 +183,19 @@ def test_a_rate_is_no_length_of_time(claim):
     chk = run(claim, "Oxygen requirement halved to 2 L/min in 48 hours. Sessions run three times weekly, "
                      "each for 10 minutes.")
     assert "novel_number" not in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("Saskia scored an impressive 87 per cent.",
+     "Saskia got 87 per cent, her boyfriend said. She scored an impressive 43.5 out of 50."),
+    ("The song features Bruno Mars in the 2010s.", "Uptown Funk features Bruno Mars, released in 2015."),
+])
+def test_number_attachment_compares_like_with_like(claim, evidence):
+    chk = run(claim, evidence)
+    assert "number_attachment" not in chk.fired, chk.reasons
+
+
+def test_number_attachment_still_compares_percentages():
+    chk = run("Turnout was 64 per cent in the north.",
+              "Turnout was 58 per cent in the north and 64 per cent in the south.")
+    assert "number_attachment" in chk.fired, chk.reasons

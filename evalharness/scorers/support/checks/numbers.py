@@ -135,6 +135,12 @@ def _noun_of(tokens, i: int) -> int | None:
 _VERSION_WORDS = frozenset({"v", "version", "versions", "release", "build", "patch", "update", "iso", "rfc"})
 
 
+def _is_percent(tokens, i: int) -> bool:
+    """The number at ``i`` is a percentage ("12%", "12 percent", "12 per cent")."""
+    nxt = [t.text.lower() for t in tokens[i + 1:i + 3]]
+    return tokens[i].text.endswith("%") or nxt[:1] in (["percent"], ["%"], ["pc"]) or nxt == ["per", "cent"]
+
+
 def _plain_quantity(tokens, i: int) -> bool:
     """A number that counts or measures something: not a version ('2.32.3', 'version 4'), not a
     code or label with letters before its digits ('Q3', 'A320', 'v2', 'Year-1', 'COVID-19'), not
@@ -261,8 +267,8 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue  # "a 40-gram bag": the number measures its unit, not the noun after it
         if _span_from_end(toks, m.index):
             continue  # "the final ten minutes": a span derived from the facts
-        if _is_year_mention(m, toks[m.index]) or m.index in days:
-            continue  # a year ("the 2020 Olympics") or the day of a date: the date check's
+        if _is_year_mention(m, toks[m.index]) or m.index in days or re.fullmatch(r"\d{3}0s", toks[m.index].text):
+            continue  # a year ("the 2020 Olympics"), a decade ("the 2010s") or the day of a date: the date check's
         noun = base_stem(toks[k].text)
         same = [e for e in ev_nums if number_supported(m, [e])]
         if not same:
@@ -271,7 +277,9 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue
         if not all(_noun_of(ev, e.index) is not None for e in same):
             continue
+        pct = _is_percent(toks, m.index)
         other = [e for e in ev_nums if not number_supported(m, [e]) and _plain_quantity(ev, e.index)
+                 and _is_percent(ev, e.index) == pct  # "87 per cent" is no count against "43.5 out of 50"
                  and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
         if other and number_supported(m, other, arithmetic=True) and not number_supported(m, other):
             continue  # "the final ten minutes" from 90 and 80: a derived figure

@@ -24,7 +24,7 @@ from .checks import ClaimCheck, WordSet, check_claim, number_mentions, source_na
 from .claims import merge_spans, verdict
 
 SLOT_CHECK = "lm_slot"  # the LM slot check's name in a claim's fired checks
-LEXICAL_TOP = 4        # source units embedded per claim (best lexical matches)
+LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
 SOURCE_CACHE = 64      # indexed sources kept between batches
 
 

@@ -199,3 +199,16 @@ def test_number_attachment_still_compares_percentages():
     chk = run("Turnout was 64 per cent in the north.",
               "Turnout was 58 per cent in the north and 64 per cent in the south.")
     assert "number_attachment" in chk.fired, chk.reasons
+
+
+# -- retrieval: units tied on shared words are all candidates ------------------------------
+
+def test_units_tied_with_the_last_taken_are_taken_too():
+    from evalharness.scorers.support.embedding import index_source, lexical_rank
+    source = ("The ward round is at nine.\nRepeat the bloods on 16 March.\nSwitch to oral may be considered on "
+              "16 March.\nPhysio on 16 March.\nDischarge is not planned.")
+    idx = index_source(source, 80)
+    ranked = lexical_rank(idx, {"16", "march"}, 1)
+    assert ranked == [1, 2, 3]                     # three units share "16 March": none is preferred
+    assert lexical_rank(idx, {"16", "march", "oral"}, 1) == [2]   # a unit that shares more wins alone
+    assert lexical_rank(idx, {"nothing"}, 2) == [0, 1]            # no shared word: no tie to follow

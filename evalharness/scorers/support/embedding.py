@@ -25,6 +25,7 @@ from .claims import merge_spans, verdict
 
 SLOT_CHECK = "lm_slot"  # the LM slot check's name in a claim's fired checks
 LEXICAL_TOP = 2        # source units embedded per claim (best lexical matches)
+LEXICAL_TIES = 2       # more units embedded when tied with the last of those
 SOURCE_CACHE = 64      # indexed sources kept between batches
 
 
@@ -71,7 +72,13 @@ def lexical_rank(index: SourceIndex, claim_stems: set[str], top: int) -> list[in
         # addition is not associative, so near ties would rank differently from run to run
         scores.append((sum(index.idf.get(w, 0.0) for w in sorted(shared)), -i))
     order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
-    return order[:top]
+    # units tied with the last one taken are taken too (up to LEXICAL_TIES more): which of two
+    # units sharing the same words comes first in the source is no evidence ("on 16 March" in
+    # two action items), and the embedding then chooses between them
+    k = min(top, len(order))
+    while k and k < min(len(order), top + LEXICAL_TIES) and scores[order[k]][0] == scores[order[k - 1]][0] > 0:
+        k += 1
+    return order[:k]
 
 
 def anchor_units(index: SourceIndex, tokens, claim_stems: set, chosen: list[int]) -> list[int]:

@@ -212,3 +212,24 @@ def test_units_tied_with_the_last_taken_are_taken_too():
     assert ranked == [1, 2, 3]                     # three units share "16 March": none is preferred
     assert lexical_rank(idx, {"16", "march", "oral"}, 1) == [2]   # a unit that shares more wins alone
     assert lexical_rank(idx, {"nothing"}, 2) == [0, 1]            # no shared word: no tie to follow
+
+
+# -- negation: a negated sentence excuses the claim's negation only if it negates that word --
+
+def test_a_negation_of_another_word_does_not_excuse_a_claims_negation():
+    source = ("I did log in yesterday evening to download the reports. "
+              "Logging in or exporting doesn't count towards usage.")
+    chk = run("She had not logged in since the renewal.",
+              ["I did log in yesterday evening to download the reports.",
+               "Logging in or exporting doesn't count towards usage."], source)
+    assert "negation" in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("She had not logged in since the renewal.", "She hasn't logged in since the renewal, the agent said."),
+    ("No new invoices were created.", "She has created no new invoices since then."),
+    ("The valve was not replaced.", "Engineers inspected the valve but did not replace it."),
+])
+def test_a_negation_of_the_same_word_excuses_it(claim, evidence):
+    chk = run(claim, evidence)
+    assert "negation" not in chk.fired, chk.reasons

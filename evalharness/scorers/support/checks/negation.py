@@ -59,6 +59,35 @@ def _still_before(toks, j: int, units) -> tuple[str, str] | None:
     return None
 
 
+def _elliptic(unit, q: int) -> bool:
+    """A negation with no verb of its own at the end of its sentence: a reply ("Honestly, not
+    this year"), not "doesn't count" (a contraction) or "is not open" (after an auxiliary)."""
+    low = unit[q].text.lower()
+    return low in ("not", "no", "never", "nope") and len(unit) - q <= 4 and not (
+        q > 0 and unit[q - 1].text.lower() in AUXILIARIES)
+
+
+def _negates(unit, head: set[str]) -> bool:
+    """A negation in ``unit`` that bears on a word of ``head``: before it in its clause ("haven't
+    logged in", "no new invoices", "without logging in"), naming it as the word it negates, or
+    an elliptic reply at the sentence's end; not a negation of another word of the sentence
+    ("Logging in doesn't count")."""
+    neg = [q for q, t in enumerate(unit)
+           if is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() in lx.NEGATION_LIKE]
+    if not neg:
+        return False
+    if _negated_head(unit, neg) & head or any(_elliptic(unit, q) for q in neg):
+        return True  # or an elliptic reply closing the sentence ("... win it back? Honestly, not this year")
+    for p, t in enumerate(unit):
+        if t.norm not in head:
+            continue
+        for q in neg:
+            if q < p and not any(x.text.lower() in ("but", "while", "whereas", "although", "though", "however")
+                                 for x in unit[q + 1:p]) and p - q <= 8:
+                return True
+    return False
+
+
 @check("negation", -1, explicit=True)
 def check_negation(ctx: ClaimContext) -> Finding:
     """A negation the evidence does not have, or a negation of the evidence the claim drops.
@@ -91,8 +120,8 @@ def check_negation(ctx: ClaimContext) -> Finding:
             if still is None and not head & ctx.ev.stems:
                 continue
             holders = [u for u in units if head & {t.norm for t in u}]
-            if still is None and (short_neg or any(neg_like(u) for u in holders)
-                                  or (neg_like(best) and head & {t.norm for t in best})):
+            if still is None and (short_neg or any(_negates(u, head) for u in holders)
+                                  or _negates(best, head)):
                 continue
             blamed.add(j)
             if j > 0 and toks[j - 1].text.lower() in AUXILIARIES:

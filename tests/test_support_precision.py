@@ -233,3 +233,37 @@ def test_a_negation_of_another_word_does_not_excuse_a_claims_negation():
 def test_a_negation_of_the_same_word_excuses_it(claim, evidence):
     chk = run(claim, evidence)
     assert "negation" not in chk.fired, chk.reasons
+
+
+# -- exclusion: "is not supported" and names every mention of which excludes -----------------
+
+@pytest.mark.parametrize("claim,source,word", [
+    ("Version 3.8 brings native builds for Windows on ARM and a dry-run option.",
+     "New in 3.8:\n- A dry-run option for sync.\n- Native builds for Linux on ARM64.\nWindows on ARM is not supported yet.",
+     "Windows"),
+    ("The premium plan offers Payroll and Invoicing.",
+     "The premium plan offers invoicing and reports. Payroll is unavailable on the premium plan.", "Payroll"),
+])
+def test_a_name_the_source_only_excludes_is_caught(claim, source, word):
+    first = source.split("\n")[0].split(". ")[0]
+    chk = run(claim, first if first in source else source, source)
+    assert "exclusion" in chk.fired, chk.reasons
+    assert word in [t.text for t in chk.blamed]
+
+
+@pytest.mark.parametrize("claim,source", [
+    # the source includes it somewhere too
+    ("Version 3.8 brings native builds for Windows on ARM.",
+     "Native builds for Windows on ARM arrive in 3.8. Windows on ARM is not supported by the old installer."),
+    # the claim says it is not offered
+    ("Version 3.8 does not support Windows on ARM.", "Windows on ARM is not supported yet."),
+])
+def test_exclusion_quiet(claim, source):
+    chk = run(claim, source.split(". ")[0], source)
+    assert "exclusion" not in chk.fired, chk.reasons
+
+
+def test_an_offered_word_the_evidence_excludes_elsewhere_in_its_sentence_is_no_exclusion():
+    ev = "We can't fund in-store sampling staff, but we'd be glad to supply 2,000 sample packs for your staff."
+    chk = run("The supplier offers 2,000 sample packs for staff to hand out.", ev)
+    assert "exclusion" not in chk.fired, chk.reasons

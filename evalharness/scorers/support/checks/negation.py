@@ -570,6 +570,20 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
 _BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "isn't", "aren't", "wasn't", "weren't"})
 _CLAUSE_BREAK = frozenset({"but", "while", "whereas", "although", "though", "however", "yet", "which", "who"})
 _COME = frozenset({"come", "comes", "came", "coming"})
+#: after "is not": what a thing is not, like "included" ("Windows on ARM is not supported yet")
+_AVAILABLE = frozenset({"supported", "available", "offered", "provided", "compatible"})
+#: one word for the same ("Windows on ARM is unsupported")
+_UNAVAILABLE = frozenset({"unsupported", "unavailable", "incompatible"})
+#: a claim's verbs that give a thing to what it describes, like "including" ("3.8 brings native
+#: builds for Windows on ARM", "the plan offers payroll")
+_OFFER = frozenset({"brings", "bring", "brought", "adds", "add", "added", "supports", "support", "offers", "offer",
+                    "offered", "provides", "provide", "introduces", "introduce", "introduced", "features", "ships",
+                    "gains", "gain", "gained", "enables", "enable"})
+
+
+def _exclusion_marker(t: Token) -> bool:
+    low = t.text.lower()
+    return is_negation(t) or low in lx.EXCLUSION or low == "separately" or low in _UNAVAILABLE
 
 
 def _excluded_scope(unit, j: int) -> dict[str, Token]:
@@ -581,11 +595,12 @@ def _excluded_scope(unit, j: int) -> dict[str, Token]:
                                                   and unit[j + 1].text.lower() in lx.INCLUSION))
     ks = _scope(unit, j, width=len(unit)) if heading else _scope(unit, j)
     passive = None
-    if e in lx.EXCLUSION or e == "separately":
+    if e in lx.EXCLUSION or e == "separately" or e in _UNAVAILABLE:
         passive = j - 1 if j >= 1 and unit[j - 1].text.lower() in _BE else None
         if e == "separately" and j >= 1 and unit[j - 1].text.lower() in ("sold", "available", "charged", "priced"):
             passive = j - 2 if j >= 2 and unit[j - 2].text.lower() in _BE else j - 1
-    elif is_negation(unit[j]) and j + 1 < len(unit) and unit[j + 1].text.lower() in lx.INCLUSION and \
+    elif is_negation(unit[j]) and j + 1 < len(unit) and (unit[j + 1].text.lower() in lx.INCLUSION
+                                                         or unit[j + 1].text.lower() in _AVAILABLE) and \
             j >= 1 and unit[j - 1].text.lower() in _BE:
         passive = j - 1
     if passive is not None:
@@ -604,16 +619,18 @@ def _excluded_scope(unit, j: int) -> dict[str, Token]:
     return {unit[k].norm: unit[k] for k in ks}
 
 
-def _inclusion_before(toks, i: int) -> int | None:
-    """The inclusion word ("including", "covers", "comes with") that governs claim word ``i``
-    within its clause (a list "comes with A, B and C" included)."""
+def _inclusion_before(toks, i: int, offer: bool = False) -> int | None:
+    """The inclusion word ("including", "covers", "comes with"; with ``offer``, also a verb that
+    gives a thing, "brings", "offers") that governs claim word ``i`` within its clause (a list
+    "comes with A, B and C" included)."""
     for k in range(i - 1, max(-1, i - 13), -1):
         low = toks[k].text.lower()
         if low in _CLAUSE_BREAK or is_negation(toks[k]):
             return None
         if toks[k + 1].start - toks[k].end > 1 and toks[k + 1].text[:1].isupper():
             return None  # a sentence ends between them
-        if low in lx.INCLUSION or (low == "with" and k >= 1 and toks[k - 1].text.lower() in _COME):
+        if low in lx.INCLUSION or (offer and low in _OFFER) or (low == "with" and k >= 1
+                                                                and toks[k - 1].text.lower() in _COME):
             if any(is_negation(u) for u in toks[max(0, k - 2):k]):
                 return None  # "Not included: ..."
             return k
@@ -625,12 +642,12 @@ def check_exclusion(ctx: ClaimContext) -> Finding:
     """The evidence excludes something ("does not cover agency drivers", "excluding VAT",
     "laptops are excluded", "sold separately") that the claim reports as included."""
     toks = ctx.tokens
-    if any(is_negation(t) or t.text.lower() in lx.EXCLUSION or t.text.lower() == "separately" for t in toks):
+    if any(_exclusion_marker(t) for t in toks):
         return NOTHING
     blamed, reasons = [], []
     for unit in ctx.evidence_units:
         for j, e in enumerate(unit):
-            if not (is_negation(e) or e.text.lower() in lx.EXCLUSION or e.text.lower() == "separately"):
+            if not _exclusion_marker(e):
                 continue
             scope = _excluded_scope(unit, j)
             for i, t in enumerate(toks):
@@ -644,7 +661,37 @@ def check_exclusion(ctx: ClaimContext) -> Finding:
                     break
         if blamed:
             break
+    if not blamed:
+        blamed, reasons = _excluded_everywhere(ctx)
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def _excluded_everywhere(ctx: ClaimContext) -> tuple[list[int], list[str]]:
+    """A name the claim includes ("brings native builds for Windows on ARM") that every source
+    sentence holding it excludes ("Windows on ARM is not supported yet"), wherever the retriever
+    found the claim's evidence. Only capitalised names: a common word is excluded in one place and
+    included in another too often to tell."""
+    toks = ctx.tokens
+    cands = [(i, inc) for i, t in enumerate(toks)
+             if t.text[:1].isupper() and i > 0 and is_content(t)
+             and (inc := _inclusion_before(toks, i, offer=True)) is not None]
+    if not cands:
+        return [], []
+    sents = sentences(ctx.source_tokens)
+    for i, inc in cands:
+        w = toks[i].norm
+        holders = [u for u in sents if any(x.norm == w for x in u)]
+        said = []
+        for u in holders:
+            hit = next(((e, sc[w]) for j, e in enumerate(u) if _exclusion_marker(e)
+                        and w in (sc := _excluded_scope(u, j))), None)
+            if hit is None:
+                break
+            said.append(hit)
+        if holders and len(said) == len(holders):
+            e, x = said[0]
+            return [inc, i], [f"the source says '{x.text} ... {e.text}', the claim includes it"]
+    return [], []
 
 
 @check("possession", -1, explicit=True)

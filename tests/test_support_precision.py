@@ -267,3 +267,35 @@ def test_an_offered_word_the_evidence_excludes_elsewhere_in_its_sentence_is_no_e
     ev = "We can't fund in-store sampling staff, but we'd be glad to supply 2,000 sample packs for your staff."
     chk = run("The supplier offers 2,000 sample packs for staff to hand out.", ev)
     assert "exclusion" not in chk.fired, chk.reasons
+
+
+# -- antonym: a change where the evidence says there was none ---------------------------------
+
+ABSTRACT = ("Solitary bee abundance did not differ significantly between treatments, although the species "
+            "richness of solitary bees was 30% higher on sown plots.")
+
+
+@pytest.mark.parametrize("claim,evidence,word", [
+    ("Solitary bees were also significantly more abundant on sown plots.", ABSTRACT, "more"),
+    ("Operating margin rose in the second quarter.", "Operating margin was flat in the second quarter, at 12%.",
+     "rose"),
+    ("Her creatinine was higher on Tuesday.", "Creatinine 98 on Tuesday, unchanged from admission.", None),
+])
+def test_a_change_where_the_evidence_says_none(claim, evidence, word):
+    chk = run(claim, evidence)
+    if word is None:   # "unchanged" without a verb before it: not read as a no-change statement
+        assert "antonym" not in chk.fired, chk.reasons
+        return
+    assert "antonym" in chk.fired, chk.reasons
+    assert word in [t.text for t in chk.blamed]
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("The species richness of solitary bees was higher on sown plots.", ABSTRACT),
+    ("Operating margin did not rise in the second quarter.", "Operating margin was flat in the second quarter."),
+    ("Revenue rose 4% while operating margin was flat.", "Revenue rose 4%; operating margin was flat at 12%."),
+    ("Costs were higher than in the south.", "Costs in the north remained stable, and were higher than in the south."),
+])
+def test_no_change_quiet(claim, evidence):
+    chk = run(claim, evidence)
+    assert "antonym" not in chk.fired, chk.reasons

@@ -189,7 +189,87 @@ def check_antonym(ctx: ClaimContext) -> Finding:
                 blamed.append(i)
                 reasons.append(f"'{t.text}' says the opposite of the evidence's '{found.text}'")
                 break
+    for i, said in _change_against_no_change(ctx):
+        if i not in blamed:
+            blamed.append(i)
+            reasons.append(f"'{toks[i].text}' where the evidence says '{said}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+#: a claim's words of change or difference ("significantly more abundant", "rose", "higher")
+_CHANGE = frozenset("""more less fewer higher lower greater larger smaller bigger increased increase increases
+rose risen grew grown fell fallen dropped declined decreased improved worsened better worse""".split())
+_STILL_WORDS = frozenset({"unchanged", "flat", "steady", "stable", "similar", "same"})
+_STATE_VERBS = frozenset({"remained", "remains", "remain", "was", "were", "is", "are", "stayed", "stays", "held",
+                          "holds", "kept", "keeps", "been", "being", "be"})
+_CLAUSE_END = frozenset({"although", "though", "but", "while", "whereas", "however", "yet", "except"})
+
+
+def _no_change_markers(unit) -> list[tuple[int, str]]:
+    """Where a sentence says a thing did not change or differ: "did not differ (significantly)",
+    "no (significant) difference/change", "remained stable", "was flat", "held steady",
+    "was unchanged": (index, the words)."""
+    out = []
+    for m, t in enumerate(unit):
+        low = t.text.lower()
+        if low in ("differ", "differed", "differs", "change", "changed", "vary", "varied") and any(
+                is_negation(x) for x in unit[max(0, m - 3):m]):
+            out.append((m, " ".join(x.text for x in unit[max(0, m - 2):m + 1])))
+        elif low == "no" and any(x.text.lower() in ("difference", "differences", "change") for x in unit[m + 1:m + 3]):
+            k = next(k for k in range(m + 1, m + 3) if unit[k].text.lower() in ("difference", "differences", "change"))
+            out.append((k, " ".join(x.text for x in unit[m:k + 1])))
+        elif low in _STILL_WORDS and any(x.text.lower() in _STATE_VERBS for x in unit[max(0, m - 2):m]) and not any(
+                is_negation(x) for x in unit[max(0, m - 3):m]):
+            if low in ("same", "similar") and m + 1 < len(unit) and unit[m + 1].text.lower() in ("to", "as"):
+                continue  # "similar to last year's": a comparison with another thing
+            out.append((m, " ".join(x.text for x in unit[max(0, m - 1):m + 1])))
+    return out
+
+
+def _clause_words(unit, m: int, before: int = 8, after: int = 4) -> set[str]:
+    """Content stems of the clause around position ``m`` (up to a clause word on each side)."""
+    out = set()
+    for k in range(m - 1, max(-1, m - 1 - before), -1):
+        if unit[k].text.lower() in _CLAUSE_END:
+            break
+        if is_content(unit[k]) and not is_negation(unit[k]):
+            out.add(unit[k].norm)
+    for k in range(m + 1, min(len(unit), m + 1 + after)):
+        if unit[k].text.lower() in _CLAUSE_END:
+            break
+        if is_content(unit[k]) and not is_negation(unit[k]):
+            out.add(unit[k].norm)
+    return out
+
+
+def _change_against_no_change(ctx: ClaimContext) -> list[tuple[int, str]]:
+    """A change or difference the claim states ("solitary bees were significantly more
+    abundant") where the evidence sentence about the same thing says there was none ("Solitary
+    bee abundance did not differ significantly"): the clause around the evidence's marker shares
+    at least two words with the claim's clause, and more than any clause of the evidence that
+    states a change itself ("the species richness of solitary bees was 30% higher")."""
+    toks = ctx.tokens
+    changes = [i for i, t in enumerate(toks) if t.text.lower() in _CHANGE]
+    if not changes:
+        return []
+    units = (*ctx.evidence_units, *ctx.context_units)
+    stills = [(_clause_words(u, m), said) for u in units for m, said in _no_change_markers(u)]
+    if not stills:
+        return []
+    moved = [_clause_words(u, m) for u in units for m, e in enumerate(u) if e.text.lower() in _CHANGE]
+    out = []
+    for i in changes:
+        if any(is_negation(x) for x in toks[max(0, i - 3):i]):
+            continue  # "no higher than", "did not rise"
+        mine = _clause_words(toks, i) - {toks[i].norm}
+        k, w_still, said = max(((len(mine & w), w, said) for w, said in stills), key=lambda x: x[0])
+        if k < 2:
+            continue
+        # the word the change is of, right after it ("more abundant"), settles a tie
+        head = toks[i + 1].norm if i + 1 < len(toks) and is_content(toks[i + 1]) else None
+        if all(len(mine & w) < k or (len(mine & w) == k and head in w_still and head not in w) for w in moved):
+            out.append((i, said))
+    return out
 
 
 _QUANT_SCALE = {"all": 1.0, "every": 1.0, "each": 1.0, "entire": 1.0, "whole": 1.0, "always": 1.0,

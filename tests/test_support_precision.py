@@ -299,3 +299,32 @@ def test_a_change_where_the_evidence_says_none(claim, evidence, word):
 def test_no_change_quiet(claim, evidence):
     chk = run(claim, evidence)
     assert "antonym" not in chk.fired, chk.reasons
+
+
+# -- negation: a word the source only ever writes negated ---------------------------------------
+
+EMAIL = ("We discussed a 10-week trial in 25 of your northern stores. You said you need sign-off from "
+         "your director first, so I understand nothing is agreed yet. We would cover the displays.")
+
+
+def test_a_word_the_source_only_negates_is_caught():
+    chk = run("Fairleigh has agreed to a ten-week trial in 25 northern stores.",
+              "We discussed a 10-week trial in 25 of your northern stores.", EMAIL)
+    assert "negation" in chk.fired, chk.reasons
+    assert "agreed" in [t.text for t in chk.blamed]
+    assert any("nothing is agreed" in r for r in chk.reasons)
+
+
+@pytest.mark.parametrize("claim,source", [
+    # the source also states it plainly
+    ("The board agreed the budget.", "Nothing was agreed on Monday. On Tuesday the board agreed the budget."),
+    # "not only" is no negation
+    ("The club signed the striker.", "The club not only signed the striker but also his brother."),
+    # whose belief: a verb of attitude is left alone
+    ("Reports say the agency believes Russia interfered.", "He said: I don't believe it."),
+    # punctuation ends the negation's reach ("wasn't suicidal. Prosecutors said")
+    ("Prosecutors said he wept.", "His wife said he wasn't suicidal. prosecutors said he wept."),
+])
+def test_only_negated_quiet(claim, source):
+    chk = run(claim, source)
+    assert "negation" not in chk.fired, chk.reasons

@@ -88,6 +88,61 @@ def _negates(unit, head: set[str]) -> bool:
     return False
 
 
+#: verbs of belief, knowledge and wish: who holds them varies from sentence to sentence
+_ATTITUDES = frozenset(base_stem(w) for w in """believe think know expect suppose understand recall remember want
+wish like mind care see seem feel hope doubt""".split())
+_NOT_A_NEGATION = frozenset({"only", "just", "merely", "longer", "least", "less", "doubt", "matter", "wonder"})
+
+
+def _negation_on(unit, p: int) -> int | None:
+    """The negation right before the word at ``p`` in its clause ("nothing is agreed yet",
+    "has not been signed", "no refund was made"), not "not only", "no longer", "no doubt"."""
+    for q in range(p - 1, max(-1, p - 4), -1):
+        if unit[q + 1].start - unit[q].end > 1:
+            return None  # punctuation between them ("wasn't suicidal. Prosecutors said")
+        low = unit[q].text.lower()
+        if is_negation(unit[q]):
+            nxt = unit[q + 1].text.lower() if q + 1 < len(unit) else ""
+            return None if nxt in _NOT_A_NEGATION else q
+        if low not in AUXILIARIES and low not in ("a", "an", "the", "any", "been", "being", "yet", "ever", "even"):
+            return None  # only auxiliaries and articles between ("nothing is agreed", "has not been signed")
+    return None
+
+
+def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
+    """A word the claim states plainly ("has agreed to a trial") that the source only ever
+    writes negated ("so I understand nothing is agreed yet"), in whichever sentence: (claim
+    index, the source's words). Names, numbers and short words are left alone."""
+    toks = ctx.tokens
+    sents = None
+    names = set(ctx.names)
+    for i in ctx.content:
+        t = toks[i]
+        if i in names or t.text[:1].isupper() or t.is_number or len(t.text) < 4 or t.text.lower() in LIGHT:
+            continue
+        b = base_stem(t.text)
+        if b in _ATTITUDES:
+            continue  # whose belief: "the CIA believes" is no restatement of "I don't believe it"
+        if sents is None:
+            sents = sentences(ctx.source_tokens)
+        said: list[str] = []
+        plain = False
+        for u in sents:
+            for p, e in enumerate(u):
+                if base_stem(e.text) != b:
+                    continue
+                q = _negation_on(u, p)
+                if q is None:
+                    plain = True
+                    break
+                said.append(" ".join(x.text for x in u[q:p + 1]))
+            if plain:
+                break
+        if said and not plain:
+            return i, said[0]
+    return None
+
+
 @check("negation", -1, explicit=True)
 def check_negation(ctx: ClaimContext) -> Finding:
     """A negation the evidence does not have, or a negation of the evidence the claim drops.
@@ -145,8 +200,14 @@ def check_negation(ctx: ClaimContext) -> Finding:
                 not any(is_negation(u) for u in toks[max(0, i - 4):i]):
             return Finding(1.0, (i,), (f"the source says '{prohibited[base_stem(t.text)]}', the claim drops the "
                                        "negation",))
+    only = _only_negated(ctx)
+    if only is not None:
+        i, said = only
+        return Finding(1.0, (i,), (f"the source only says '{said}', the claim drops the negation",))
+    ev_neg_idx = [j for j in ev_neg_idx if not (j + 1 < len(best) and best[j + 1].text.lower() in ("only", "just",
+                                                                                                   "merely"))]
     ev_negated = _negated_head(best, ev_neg_idx)
-    hit = ev_negated & claim_stems
+    hit = {w for w in ev_negated & claim_stems if base_stem(w) not in _ATTITUDES and w not in _ATTITUDES}
     if not hit:
         return NOTHING
     modal = any(t.text.lower() in lx.MODAL for t in toks)

@@ -328,3 +328,12 @@ def test_a_word_the_source_only_negates_is_caught():
 def test_only_negated_quiet(claim, source):
     chk = run(claim, source)
     assert "negation" not in chk.fired, chk.reasons
+
+
+def test_later_in_the_past_is_no_plan():
+    chk = run("An inquiry began after a 72-year-old man was found dead at a housing complex.",
+              "The review covers the response to a call from a 72-year-old man who was later found dead at a "
+              "sheltered housing complex.")
+    assert "modality" not in chk.fired, chk.reasons
+    chk = run("The ferry was found to be unsafe.", "The ferry will later be inspected and may be found unsafe.")
+    assert "modality" in chk.fired, chk.reasons

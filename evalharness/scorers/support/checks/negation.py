@@ -607,8 +607,10 @@ def check_modality(ctx: ClaimContext) -> Finding:
                 after = unit[p + 1:p + 4]
                 # "can" is ability and "if" a rule's condition ("if you cancel within 14 days"): neither
                 # says the event has not happened
+                past = any(u.text.lower() in ("was", "were", "had", "did") for u in window)
                 mk = next((u for u in window if u.text.lower() in lx.MODAL
-                           and u.text.lower() not in ("can", "if", "unless", "whether")), None) or \
+                           and u.text.lower() not in ("can", "if", "unless", "whether")
+                           and not (past and u.text.lower() in ("later", "next", "set", "due"))), None) or \
                     next((u for u in after if u.text.lower() in ("next", "later", "soon")), None)
                 if mk is None:
                     plain = True

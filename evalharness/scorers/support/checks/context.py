@@ -44,6 +44,32 @@ _IRREGULAR = {
 }
 
 
+#: more irregular verb forms, for the checks that match one act across a text by its verb
+#: (verb_lemma); kept apart from _IRREGULAR so base_stem, which every check reads, is unchanged.
+#: Forms that are also common nouns or names ("fed", "shot", "saw", "bore") are left out.
+IRREGULAR_MORE = {
+    "became": "become", "drew": "draw", "drawn": "draw", "threw": "throw", "thrown": "throw", "flew": "fly",
+    "flown": "fly", "sang": "sing", "sung": "sing", "forgot": "forget", "forgotten": "forget", "forgave": "forgive",
+    "forgiven": "forgive", "withdrew": "withdraw", "withdrawn": "withdraw", "understood": "understand",
+    "undertook": "undertake", "undertaken": "undertake", "oversaw": "oversee", "overseen": "oversee",
+    "sought": "seek", "lent": "lend", "dealt": "deal", "stole": "steal", "stolen": "steal", "wore": "wear",
+    "worn": "wear", "got": "get", "gotten": "get", "ate": "eat", "eaten": "eat", "rode": "ride", "ridden": "ride",
+    "shook": "shake", "shaken": "shake", "froze": "freeze", "frozen": "freeze", "slept": "sleep", "fled": "flee",
+    "heard": "hear", "sat": "sit", "hid": "hide", "hidden": "hide", "swore": "swear", "sworn": "swear",
+    "beaten": "beat", "bitten": "bite", "blew": "blow", "blown": "blow", "dug": "dig", "sank": "sink",
+    "sunk": "sink", "spun": "spin", "swept": "sweep", "wept": "weep", "won": "win", "overcame": "overcome",
+    "upheld": "uphold", "withheld": "withhold", "rebuilt": "rebuild", "rewrote": "rewrite", "rewritten": "rewrite",
+    "outgrew": "outgrow", "mistook": "mistake", "mistaken": "mistake", "foresaw": "foresee", "foreseen": "foresee",
+}
+
+
+def verb_lemma(word: str) -> str:
+    """The stem of a verb's base form, irregular forms of both tables mapped ("held" ~ "holds",
+    "oversaw" ~ "oversees")."""
+    low = word.lower()
+    return stem(_IRREGULAR.get(low) or IRREGULAR_MORE.get(low) or low)
+
+
 def base_stem(word: str) -> str:
     """The stem, with irregular verb forms mapped to their base ("paid" ~ "pay")."""
     low = word.lower()

@@ -8,7 +8,8 @@ import re
 
 from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
-from .context import _IRREGULAR, AUXILIARIES, TITLES, ClaimContext, Finding, WordSet, base_stem, sentences
+from .context import (_IRREGULAR, AUXILIARIES, IRREGULAR_MORE, LIGHT, TITLES, ClaimContext, Finding, WordSet,
+                      base_stem, is_negation, sentences, verb_lemma)
 from .mentions import MONTHS, is_number_token
 from .registry import check
 
@@ -526,6 +527,170 @@ def _name_elsewhere(ctx: ClaimContext, i: int, j: int, claim_norms: set[str]) ->
     return found
 
 
+#: speech and light verbs: who said, had or made something is no act a source gives one doer
+_LIGHT_VERBS = frozenset(verb_lemma(w) for w in """say tell add claim be have make get do go come see know think feel
+want need note state argue explain ask answer reply describe call speak comment warn remark respond confirm deny admit
+believe suggest insist report announce seem become use include mean put set let keep give take""".split()) - {
+    verb_lemma("give"), verb_lemma("take")}
+#: adverbs that may sit between a doer and its verb ("Newcastle University now holds")
+_VERB_ADVERBS = frozenset({"also", "then", "later", "now", "still", "already", "once", "since", "subsequently",
+                           "eventually", "first", "jointly", "currently", "formally", "today"})
+#: words that open a new clause: the act before them is not the act after them
+_CLAUSE_WORDS = frozenset({"and", "but", "or", "while", "whereas", "which", "who", "whom", "whose", "that",
+                           "because", "although", "though", "after", "before", "when", "since", "until", "if",
+                           "unless", "so", "as", "where"})
+#: words before a name that make it no subject ("a study by Baird found", "a letter to Acme says")
+_NOT_SUBJECT = frozenset({"by", "from", "of", "with", "to", "for", "at", "in", "on", "against", "than", "over",
+                          "under", "between", "into", "about", "via", "like", "behind", "beat", "beats", "defeated"})
+
+
+def _act_after(toks, j: int) -> int | None:
+    """The verb right after the name ending at ``j``, in its clause ("Newcastle University now
+    holds", "Acme has bought", "Reyes led"): an -ed, -s or irregular form, or any word after an
+    auxiliary; None where punctuation, a negation or a non-verb comes first."""
+    for k in range(j + 1, min(len(toks), j + 4)):
+        if toks[k].start - toks[k - 1].end != 1:
+            return None  # punctuation: an apposition or another clause
+        low = toks[k].text.lower()
+        if is_negation(toks[k]) or low == "never":
+            return None
+        if low in AUXILIARIES or low in _VERB_ADVERBS or (low.endswith("ly") and len(low) > 4):
+            continue
+        if not toks[k].text[:1].islower() or not is_content(toks[k]) or is_number_token(toks[k]) or \
+                not low.isalpha() or low in LIGHT:
+            return None
+        after_aux = any(toks[q].text.lower() in AUXILIARIES for q in range(j + 1, k))
+        if after_aux or low in _IRREGULAR or low in IRREGULAR_MORE or low.endswith("ed") or \
+                (low.endswith("s") and not low.endswith(("ss", "us", "is", "ous")) and len(low) > 3):
+            return k
+        return None
+    return None
+
+
+def _clause_span(unit, p: int, width: int = 9) -> tuple[int, int]:
+    """The clause around position ``p`` of a sentence: the tokens joined to it by single spaces
+    (no punctuation between), up to a clause word, at most ``width`` tokens each way."""
+    a = p
+    while a > 0 and p - a < width and unit[a].start - unit[a - 1].end == 1 and \
+            unit[a - 1].text.lower() not in _CLAUSE_WORDS:
+        a -= 1
+    b = p
+    while b + 1 < len(unit) and b - p < width and unit[b + 1].start - unit[b].end == 1 and \
+            unit[b + 1].text.lower() not in _CLAUSE_WORDS:
+        b += 1
+    return a, b
+
+
+def _name_run_before(unit, q: int) -> list[Token]:
+    """The name that ends at ``q`` ("Institution of Civil Engineers"), read backwards over
+    capitalised words and the 'of' or '&' inside a name."""
+    out = [unit[q]]
+    k = q - 1
+    while k >= 0 and unit[k + 1].start - unit[k].end == 1:
+        t = unit[k]
+        if _cap_name(t):
+            out.append(t)
+        elif t.text.lower() in ("of", "&", "and") and k > 0 and _cap_name(unit[k - 1]) and t.text.lower() != "and":
+            out.append(t)
+        else:
+            break
+        k -= 1
+    return out[::-1]
+
+
+def _name_run_after(unit, q: int) -> list[Token]:
+    out = [unit[q]]
+    k = q + 1
+    while k < len(unit) and unit[k].start - unit[k - 1].end == 1:
+        t = unit[k]
+        if _cap_name(t) or (t.text.lower() in ("of", "&") and k + 1 < len(unit) and _cap_name(unit[k + 1])):
+            out.append(t)
+        else:
+            break
+        k += 1
+    return out
+
+
+def _source_doer(unit, p: int, a: int, ctx: ClaimContext) -> list[Token] | None:
+    """Who the sentence gives the act at ``p`` (its clause starting at ``a``): the name after
+    "by" in the passive ("are held by the Institution of Civil Engineers"), else the name right
+    before the verb in the active ("Marsh Holdings bought"); None where the doer is no name
+    (a pronoun, a common noun, a passive with no "by")."""
+    by = next((k for k in range(p + 1, min(len(unit), p + 3)) if unit[k].text.lower() == "by"), None)
+    if by is not None:
+        for q in range(by + 1, min(len(unit), by + 4)):
+            if unit[q].start - unit[q - 1].end != 1:
+                return None
+            if _cap_name(unit[q]):
+                return _name_run_after(unit, q)
+            if unit[q].text.lower() not in ("the", "a", "an"):
+                return None
+        return None
+    q = p - 1
+    while q >= a and (unit[q].text.lower() in AUXILIARIES or unit[q].text.lower() in _VERB_ADVERBS
+                      or (unit[q].text.lower().endswith("ly") and len(unit[q].text) > 4)):
+        if unit[q].text.lower() in _BE or unit[q].text.lower() in ("been", "being"):
+            return None  # a passive with no "by": the subject is who it was done to
+        q -= 1
+    if q < a or not _cap_name(unit[q]) or unit[q].text.lower() in _POSSESSIVES:
+        return None
+    if q == 0 and not (ctx.source_names and unit[q].norm in ctx.source_names):
+        return None  # a capitalised first word may be an ordinary word
+    return _name_run_before(unit, q)
+
+
+def _agent_elsewhere(ctx: ClaimContext, i: int, j: int, party) -> tuple[list[Token], Token] | None:
+    """The claim gives an act to its name (tokens i..j, the subject of an active verb) that
+    the source, anywhere, gives to another name: every source sentence with the same verb and
+    a word of the claim's predicate in the verb's clause names another doer, and no sentence
+    names the claim's name with that verb or those words ("Newcastle University now holds her
+    papers" against "Her papers are held by the Institution of Civil Engineers in London").
+    Returns (the source's doer, its verb)."""
+    toks = ctx.tokens
+    if i > 0 and (toks[i - 1].text.lower() in _NOT_SUBJECT or toks[i - 1].text.lower() in ("'s", "s")):
+        return None
+    v = _act_after(toks, j)
+    if v is None or _passive(toks, j, v):
+        return None
+    lemma = verb_lemma(toks[v].text)
+    if lemma in _LIGHT_VERBS or len(lemma) < 3:
+        return None
+    name = {toks[k].norm for k in range(i, j + 1)}
+    claim_party = set().union(*(party(toks[k]) for k in range(i, j + 1)))
+    # the predicate: the content words after the verb, up to the end of its clause
+    objects = set()
+    for k in range(v + 1, min(len(toks), v + 9)):
+        if toks[k].start - toks[k - 1].end != 1 or toks[k].text.lower() in _CLAUSE_WORDS:
+            break
+        t = toks[k]
+        if is_content(t) and not is_number_token(t) and t.text.lower() not in LIGHT and \
+                t.text.lower() not in AUXILIARIES and t.norm not in name and len(t.norm) > 2:
+            objects.add(t.norm)
+    if not objects:
+        return None
+    found = None
+    for unit in sentences(list(ctx.source_tokens)):
+        norms = {t.norm for t in unit}
+        unit_party = set().union(*(party(t) for t in unit if t.text[:1].isupper())) | norms
+        names_claim = bool(unit_party & claim_party)
+        hits = [p for p, e in enumerate(unit) if e.text[:1].islower() and verb_lemma(e.text) == lemma]
+        if names_claim and (hits or objects & norms):
+            return None  # the source gives this act, or these words, to the claim's name too
+        for p in hits:
+            a, b = _clause_span(unit, p)
+            if not objects & {unit[k].norm for k in range(a, b + 1) if k != p}:
+                continue  # another act with the same verb ("a post she held")
+            doer = _source_doer(unit, p, a, ctx)
+            if doer is None:
+                return None  # a doer that is no name (a pronoun, "the museum") may be the claim's
+            doer_party = set().union(*(party(t) for t in doer if _cap_name(t)))
+            grp = set().union(*(lx.demonym_groups().get(t.norm, frozenset()) for t in doer))
+            if doer_party & claim_party or grp & name:
+                return None
+            found = found or (doer, unit[p])
+    return found
+
+
 @check("wrong_agent", -1, explicit=True)
 def check_wrong_agent(ctx: ClaimContext) -> Finding:
     """The claim gives an action to a name the evidence mentions, while the evidence gives
@@ -587,6 +752,20 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
             blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence says '{verdicts[0].text} ... {toks[v].text}', not "
                            f"'{toks[i].text} ... {toks[v].text}'")
+    for i in _name_starts(ctx):
+        if i in blamed or not ctx.src.has(toks[i]):
+            continue
+        j = i
+        while j + 1 < len(toks) and (j + 1 in ctx.names or toks[j + 1].text[:1].isupper()) \
+                and toks[j + 1].start - toks[j].end == 1 and not toks[j + 1].is_number:
+            j += 1  # the whole name, title words included ("Newcastle University")
+        hit = _agent_elsewhere(ctx, i, j, party)
+        if hit is not None:
+            doer, verb = hit
+            v = _act_after(toks, j)
+            blamed.extend(range(i, j + 1))
+            reasons.append(f"the source says '{doer[0].text} ... {verb.text}', not '{toks[i].text} ... "
+                           f"{toks[v].text}'")
     claim_norms = {t.norm for t in toks}
     for i in _name_starts(ctx):
         if i in blamed or not ctx.src.has(toks[i]) or i in ctx.paraphrased_idx:

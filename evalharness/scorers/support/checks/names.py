@@ -539,6 +539,9 @@ _VERB_ADVERBS = frozenset({"also", "then", "later", "now", "still", "already", "
 _CLAUSE_WORDS = frozenset({"and", "but", "or", "while", "whereas", "which", "who", "whom", "whose", "that",
                            "because", "although", "though", "after", "before", "when", "since", "until", "if",
                            "unless", "so", "as", "where"})
+#: words that open a verb's object ("holds her papers", "runs the club")
+_OBJECT_OPENERS = frozenset({"the", "a", "an", "her", "his", "their", "its", "our", "my", "your", "this", "these",
+                             "those", "all", "both", "every", "each", "some"})
 #: words before a name that make it no subject ("a study by Baird found", "a letter to Acme says")
 _NOT_SUBJECT = frozenset({"by", "from", "of", "with", "to", "for", "at", "in", "on", "against", "than", "over",
                           "under", "between", "into", "about", "via", "like", "behind", "beat", "beats", "defeated"})
@@ -560,9 +563,12 @@ def _act_after(toks, j: int) -> int | None:
                 not low.isalpha() or low in LIGHT:
             return None
         after_aux = any(toks[q].text.lower() in AUXILIARIES for q in range(j + 1, k))
-        if after_aux or low in _IRREGULAR or low in IRREGULAR_MORE or low.endswith("ed") or \
-                (low.endswith("s") and not low.endswith(("ss", "us", "is", "ous")) and len(low) > 3):
+        if after_aux or low in _IRREGULAR or low in IRREGULAR_MORE or low.endswith("ed"):
             return k
+        if low.endswith("s") and not low.endswith(("ss", "us", "is", "ous")) and len(low) > 3 and \
+                k + 1 < len(toks) and toks[k + 1].start - toks[k].end == 1 and \
+                (toks[k + 1].text.lower() in _OBJECT_OPENERS or _cap_name(toks[k + 1])):
+            return k  # "holds her papers", not a plural noun ("Calloway employees can", "ARM builds for")
         return None
     return None
 

@@ -442,7 +442,7 @@ def _verb_after(tokens, i: int) -> int | None:
         if tokens[k].text[:1].islower() and is_content(tokens[k]) and not is_number_token(tokens[k]):
             low = tokens[k].text.lower()
             after_aux = any(tokens[j].text.lower() in AUXILIARIES for j in range(i + 1, k))
-            if after_aux or low.endswith(("ed", "es")) or low in _IRREGULAR:
+            if after_aux or low.endswith(("ed", "es")) or low in _IRREGULAR or low in IRREGULAR_MORE:
                 return k
             return None
         return None
@@ -718,12 +718,12 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
         v = _verb_after(toks, j)
         if v is None or _passive(toks, j, v):
             continue  # "his daughter has been told": the name is who it was done to
-        vst = base_stem(toks[v].text)
+        vst = verb_lemma(toks[v].text)
         claim_name = {toks[k].norm for k in range(i, j + 1)}
         verdicts = []
         for unit in ev_units:
             for p, e in enumerate(unit):
-                if base_stem(e.text) != vst:
+                if verb_lemma(e.text) != vst:
                     continue
                 window = unit[max(0, p - 6):p]
                 if set().union(*(party(t) for t in window)) & claim_name:

@@ -557,10 +557,11 @@ def _act_after(toks, j: int) -> int | None:
         low = toks[k].text.lower()
         if is_negation(toks[k]) or low == "never":
             return None
-        if low in AUXILIARIES or low in _VERB_ADVERBS or (low.endswith("ly") and len(low) > 4):
-            continue
+        if low in AUXILIARIES or low in _VERB_ADVERBS or (low.endswith("ly") and len(low) > 4) or \
+                (low in LIGHT and low not in _IRREGULAR and not low.endswith("ed") and low != "run"):
+            continue  # "now holds", "just bought"; a light verb form ("led", "owned", "run") is a verb
         if not toks[k].text[:1].islower() or not is_content(toks[k]) or is_number_token(toks[k]) or \
-                not low.isalpha() or low in LIGHT:
+                not low.isalpha():
             return None
         after_aux = any(toks[q].text.lower() in AUXILIARIES for q in range(j + 1, k))
         if after_aux or low in _IRREGULAR or low in IRREGULAR_MORE or low.endswith("ed"):

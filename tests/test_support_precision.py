@@ -337,3 +337,15 @@ def test_later_in_the_past_is_no_plan():
     assert "modality" not in chk.fired, chk.reasons
     chk = run("The ferry was found to be unsafe.", "The ferry will later be inspected and may be found unsafe.")
     assert "modality" in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence,word", [
+    ("Guests get unlimited parking at the hotel.", "Hotel parking is capped at two nights per stay.", "unlimited"),
+    ("The plan includes unlimited calls abroad.", "The plan includes calls abroad limited to 100 minutes.", "unlimited"),
+    ("The fare is refundable up to a day before travel.", "The fare is non-refundable up to a day before travel.",
+     "refundable"),
+])
+def test_opposites_of_limits(claim, evidence, word):
+    chk = run(claim, evidence)
+    assert "antonym" in chk.fired, chk.reasons
+    assert word in [t.text for t in chk.blamed]

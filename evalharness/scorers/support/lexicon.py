@@ -129,7 +129,10 @@ wins loses, winning losing, beat lose, rises falls, rising falling, risen fallen
 grew shrank, gains losses, granted denied, grant deny, approve deny, approved denied, allowed banned,
 allowed prohibited, passed rejected, succeeded failed, raised lowered, raised cut, expanded shrank,
 upheld overturned, uphold overturn, acquitted convicted, hired fired, opened shut, started stopped,
-resumed suspended, resume suspend, enabled disabled, enable disable, added removed, joined left
+resumed suspended, resume suspend, enabled disabled, enable disable, added removed, joined left,
+unlimited limited, unlimited capped, unlimited restricted, unrestricted restricted, refundable non-refundable,
+available unavailable, supported unsupported, compatible incompatible, permitted prohibited, permitted forbidden,
+allowed forbidden, partial full, partially fully, minor major, indoor outdoor, indoors outdoors
 """
 
 

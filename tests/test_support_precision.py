@@ -349,3 +349,24 @@ def test_opposites_of_limits(claim, evidence, word):
     chk = run(claim, evidence)
     assert "antonym" in chk.fired, chk.reasons
     assert word in [t.text for t in chk.blamed]
+
+
+@pytest.mark.parametrize("claim,source", [
+    ("The flat has a concierge and a lift.", "Concierge: No. Lift: Yes. Parking: one space."),
+    ("The flat has a concierge and a lift.", "Is there a concierge? No, but there is a lift."),
+])
+def test_a_label_or_question_answered_no(claim, source):
+    chk = run(claim, source)
+    assert "negation" in chk.fired, chk.reasons
+    assert "concierge" in [t.text for t in chk.blamed]
+
+
+def test_a_label_answered_yes_or_with_words_is_no_negation():
+    chk = run("The flat has a concierge.", "Concierge: Yes. Is there parking? No parking on site.")
+    assert "negation" not in chk.fired, chk.reasons
+
+
+def test_every_one_of():
+    chk = run("Every one of the tasters preferred the darker roast.",
+              "Most of the tasters preferred the darker roast, the survey found.")
+    assert "quantifier" in chk.fired, chk.reasons

@@ -30,9 +30,14 @@ _NOT_HEADS = frozenset({"longer", "able", "more", "yet", "even", "always", "ever
 
 
 def _negated_head(tokens, idx) -> set[str]:
+    """The word each negation at ``idx`` negates: the first content word after it, before any
+    punctuation ("Concierge: No. Lift: Yes." negates no lift)."""
     out = set()
     for j in idx:
-        for t in tokens[j + 1:j + 5]:
+        for k in range(j + 1, min(len(tokens), j + 5)):
+            t = tokens[k]
+            if t.start - tokens[k - 1].end > 1 and t.start > tokens[k - 1].end:
+                break
             if is_content(t) and not is_negation(t) and t.text.lower() not in _NOT_HEADS:
                 out.add(t.norm)
                 break
@@ -109,12 +114,23 @@ def _negation_on(unit, p: int) -> int | None:
     return None
 
 
+def _answered_no(unit, p: int) -> bool:
+    """A label or a question about the word at ``p`` answered "No" ("Concierge: No.", "Is there a
+    concierge? No, but there is a lift."): the "No" stands alone between punctuation."""
+    if p + 1 >= len(unit) or unit[p + 1].text.lower() not in ("no", "none", "not"):
+        return False
+    ends = p + 2 >= len(unit) or unit[p + 2].start - unit[p + 1].end > 1
+    return unit[p + 1].start - unit[p].end > 1 and ends
+
+
 def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
     """A word the claim states plainly ("has agreed to a trial") that the source only ever
     writes negated ("so I understand nothing is agreed yet"), in whichever sentence: (claim
     index, the source's words). Names, numbers and short words are left alone."""
     toks = ctx.tokens
     sents = None
+    flat = ctx.source_tokens
+    at = {t.start: k for k, t in enumerate(flat)}
     names = set(ctx.names)
     for i in ctx.content:
         t = toks[i]
@@ -132,10 +148,13 @@ def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
                 if base_stem(e.text) != b:
                     continue
                 q = _negation_on(u, p)
-                if q is None:
+                if q is not None:
+                    said.append(" ".join(x.text for x in u[q:p + 1]))
+                elif e.start in at and _answered_no(flat, at[e.start]):
+                    said.append(f"{e.text}: {flat[at[e.start] + 1].text}")
+                else:
                     plain = True
                     break
-                said.append(" ".join(x.text for x in u[q:p + 1]))
             if plain:
                 break
         if said and not plain:
@@ -538,7 +557,9 @@ def check_quantifier(ctx: ClaimContext) -> Finding:
                 blamed.append(i)
                 reasons.append(f"'{t.text}' where the evidence says '{words}'")
                 continue
-        head = [k for k in range(i + 1, min(len(toks), i + 4)) if is_content(toks[k])
+        # "every one of the tasters", "each single one", "all of the staff": the head is further on
+        reach = 6 if i + 1 < len(toks) and toks[i + 1].text.lower() in ("one", "single", "of") else 4
+        head = [k for k in range(i + 1, min(len(toks), i + reach)) if is_content(toks[k])
                 and toks[k].text.lower() not in _QUANT_SCALE and not is_number_token(toks[k])]
         if not head:
             continue

@@ -135,9 +135,13 @@ def ctx_of(claim, evidence):
     ("He will keep his lawyers now.", "He will keep his lawyers now.", {0, 1, 2, 3, 4, 5}),
     # the evidence negates the run: not a copy ("should take" against "Do not take")
     ("Patients should take the tablets with food.", "Do not take the tablets with food.", set()),
-    # a run that opens the claim after a negation in the evidence is not a copy; the run after
-    # it is, and leaves the negated verb outside ("Take" can still be blamed)
-    ("Take the tablets with food daily.", "Do not take the tablets with food daily.", {1, 2, 3, 4, 5}),
+    # a run that opens the claim after a negation in the evidence is not a copy: each word is
+    # judged by the run centred on it, and only those of the run after "take" are copied
+    ("Take the tablets with food daily.", "Do not take the tablets with food daily.", {3, 4, 5}),
+    # "with any video or audio" is no copy of "without any video or audio", though the run after
+    # "any" is: "video" is judged by the run centred on it
+    ("Years with any video or audio recordings of him passed.",
+     "Years without any video or audio recordings of him passed.", {5, 6, 7, 8, 9}),
     # shorter than the run: nothing
     ("Keep his lawyers.", "Keep his lawyers.", set()),
 ])
@@ -370,3 +374,9 @@ def test_every_one_of():
     chk = run("Every one of the tasters preferred the darker roast.",
               "Most of the tasters preferred the darker roast, the survey found.")
     assert "quantifier" in chk.fired, chk.reasons
+
+
+def test_nothing_but_is_no_negation():
+    chk = run("He was left with a bible and a blanket in the woods.",
+              "He had been left in the woods with nothing but a bible and a blanket.")
+    assert "negation" not in chk.fired, chk.reasons

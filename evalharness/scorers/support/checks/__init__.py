@@ -119,8 +119,8 @@ COPY_RUN = 5
 
 
 def copied_from_evidence(ctx: ClaimContext) -> set[int]:
-    """Indices of claim tokens inside a run of ``COPY_RUN`` claim words written word for word in
-    one evidence sentence, after the same word ("will need to keep his lawyers" where the
+    """Indices of claim tokens at the centre of a run of ``COPY_RUN`` claim words written word for
+    word in one evidence sentence, after the same word ("will need to keep his lawyers" where the
     evidence says so): an error check cannot blame them, whatever another sentence says, since
     the claim repeats its evidence there. The word before the run must match too, so "should
     take the tablets with food" is no copy of "Do not take the tablets with food"; a run that
@@ -135,14 +135,15 @@ def copied_from_evidence(ctx: ClaimContext) -> set[int]:
         for k in range(len(u) - n + 1):
             runs.setdefault(tuple(x.text.lower() for x in u[k:k + n]), set()).add(
                 ("not" if is_negation(u[k - 1]) else u[k - 1].text.lower()) if k else None)
-    out: set[int] = set()
-    for k in range(len(words) - n + 1):
+    def copied(k: int) -> bool:
         before = runs.get(tuple(words[k:k + n]))
         if before is None:
-            continue
-        if (words[k - 1] in before) if k else "not" not in before:
-            out.update(range(k, k + n))
-    return out
+            return False
+        return (words[k - 1] in before) if k else "not" not in before
+    # each word judged by the run centred on it (two words each side, fewer at the claim's ends):
+    # "with any video or audio" is no copy of "without any video or audio", even though "video or
+    # audio recordings of" is
+    return {i for i in range(len(words)) if copied(min(max(0, i - n // 2), len(words) - n))}
 
 
 def run_checks(ctx: ClaimContext) -> ClaimCheck:

@@ -96,7 +96,8 @@ def _negates(unit, head: set[str]) -> bool:
 #: verbs of belief, knowledge and wish: who holds them varies from sentence to sentence
 _ATTITUDES = frozenset(base_stem(w) for w in """believe think know expect suppose understand recall remember want
 wish like mind care see seem feel hope doubt""".split())
-_NOT_A_NEGATION = frozenset({"only", "just", "merely", "longer", "least", "less", "doubt", "matter", "wonder"})
+_NOT_A_NEGATION = frozenset({"only", "just", "merely", "but", "except", "longer", "least", "less", "doubt", "matter",
+                             "wonder"})
 
 
 def _negation_on(unit, p: int) -> int | None:
@@ -223,8 +224,9 @@ def check_negation(ctx: ClaimContext) -> Finding:
     if only is not None:
         i, said = only
         return Finding(1.0, (i,), (f"the source only says '{said}', the claim drops the negation",))
-    ev_neg_idx = [j for j in ev_neg_idx if not (j + 1 < len(best) and best[j + 1].text.lower() in ("only", "just",
-                                                                                                   "merely"))]
+    # "not only X", "nothing but a bible": no negation of the word after
+    ev_neg_idx = [j for j in ev_neg_idx if not (j + 1 < len(best) and best[j + 1].text.lower() in (
+        "only", "just", "merely", "but", "except"))]
     ev_negated = _negated_head(best, ev_neg_idx)
     hit = {w for w in ev_negated & claim_stems if base_stem(w) not in _ATTITUDES and w not in _ATTITUDES}
     if not hit:

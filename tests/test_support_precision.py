@@ -380,3 +380,11 @@ def test_nothing_but_is_no_negation():
     chk = run("He was left with a bible and a blanket in the woods.",
               "He had been left in the woods with nothing but a bible and a blanket.")
     assert "negation" not in chk.fired, chk.reasons
+
+
+def test_a_passive_claim_is_compared_with_passives():
+    source = "Chancey Luna was found guilty of murder on Friday. Christopher Lane was shot in August."
+    chk = run("Christopher Lane was found guilty of murder on Friday.", source)
+    assert "wrong_agent" in chk.fired, chk.reasons
+    chk = run("Chancey Luna was found guilty of murder on Friday.", source)
+    assert "wrong_agent" not in chk.fired, chk.reasons

@@ -717,14 +717,20 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
         while j + 1 < len(toks) and j + 1 in ctx.names:
             j += 1
         v = _verb_after(toks, j)
-        if v is None or _passive(toks, j, v):
-            continue  # "his daughter has been told": the name is who it was done to
+        if v is None:
+            continue
+        # a passive claim ("his daughter has been told") names who it was done to: it is compared
+        # only with passives of the evidence ("Luna was found"), an active one with actives
+        passive = _passive(toks, j, v)
         vst = verb_lemma(toks[v].text)
         claim_name = {toks[k].norm for k in range(i, j + 1)}
         verdicts = []
         for unit in ev_units:
             for p, e in enumerate(unit):
                 if verb_lemma(e.text) != vst:
+                    continue
+                if any(x.text.lower() in _BE for x in unit[max(0, p - 3):p]) != passive:
+                    verdicts.append(None)  # the other voice: says nothing against the claim
                     continue
                 window = unit[max(0, p - 6):p]
                 if set().union(*(party(t) for t in window)) & claim_name:

@@ -99,7 +99,7 @@ def test_an_ensemble_member_signs_as_it_does_alone(nli_model):
     parts = make_backend(o).signature_parts()
     for k, v in alone.signature_parts().items():
         assert parts[k] == v
-    assert "checks" in parts and parts["window"].startswith("lex-top2+pair")
+    assert "checks" in parts and parts["window"].startswith("lex-top2+ties2+pair")
     assert parts["nli.window"].startswith("sent,overlap")  # the nli member's own window, kept apart
     sig = SupportScorer(o).signature()
     assert f"|checks:{alone.signature_parts()['checks']}|" in sig
@@ -150,7 +150,7 @@ def test_signatures_stay_what_main_writes(nli_model):
 
     assert sig({}) == (f"support|backend:embedding|model:all-MiniLM-L6-v2|combiner:{comb}|checks:{checks_version()}|"
                        f"threshold:{load_combiner().recommended_threshold:g}|decision:consistent=no-flag|para:0.75|"
-                       f"topk:2|window:lex-top2+pair,max80w|v:{v}")
+                       f"topk:2|window:lex-top2+ties2+pair,max80w|v:{v}")
     assert sig({"threshold": 0.3}).count("|threshold:0.3|") == 1
     assert sig({"backend": "nli", "nli": {"model": "x/y"}}) == (
         f"support|backend:nli|nli:x/y|rev:default|labels:from-model|maxlen:model|window:sent,overlap0.5|"

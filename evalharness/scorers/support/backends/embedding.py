@@ -31,7 +31,7 @@ class EmbeddingJudge:
         parts = {"model": display, "combiner": load_combiner().version, "checks": checks_version(),
                 "threshold": f"{o.threshold:g}", "decision": "consistent=no-flag",
                 "para": f"{o.paraphrase_threshold:g}", "topk": o.evidence_top_k,
-                "window": f"lex-top2+pair,max{o.max_unit_words}w"}
+                "window": f"lex-top2+ties2+pair,max{o.max_unit_words}w"}
         lm = getattr(o, "lm", None)
         if lm is not None and lm.slots:   # only when on, so the default signature is unchanged
             from ..slots import SlotCheck

@@ -6,27 +6,15 @@ judge is a stub that accepts nothing)."""
 
 import pytest
 
-from evalharness.scorers.support.checks import check_claim
 from evalharness.scorers.support.checks.names import _define
-from evalharness.scorers.support.embedding import index_source
 from evalharness.scorers.text import tokenize
+from tests.helpers.checks import blamed, no_paraphrase, run
 
 
-def no_paraphrase(tokens, evidence, threshold=None):
-    return set()
 
 
-def run(claim, evidence, source=None):
-    source = source or evidence
-    idx = index_source(source, 80)
-    ev_toks = tokenize(evidence, source.index(evidence))
-    return check_claim(claim, 0, tokenize(claim), ev_toks, idx.tokens, 0.9, 0.9, no_paraphrase,
-                       evidence_units=[ev_toks], source_bigrams=idx.bigrams, source_names=idx.names,
-                       source_words=idx.words, source_number_list=idx.numbers)
 
 
-def blamed(chk):
-    return [t.text for t in chk.blamed]
 
 
 # -- defined terms -----------------------------------------------------------------

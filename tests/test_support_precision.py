@@ -4,26 +4,16 @@ check must still work) the error it must keep catching."""
 
 import pytest
 
-from evalharness.scorers.support.checks import check_claim, copied_from_evidence
+from evalharness.scorers.support.checks import copied_from_evidence
 from evalharness.scorers.support.checks.context import ClaimContext
 from evalharness.scorers.support.embedding import index_source
 from evalharness.scorers.support.evidence import source_units
 from evalharness.scorers.text import tokenize
+from tests.helpers.checks import no_paraphrase, run
 
 
-def no_paraphrase(tokens, evidence, threshold=None):
-    return set()
 
 
-def run(claim, evidence, source=None, context=()):
-    source = source or evidence
-    idx = index_source(source, 80)
-    units = [tokenize(e, source.index(e)) for e in ([evidence] if isinstance(evidence, str) else evidence)]
-    ev_toks = [t for u in units for t in u]
-    ctx_units = [tokenize(c, source.index(c)) for c in context]
-    return check_claim(claim, 0, tokenize(claim), ev_toks, idx.tokens, 0.9, 0.9, no_paraphrase,
-                       evidence_units=units, source_bigrams=idx.bigrams, source_names=idx.names,
-                       source_words=idx.words, source_number_list=idx.numbers, context_units=ctx_units)
 
 
 # -- source units: a label fragment joins the item it labels --------------------------------

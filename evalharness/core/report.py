@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -17,7 +16,7 @@ from ..stats.aggregate import MetricSummary
 from .config import RecordedConfig
 from ..errors import InputError, type_name
 from ..io.paths import atomic_write
-from .results import VERDICTS, Claim
+from .results import VERDICTS, Claim, TextEnum
 
 SCHEMA_VERSION = 1
 
@@ -70,7 +69,7 @@ class CaseResult:
                    candidates=tuple(CandidateResult.from_json(c) for c in d["candidates"]), file=d.get("file"))
 
 
-class FailureKind(str, Enum):
+class FailureKind(TextEnum):
     """What a gate failure or check comes from. A str enum: equal to, and written as, its value."""
 
     RULE = "rule"               # a config gate rule
@@ -78,12 +77,6 @@ class FailureKind(str, Enum):
     ERROR = "error"             # a scorer or summariser failed on an item; never a pass
     REGRESSION = "regression"   # a comparison rule against the baseline
     GATE = "gate"               # the gate itself (it checked nothing)
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:
-        return format(self.value, spec)
 
 
 def _kind_field(obj) -> None:

@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping
 
-class Verdict(str, Enum):
+class TextEnum(str, Enum):
+    """A str enum that compares equal to, and is written in JSON and text as, its value."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:   # f"{v}" is the value on every Python version
+        return format(self.value, spec)
+
+
+class Verdict(TextEnum):
     """A claim's verdict. ``ERROR`` means the backend could not give a valid verdict; it
     never counts as supported. A str enum: it compares equal to, and is written in JSON
     and text as, its value ("supported")."""
@@ -19,12 +29,6 @@ class Verdict(str, Enum):
     UNSUPPORTED = "unsupported"
     CONTRADICTED = "contradicted"
     ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __format__(self, spec: str) -> str:   # f"{v}" is the value on every Python version
-        return format(self.value, spec)
 
 
 SUPPORTED, UNSUPPORTED, CONTRADICTED, ERROR = Verdict

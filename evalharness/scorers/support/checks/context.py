@@ -13,6 +13,8 @@ from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
 from .mentions import MONTHS, NumberMention, _date_word, is_number_token, number_mentions, number_supported
 
+#: the forms of "be" that make a passive ("was found", "has been told")
+BE_FORMS = frozenset({"be", "been", "being", "is", "are", "was", "were"})
 AUXILIARIES = frozenset({"do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have", "had",
                          "will", "would", "could", "can", "should", "may", "might", "must", "shall", "being"})
 
@@ -291,6 +293,12 @@ class ClaimContext:
     @cached_property
     def ev(self) -> WordSet:
         return WordSet(self.evidence_tokens)
+
+    @cached_property
+    def source_sentences(self) -> list[list[Token]]:
+        """The whole source's sentences (``sentences``), split once per claim for every check that
+        looks beyond the evidence."""
+        return sentences(self.source_tokens)
 
     @cached_property
     def src(self) -> WordSet:

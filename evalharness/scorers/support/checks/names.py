@@ -8,8 +8,8 @@ import re
 
 from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
-from .context import (_IRREGULAR, AUXILIARIES, IRREGULAR_MORE, LIGHT, TITLES, ClaimContext, Finding, WordSet,
-                      base_stem, is_negation, sentences, verb_lemma)
+from .context import (_IRREGULAR, AUXILIARIES, BE_FORMS, IRREGULAR_MORE, LIGHT, TITLES, ClaimContext, Finding,
+                      WordSet, base_stem, is_negation, verb_lemma)
 from .mentions import MONTHS, is_number_token
 from .registry import check
 
@@ -385,7 +385,7 @@ def _comparison_swaps(ctx: ClaimContext) -> list[tuple[tuple[int, int], tuple[in
     if not claims:
         return []
     out = []
-    units = sentences(list(ctx.source_tokens))
+    units = ctx.source_sentences
     for cw, cl, key, ck in claims:
         wn, ln = _norms(toks, cw), _norms(toks, cl)
         if not wn or not ln or wn & ln:
@@ -449,13 +449,12 @@ def _verb_after(tokens, i: int) -> int | None:
     return None
 
 
-_BE = frozenset({"be", "been", "being", "is", "are", "was", "were"})
 
 
 def _passive(tokens, j: int, v: int) -> bool:
     """The verb at ``v`` after the name ending at ``j`` is passive ("has been told", "was
     given"): a form of "be" between them."""
-    return any(tokens[k].text.lower() in _BE for k in range(j + 1, v))
+    return any(tokens[k].text.lower() in BE_FORMS for k in range(j + 1, v))
 
 
 def _name_after_by(unit, p: int, claim_name: set, ctx: ClaimContext):
@@ -504,7 +503,7 @@ def _name_elsewhere(ctx: ClaimContext, i: int, j: int, claim_norms: set[str]) ->
     around = _around(toks, i, j) - {toks[k].norm for k in range(i, j + 1)}
     name = {toks[k].norm for k in range(i, j + 1)}
     own = 0
-    for sent in sentences(list(ctx.source_tokens)):
+    for sent in ctx.source_sentences:
         for q, t in enumerate(sent):
             if t.norm in name:
                 own = max(own, len(around & _around(sent, q, q)))
@@ -636,7 +635,7 @@ def _source_doer(unit, p: int, a: int, ctx: ClaimContext) -> list[Token] | None:
     q = p - 1
     while q >= a and (unit[q].text.lower() in AUXILIARIES or unit[q].text.lower() in _VERB_ADVERBS
                       or (unit[q].text.lower().endswith("ly") and len(unit[q].text) > 4)):
-        if unit[q].text.lower() in _BE or unit[q].text.lower() in ("been", "being"):
+        if unit[q].text.lower() in BE_FORMS:
             return None  # a passive with no "by": the subject is who it was done to
         q -= 1
     if q < a or not _cap_name(unit[q]) or unit[q].text.lower() in _POSSESSIVES:
@@ -676,7 +675,7 @@ def _agent_elsewhere(ctx: ClaimContext, i: int, j: int, party) -> tuple[list[Tok
     if not objects:
         return None
     found = None
-    for unit in sentences(list(ctx.source_tokens)):
+    for unit in ctx.source_sentences:
         norms = {t.norm for t in unit}
         unit_party = set().union(*(party(t) for t in unit if t.text[:1].isupper())) | norms
         names_claim = bool(unit_party & claim_party)
@@ -729,7 +728,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
             for p, e in enumerate(unit):
                 if verb_lemma(e.text) != vst:
                     continue
-                if any(x.text.lower() in _BE for x in unit[max(0, p - 3):p]) != passive:
+                if any(x.text.lower() in BE_FORMS for x in unit[max(0, p - 3):p]) != passive:
                     verdicts.append(None)  # the other voice: says nothing against the claim
                     continue
                 window = unit[max(0, p - 6):p]

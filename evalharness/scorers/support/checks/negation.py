@@ -7,8 +7,8 @@ import re
 
 from ...text import STOPWORDS, Token, is_content
 from .. import lexicon as lx
-from .context import (_IRREGULAR, AUXILIARIES, LIGHT, NOTHING, TITLES, ClaimContext, Finding, _sentence_of,
-                      antonyms_of, base_stem, is_negation, root, sentences)
+from .context import (_IRREGULAR, AUXILIARIES, BE_FORMS, LIGHT, NOTHING, TITLES, ClaimContext, Finding,
+                      _sentence_of, antonyms_of, base_stem, is_negation, root)
 from .mentions import MONTHS, NUMBER_WORDS, is_number_token, number_values
 from .registry import check
 
@@ -129,7 +129,6 @@ def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
     writes negated ("so I understand nothing is agreed yet"), in whichever sentence: (claim
     index, the source's words). Names, numbers and short words are left alone."""
     toks = ctx.tokens
-    sents = None
     flat = ctx.source_tokens
     at = {t.start: k for k, t in enumerate(flat)}
     names = set(ctx.names)
@@ -140,11 +139,9 @@ def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
         b = base_stem(t.text)
         if b in _ATTITUDES:
             continue  # whose belief: "the CIA believes" is no restatement of "I don't believe it"
-        if sents is None:
-            sents = sentences(ctx.source_tokens)
         said: list[str] = []
         plain = False
-        for u in sents:
+        for u in ctx.source_sentences:
             for p, e in enumerate(u):
                 if base_stem(e.text) != b:
                     continue
@@ -524,7 +521,7 @@ def _one_side_only(ctx: ClaimContext) -> tuple[int, int, Token] | None:
     if len(pred) < 3:
         return None
     scored = []
-    for sent in sentences(list(ctx.source_tokens)):
+    for sent in ctx.source_sentences:
         stems = {t.norm for t in sent}
         scored.append((len(pred & stems), sent))
     if not scored:
@@ -733,7 +730,7 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
     return out
 
 
-_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "isn't", "aren't", "wasn't", "weren't"})
+_BE = BE_FORMS | {"isn't", "aren't", "wasn't", "weren't"}
 _CLAUSE_BREAK = frozenset({"but", "while", "whereas", "although", "though", "however", "yet", "which", "who"})
 _COME = frozenset({"come", "comes", "came", "coming"})
 #: after "is not": what a thing is not, like "included" ("Windows on ARM is not supported yet")
@@ -843,7 +840,7 @@ def _excluded_everywhere(ctx: ClaimContext) -> tuple[list[int], list[str]]:
              and (inc := _inclusion_before(toks, i, offer=True)) is not None]
     if not cands:
         return [], []
-    sents = sentences(ctx.source_tokens)
+    sents = ctx.source_sentences
     for i, inc in cands:
         w = toks[i].norm
         holders = [u for u in sents if any(x.norm == w for x in u)]

@@ -244,6 +244,98 @@ def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, T
     return out
 
 
+#: words that make a sentence's range a target, a limit or a forecast rather than a reading
+#: ("keep SpO2 between 92% and 96%", "guidance of 610 to 650 million"); in a claim, words that
+#: restate it as one
+_TARGET_WORDS = frozenset("""keep kept keeping maintain maintained maintaining target targets targeted targeting aim
+aims aimed aiming goal goals range ranges normal between within guidance guided forecast forecasts expected expects
+expect limit limits threshold thresholds band window""".split())
+#: words right before a claim's number that make it a bound or one end of a range of its own
+_RANGE_BEFORE = frozenset("""to and between from up least most under over above below than or around about
+roughly approximately nearly almost""".split())
+
+
+def _dashed(value: str) -> tuple[float, float] | None:
+    """The two ends of a range or score written with a dash ('10-15'), else None."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)", value)
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
+def _float_values(m: NumberMention) -> set[float]:
+    return {v for v in m.values if isinstance(v, float)}
+
+
+def _range_partner(tokens, i: int, nums: dict[int, NumberMention]) -> tuple[int, int] | None:
+    """The (low, high) token positions of the range that the number at ``i`` is one end of:
+    "between 92 and 96", "92 to 96" (not "from 4 to 2": a change, whose ends are readings),
+    "92–96" written apart; the low end first and below the high end. None if it is no end."""
+    def val(k):
+        m = nums.get(k)
+        if m is None or any(isinstance(v, str) for v in m.values) or not _float_values(m):
+            return None  # a clock time, a score
+        return max(_float_values(m))
+
+    def pair(a, b):
+        va, vb = val(a), val(b)
+        return (a, b) if va is not None and vb is not None and va < vb else None
+
+    n = len(tokens)
+    if i + 2 < n and tokens[i + 1].text.lower() == "and" and i > 0 and tokens[i - 1].text.lower() == "between":
+        return pair(i, i + 2)
+    if i >= 3 and tokens[i - 1].text.lower() == "and" and tokens[i - 3].text.lower() == "between":
+        return pair(i - 2, i)
+    if i + 2 < n and tokens[i + 1].text.lower() == "to" and not (i > 0 and tokens[i - 1].text.lower() == "from"):
+        return pair(i, i + 2)
+    if i >= 2 and tokens[i - 1].text.lower() == "to" and not (i > 2 and tokens[i - 3].text.lower() == "from"):
+        return pair(i - 2, i)
+    if i + 1 < n and tokens[i + 1].start - tokens[i].end in (1, 3):   # "92–96", "2 – 3": a dash between
+        return pair(i, i + 1)
+    if i > 0 and tokens[i].start - tokens[i - 1].end in (1, 3):
+        return pair(i - 1, i)
+    return None
+
+
+def _range_end_as_value(ctx: ClaimContext) -> list[tuple[int, str]]:
+    """(claim position, the source's range): a number the claim states as a plain value
+    ("saturations now at 92%") that the source gives only as one end of a target, limit or
+    forecast range ("keep SpO2 between 92% and 96%"), nowhere as a value of its own."""
+    toks = list(ctx.tokens)
+    src = list(ctx.source_tokens)
+    src_nums = {m.index: m for m in ctx.src_numbers if 0 <= m.index < len(src) and src[m.index].start == m.start}
+    claim_nums = [m.index for m in ctx.claim_numbers if toks[m.index].text.lower() not in lx.MULTIPLIERS]
+    days = {d.index for d in date_mentions(toks) if d.day is not None}
+    out = []
+    for m in ctx.claim_numbers:
+        i = m.index
+        vals = _float_values(m)
+        if not vals or any(isinstance(v, str) for v in m.values) or m.bound or m.hedged or i in days \
+                or not _plain_quantity(toks, i) or _is_year_mention(m, toks[i]) \
+                or any(j != i and abs(j - i) <= 3 for j in claim_nums):
+            continue
+        if i > 0 and toks[i - 1].text.lower() in _RANGE_BEFORE:
+            continue
+        clause = {t.text.lower() for t in toks[max(0, i - 8):i + 4]}
+        if clause & _TARGET_WORDS:
+            continue  # the claim restates a target or a limit
+        ranges, plain = [], False
+        for k, s in src_nums.items():
+            ends = [_dashed(v) for v in s.values if isinstance(v, str)]
+            dashed = [e for e in ends if e is not None and e[0] < e[1] and vals & set(e)]
+            if not dashed and not vals & _float_values(s):
+                continue
+            r = (k, k + 1) if dashed else _range_partner(src, k, src_nums)
+            sent, _ = _sentence_of(src, k)
+            if r is None or not {t.text.lower() for t in sent} & _TARGET_WORDS:
+                plain = True
+                break
+            ranges.append(r)
+        if ranges and not plain:
+            a, b = ranges[0]
+            lo = a - 1 if a > 0 and src[a - 1].text.lower() == "between" else a
+            out.append((i, " ".join(t.text for t in src[lo:b + 1])))
+    return out
+
+
 @check("number_attachment", -1, explicit=True)
 def check_number_attachment(ctx: ClaimContext) -> Finding:
     """A number the evidence gives to something else: in the claim it counts a thing that the
@@ -278,7 +370,7 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
         if not all(_noun_of(ev, e.index) is not None for e in same):
             continue
         pct = _is_percent(toks, m.index)
-        other = [e for e in ev_nums if not number_supported(m, [e]) and _plain_quantity(ev, e.index)
+        other = [e for e in ev_nums if e.values and not number_supported(m, [e]) and _plain_quantity(ev, e.index)
                  and _is_percent(ev, e.index) == pct  # "87 per cent" is no count against "43.5 out of 50"
                  and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
         if other and number_supported(m, other, arithmetic=True) and not number_supported(m, other):
@@ -292,6 +384,11 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
         if m.index not in blamed:
             blamed.append(m.index)
             reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
+    for i, shown in _range_end_as_value(ctx):
+        if i not in blamed:
+            blamed.append(i)
+            reasons.append(f"the source gives '{toks[i].text}' only as one end of a range ('{shown}'), "
+                           "not as a value")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 _RELATIVE_DAYS = ("yesterday", "today", "tonight", "tomorrow")

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ...text import STOPWORDS, Token, is_content
 from .. import lexicon as lx
-from .context import AUXILIARIES, LIGHT, ClaimContext, Finding, _sentence_of, base_stem, is_negation
+from .context import AUXILIARIES, LIGHT, TITLES, ClaimContext, Finding, _sentence_of, base_stem, is_negation
 from .mentions import (MONTHS, DateMention, NumberMention, _date_word, _is_year, date_mentions, duration_supported,
                        is_number_token, number_mentions, number_supported)
 from .registry import check
@@ -336,6 +336,82 @@ def _range_end_as_value(ctx: ClaimContext) -> list[tuple[int, str]]:
     return out
 
 
+#: words that start another clause of a sentence that lists figures ("17%, and services 12%")
+_CLAUSE_WORDS = frozenset("and while whereas but compared against versus vs with".split())
+
+
+def _number_clause(tokens, i: int, nums: set[int]) -> tuple[int, int]:
+    """The (start, end) of the clause that holds the number at ``i``: from the number before
+    it to the number after it, cut at words that start another clause ("while", "and")."""
+    a = i
+    while a > 0 and a - 1 not in nums and tokens[a - 1].text.lower() not in _CLAUSE_WORDS:
+        a -= 1
+    b = i + 1
+    while b < len(tokens) and b not in nums and tokens[b].text.lower() not in _CLAUSE_WORDS:
+        b += 1
+    return a, b
+
+
+def _clause_names(tokens, a: int, b: int, names: frozenset) -> dict[str, Token]:
+    """Stem -> token of the names in tokens[a:b]: words the source writes as names."""
+    return {t.norm: t for t in tokens[a:b] if t.norm in names and not t.is_number and t.text.lower() not in STOPWORDS
+            and t.text.lower() not in MONTHS and t.text.lower() not in TITLES}
+
+
+def _owner_swaps(ctx: ClaimContext) -> list[tuple[int, Token, Token, Token]]:
+    """(claim position, the claim's name, the source's owner of the number, the number the
+    source gives the claim's name): a figure the claim gives to one name ("TU Delft received
+    €260,000") that every source clause holding it gives to another name ("Iceland's
+    Orkustofnun gave €260,000, and TU Delft €90,000"), while the source gives the claim's
+    name another figure of the same kind."""
+    toks = list(ctx.tokens)
+    src = list(ctx.source_tokens)
+    names = frozenset(ctx.source_names or ())
+    claim_names = {toks[k].norm for k in ctx.names}
+    if not claim_names:
+        return []
+    claim_nums = {m.index for m in ctx.claim_numbers if toks[m.index].text.lower() not in lx.MULTIPLIERS}
+    src_list = [m for m in ctx.src_numbers if 0 <= m.index < len(src) and src[m.index].start == m.start]
+    src_nums = {m.index for m in src_list if src[m.index].text.lower() not in lx.MULTIPLIERS}
+    days = {d.index for d in date_mentions(toks) if d.day is not None}
+    out = []
+    for m in ctx.claim_numbers:
+        i = m.index
+        if i not in claim_nums or i in days or not _plain_quantity(toks, i) or _is_year_mention(m, toks[i]) \
+                or any(isinstance(v, str) for v in m.values):
+            continue
+        a, b = _number_clause(toks, i, claim_nums - {i})
+        mine = {n: t for n, t in _clause_names(toks, a, b, names).items() if n in claim_names}
+        at = sorted(toks.index(t) for t in mine.values())
+        if not at or at[-1] - at[0] != len(at) - 1:
+            continue  # no name, or several (who gave what to whom is the role checks')
+        run_ = set(mine)
+        name_tok = toks[at[-1]]
+        pct, unit = _is_percent(toks, i), _unit_after(toks, i)
+        owners, theirs = [], None
+        for e in src_list:
+            k = e.index
+            if k not in src_nums or any(isinstance(v, str) for v in e.values) or _is_year_mention(e, src[k]) \
+                    or not _plain_quantity(src, k):
+                continue
+            sent, at = _sentence_of(src, k)
+            snums = {j - k + at for j in src_nums if 0 <= j - k + at < len(sent)}
+            sa, sb = _number_clause(sent, at, snums - {at})
+            held = _clause_names(sent, sa, sb, names)
+            if number_supported(m, [e]):
+                owners.append(held)
+            elif run_ <= set(held) and _is_percent(src, k) == pct and not number_supported(m, [e], arithmetic=True) \
+                    and (_unit_after(src, k) == unit or (_unit_after(src, k) is None and sb - sa <= len(run_) + 2)):
+                theirs = theirs or src[k]
+        if not owners or theirs is None or any(run_ & set(h) or not h for h in owners):
+            continue
+        others = {n: t for h in owners for n, t in h.items()}
+        if set(others) & {t.norm for t in toks}:
+            continue  # the claim names the source's owner too
+        out.append((i, name_tok, next(iter(others.values())), theirs))
+    return out
+
+
 @check("number_attachment", -1, explicit=True)
 def check_number_attachment(ctx: ClaimContext) -> Finding:
     """A number the evidence gives to something else: in the claim it counts a thing that the
@@ -384,6 +460,11 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
         if m.index not in blamed:
             blamed.append(m.index)
             reasons.append(f"the evidence gives '{e.text}' to '{' '.join(shared)}', not '{toks[m.index].text}'")
+    for i, name, owner, theirs in _owner_swaps(ctx):
+        if i not in blamed:
+            blamed.append(i)
+            reasons.append(f"the source gives '{toks[i].text}' to '{owner.text}', and '{name.text}' "
+                           f"'{theirs.text}'")
     for i, shown in _range_end_as_value(ctx):
         if i not in blamed:
             blamed.append(i)

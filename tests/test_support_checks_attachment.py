@@ -1,7 +1,8 @@
-"""A number the source gives only as one end of a target, limit or forecast range, stated by
-the claim as a plain value ("saturations now at 92%" where the plan keeps SpO2 between 92%
-and 96%), on hand-made examples in several genres (no model: the word-paraphrase judge is a
-stub)."""
+"""number_attachment on hand-made examples in several genres (no model: the word-paraphrase
+judge is a stub): a number the source gives only as one end of a target, limit or forecast
+range, stated by the claim as a plain value ("saturations now at 92%" where the plan keeps
+SpO2 between 92% and 96%); a figure the source gives to another name ("TU Delft received
+€260,000" where Iceland gave €260,000 and TU Delft €90,000)."""
 
 import pytest
 
@@ -74,3 +75,49 @@ def test_a_value_next_to_an_empty_range_end_gets_no_reason_against_itself():
     # gave the reason "the evidence gives '3', not '3', for 'hours'"
     f, _ = attachment("The dough rises for 3 hours.", ["Leave it to rise for 2–3 hours, until doubled."])
     assert f.value == 0.0, f.reasons
+
+
+# -- a figure given to another name -------------------------------------------------------------
+
+@pytest.mark.parametrize("claim,evidence,word,reason", [
+    # grant report: one funder's amount given to a partner
+    ("TU Delft received €260,000 from the fund.", ["Iceland's Orkustofnun gave €260,000, and TU Delft €90,000."],
+     "260,000", "the source gives '260,000' to 'Orkustofnun', and 'Delft' '90,000'"),
+    # earnings call: another segment's margin
+    ("The Services segment posted a 17% margin.",
+     ["The Hardware segment's operating margin was 17%, and Services came in at 12%."],
+     "17", "the source gives '17' to 'Hardware', and 'Services' '12'"),
+    # clinical trial report: another site's enrolment
+    ("Okafor's team enrolled 240 patients.",
+     ["Dr Lin's team in Leeds enrolled 240 patients, and Dr Okafor's team enrolled 180 patients."],
+     "240", "the source gives '240' to 'Lin's', and 'Okafor's' '180'"),
+    # election result: another candidate's share
+    ("Turnout aside, Moreau won 41% of the vote.",
+     ["In the first round Dubois took 41% of the vote, while Moreau took 33%."],
+     "41", "the source gives '41' to 'Dubois', and 'Moreau' '33'"),
+])
+def test_a_figure_the_source_gives_to_another_name_fires(claim, evidence, word, reason):
+    f, words = attachment(claim, evidence)
+    assert words == [word]
+    assert f.reasons == (reason,)
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    # the right owner, or both names in the claim (who gave what to whom is the role checks')
+    ("Orkustofnun gave €260,000.", ["Iceland's Orkustofnun gave €260,000, and TU Delft €90,000."]),
+    ("Orkustofnun gave TU Delft €260,000.", ["Iceland's Orkustofnun gave €260,000, and TU Delft €90,000."]),
+    # the source gives the claim's name this figure somewhere too
+    ("Moreau won 41% in the runoff.",
+     ["In the first round Dubois took 41% of the vote, while Moreau took 33%.", "In the runoff Moreau took 41%."]),
+    # the name's other figure measures another thing
+    ("Okafor's team enrolled 240 patients.",
+     ["Dr Lin's team in Leeds enrolled 240 patients, and Dr Okafor's team analysed 1,100 samples."]),
+    # the owner of the claim's figure is unnamed in the source (a sentence's first word)
+    ("Jones scored 20 points.", ["Smith scored 20 points and Jones 15."]),
+    # a percentage is no count, a year no amount
+    ("Moreau won 41 seats.", ["Dubois took 41% of the vote, while Moreau won 33 seats."]),
+    ("Moreau was elected in 2019.", ["Dubois was elected in 2019, and Moreau in 2014."]),
+])
+def test_the_right_owner_both_names_or_another_kind_of_figure_gives_no_owner(claim, evidence):
+    f, _ = attachment(claim, evidence)
+    assert not [r for r in f.reasons if r.startswith("the source gives") and "', and '" in r], f.reasons

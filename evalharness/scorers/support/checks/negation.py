@@ -8,8 +8,9 @@ import re
 from ...text import STOPWORDS, Token, is_content
 from .. import lexicon as lx
 from .context import (_IRREGULAR, AUXILIARIES, BE_FORMS, LIGHT, NOTHING, TITLES, ClaimContext, Finding,
-                      _sentence_of, antonyms_of, base_stem, is_negation, root)
+                      _sentence_of, antonyms_of, base_stem, is_negation, root, verb_lemma)
 from .mentions import MONTHS, NUMBER_WORDS, is_number_token, number_values
+from .names import _LIGHT_VERBS
 from .registry import check
 
 def _scope(tokens, j: int, width: int = 5) -> list[int]:
@@ -160,6 +161,182 @@ def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
     return None
 
 
+#: the plain (non-modal) auxiliaries a negated verb or state follows ("had not logged in")
+_PLAIN_AUX = frozenset({"do", "does", "did", "is", "are", "was", "were", "has", "have", "had"})
+_PLAIN_AUX_NOT = frozenset(f"{a}n't" for a in ("do", "does", "did", "is", "are", "was", "were", "has", "have", "had"))
+#: what may sit between "not" and the verb it negates ("has not yet signed", "had not been paid")
+_NOT_FILLERS = frozenset({"be", "been", "being", "yet", "ever", "even", "always", "still", "currently", "actually"})
+_PARTICLES = frozenset({"in", "out", "up", "down", "off", "on", "over", "back", "away"})
+_FIRST_PERSON = frozenset({"i", "we", "i've", "we've", "i'd", "we'd", "i'm", "we're"})
+_DETERMINERS = frozenset({"the", "a", "an", "any", "his", "her", "its", "their", "our", "my", "your", "this", "that",
+                          "these", "those"})
+#: what an act of telling or disclosing is: "police have not named the man", "X did not say whether" are no
+#: denial of what else the speaker said or named
+_DISCLOSING = frozenset(verb_lemma(w) for w in (" ".join(lx.REPORTING) + """ name identify disclose reveal specify
+comment elaborate release announce publish discuss address detail give provide return receive hear""").split()) \
+    | _LIGHT_VERBS | _ATTITUDES | frozenset(verb_lemma(w) for w in lx.EPISTEMIC)
+#: words that put the source's statement at another time or under a condition ("was operating normally
+#: again", "if you log in"): it does not deny that the thing did not happen
+_ANOTHER_TIME = frozenset("""again back resumed restored recovered until since after later eventually finally now
+before once when whenever if unless whether would could might may should can will must""".split())
+_GREETINGS = frozenset("""hi hello hey dear thanks thank morning afternoon evening good ok okay yes no sure great
+sorry right well""".split())
+
+
+def _claim_subject(toks, j: int) -> tuple[int, set[str]] | None:
+    """The subject of the verb negated at ``j``: its head's index and the norms of the name it
+    belongs to ("Aisha Karimi, who had not logged in" -> Karimi; "other services were not"
+    -> services). None for a pronoun or anything less plain."""
+    k = j - 1
+    low = toks[j].text.lower().replace("\u2019", "'")
+    if low in ("not", "never") and k >= 0 and toks[k].text.lower() in _PLAIN_AUX:
+        k -= 1
+    elif low == "not" or (low != "never" and low not in _PLAIN_AUX_NOT):
+        return None
+    if k >= 0 and toks[k].text.lower() in ("who", "which", "that"):
+        k -= 1
+    if k < 0 or not is_content(toks[k]) or toks[k].is_number or toks[k].text.lower() in AUXILIARIES:
+        return None
+    names = {toks[k].norm}
+    q = k
+    while toks[k].text[:1].isupper() and q > 0 and toks[q - 1].text[:1].isupper() and \
+            toks[q].start - toks[q - 1].end == 1 and is_content(toks[q - 1]):
+        q -= 1
+        names.add(toks[q].norm)
+    return k, names
+
+
+_ARTICLES = frozenset({"the", "a", "an", "all", "both"})
+
+
+def _modifiers(tokens, h: int) -> set[str]:
+    """The words that narrow a subject down ("other services", "the payment service"), articles
+    and "all" left out, up to a punctuation mark or a word that opens a clause."""
+    out = set()
+    for k in range(h - 1, max(-1, h - 4), -1):
+        low = tokens[k].text.lower()
+        if tokens[k + 1].start - tokens[k].end > 1 or low in AUXILIARIES or low in _CLAUSE_BREAK or \
+                low in ("and", "or", "of", "that", "to", "in", "on", "at", "for", "with", "by", "from"):
+            break
+        if low not in _ARTICLES:
+            out.add(low)
+    return out
+
+
+def _object_after(tokens, v: int) -> str | None:
+    """The norm of a verb's direct object ("signed the lease" -> lease), none for "logged in
+    since the renewal" or "operating normally"."""
+    for t in tokens[v + 1:v + 4]:
+        low = t.text.lower()
+        if low in _PARTICLES or low in _DETERMINERS:
+            continue
+        if is_content(t) and not low.endswith("ly") and not t.is_number:
+            return t.norm
+        return None
+    return None
+
+
+def _speaker_of(sents, s: int) -> set[str] | None:
+    """The norms of the speaker label ("Aisha Karimi:" at a line's start, as a short unit of
+    capitalised words) of the transcript turn that sentence ``s`` belongs to, if that label
+    recurs in the source (a transcript names each speaker more than once)."""
+    def label(u) -> bool:
+        return 1 <= len(u) <= 4 and all(t.text[:1].isupper() and t.text.isalpha() for t in u) and \
+            not any(t.text.lower() in _FIRST_PERSON or t.text.lower() in _GREETINGS for t in u)
+    for b in range(s - 1, max(-1, s - 8), -1):
+        u = sents[b]
+        if all(t.text.lower() in _GREETINGS for t in u):
+            continue  # "Yes.", "Hi," within the turn
+        if not label(u):
+            continue
+        block = [u]
+        for c in range(b - 1, max(-1, b - 4), -1):
+            if not label(sents[c]):
+                break
+            block.append(sents[c])  # "Aisha Karimi (Customer, Karimi Design Ltd):"
+        if not any(sum(tuple(t.text for t in v) == tuple(t.text for t in w) for w in sents) >= 2 for v in block):
+            return None
+        return {t.norm for v in block for t in v}
+    return None
+
+
+def _affirmed_in_source(ctx: ClaimContext, j: int) -> tuple[int, str] | None:
+    """A verb or state the claim negates at ``j`` ("who had not logged in", "other services were
+    not operating normally") that a source sentence outside the evidence affirms for the same
+    subject ("All other services were operating normally"), or in the first person on a
+    transcript line of the claim's subject ("Aisha Karimi: ... I did log in yesterday evening"),
+    where no sentence holding the verb negates it, asks about it, puts it under a condition, a
+    modal or another time: (the verb's index, the source's words)."""
+    toks = ctx.tokens
+    if j + 1 < len(toks) and toks[j + 1].text.lower() in _NOT_A_NEGATION:
+        return None
+    subj = _claim_subject(toks, j)
+    if subj is None:
+        return None
+    v = next((k for k in range(j + 1, min(len(toks), j + 4)) if toks[k].text.lower() not in _NOT_FILLERS), None)
+    if v is None or any(toks[k].text.lower() not in _NOT_FILLERS for k in range(j + 1, v)):
+        return None
+    verb = toks[v]
+    if not verb.text.isalpha() or not verb.text[:1].islower() or len(verb.text) < 3 or not is_content(verb) \
+            or verb.text.lower() in LIGHT or toks[v].start - toks[v - 1].end > 1:
+        return None
+    lemma = verb_lemma(verb.text)
+    if lemma in _DISCLOSING or base_stem(verb.text) in _DISCLOSING:
+        return None
+    if any(t.text.lower() in ("until", "till", "if", "whether", "unless") for t in toks):
+        return None  # "did not log in until Friday": it did, later
+    particle = toks[v + 1].text.lower() if v + 1 < len(toks) and toks[v + 1].text.lower() in _PARTICLES else None
+    obj = _object_after(toks, v)
+    if any(verb_lemma(t.text) == lemma for t in ctx.evidence_tokens):
+        return None  # the evidence holds it: judged there
+    if antonyms_of(verb.norm) & ctx.src.stems or ("un" + verb.text.lower()) in ctx.src.lower_words:
+        return None  # "unavailable" somewhere says it too
+    head, names = subj
+    named = head in ctx.names
+    sents = ctx.source_sentences
+    said = None
+    for s, u in enumerate(sents):
+        for p, e in enumerate(u):
+            if not e.text[:1].isalpha() or verb_lemma(e.text) != lemma:
+                continue
+            # negated ("I haven't created any"), "other" aside ("All other services were operating")
+            real = any(is_negation(x) or x.text.lower() in lx.NEGATION_LIKE
+                       or x.text.lower() in lx.EXCLUSION - {"other", "others"} for x in u)
+            if _negation_on(u, p) is not None or real and _negates(u, {e.norm}):
+                return None
+            if any(x.text.lower() in _ANOTHER_TIME for x in u[:p + 4]) or u[0].text.lower() in AUXILIARIES or \
+                    u[0].text.lower() in ("what", "why", "how", "where", "who") or \
+                    any(x.text.lower() in AUXILIARIES and y.text.lower() in ("you", "i", "we", "they", "he", "she")
+                        for x, y in zip(u[:p], u[1:p + 1])) or \
+                    any(x.text.lower() == "by" and y.is_number for x, y in zip(u, u[1:])):
+                return None  # a question, a condition, a modal, another time ("by 14:40")
+            after = u[p + 1].text.lower() if p + 1 < len(u) and u[p + 1].start - e.end == 1 else None
+            if (after != particle) if particle else (after in _PARTICLES - {"in", "on", "over"}):
+                continue  # "log in" is not "log out", "signed" not "signed up" ("paid in full" is "paid")
+            if obj is not None and not any(x.norm == obj for x in u[p + 1:p + 5]):
+                continue  # "signed the consent form" says nothing of the lease
+            if said is not None:
+                continue
+            q = p - 1
+            while q >= 0 and (u[q].text.lower() in _PLAIN_AUX or u[q].text.lower() in BE_FORMS
+                              or u[q].text.lower().endswith("ly")
+                              or u[q].text.lower() in ("also", "already", "just", "still", "then", "all")):
+                q -= 1
+            if q < 0 or u[q + 1].start - u[q].end > 1:
+                continue  # no subject right before the verb ("to download", "Logging in or exporting")
+            sub = u[q]
+            shown = " ".join(x.text for x in u[q:p + 1]) + (f" {u[p + 1].text}" if particle else "")
+            if sub.text.lower().replace("\u2019", "'") in _FIRST_PERSON:
+                speaker = _speaker_of(sents, s) if named else None
+                if speaker is not None and names <= speaker:
+                    said = (v, shown)
+            elif named and sub.norm in names and sub.text[:1].isupper():
+                said = (v, shown)
+            elif not named and sub.norm == toks[head].norm and _modifiers(u, q) == _modifiers(toks, head):
+                said = (v, shown)
+    return said
+
+
 @check("negation", -1, explicit=True)
 def check_negation(ctx: ClaimContext) -> Finding:
     """A negation the evidence does not have, or a negation of the evidence the claim drops.
@@ -190,6 +367,11 @@ def check_negation(ctx: ClaimContext) -> Finding:
             head = _negated_head(toks, [j])
             still = _still_before(toks, j, units)
             if still is None and not head & ctx.ev.stems:
+                # the verb is not in the evidence: the source may affirm it elsewhere ("I did log in")
+                said = _affirmed_in_source(ctx, j)
+                if said is not None:
+                    blamed.update((j, said[0]))
+                    reasons.append(f"the source says '{said[1]}', the claim negates it")
                 continue
             holders = [u for u in units if head & {t.norm for t in u}]
             if still is None and (short_neg or any(_negates(u, head) for u in holders)

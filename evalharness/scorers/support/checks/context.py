@@ -235,7 +235,7 @@ class WordSet:
     @cached_property
     def date_words(self) -> frozenset[str]:
         """The months and weekdays the text names."""
-        return frozenset(_date_word(t) for t in self.tokens) - {None}
+        return frozenset(_date_word(t, self.tokens, k) for k, t in enumerate(self.tokens)) - {None}
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:

@@ -21,15 +21,56 @@ def _norm_number(v: str) -> str:
     return v.lstrip("0") or "0"
 
 
+#: the cardinal words a number written in words is made of ("six thousand seven hundred and fifty")
+_CARDINALS = {w: int(v) for w, v in NUMBER_WORDS.items() if w in (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1000000, "billion": 1000000000}
+
+
+def words_value(words: list[str]) -> int | None:
+    """The number that cardinal words spell ("six thousand seven hundred and fifty" -> 6750,
+    "twenty-two" split at its hyphen -> 22), or None if they spell none."""
+    total = cur = 0
+    for k, w in enumerate(words):
+        if w == "and" and 0 < k < len(words) - 1:
+            continue
+        if w in _CARDINALS:
+            cur += _CARDINALS[w]
+        elif w == "hundred":
+            cur = (cur or 1) * 100
+        elif w in _SCALES:
+            total += (cur or 1) * _SCALES[w]
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def _hyphen_words_value(low: str) -> int | None:
+    """A number written in words joined by hyphens, with a unit after it or not ("twenty-two",
+    "three-hundred-and-fifty-pound"): its value, else None."""
+    parts = low.split("-")
+    if len(parts) < 2:
+        return None
+    if parts[-1] not in _CARDINALS and parts[-1] not in _SCALES:
+        parts = parts[:-1]  # "...-fifty-pound": the unit
+    if len(parts) < 2 or parts[0] not in _CARDINALS:
+        return None
+    return words_value(parts)
+
+
 def number_values(tok: Token) -> set[str]:
     """Normalised numeric values of a token: '86%' -> {'86'}, '1,200' -> {'1200'}, 'two' -> {'2'},
-    '2-1' -> {'2-1'} (a score or range stays one value, so '3-1' never matches '2-1')."""
+    'twenty-two' -> {'22'}, '2-1' -> {'2-1'} (a score or range stays one value, so '3-1' never
+    matches '2-1')."""
     low = tok.text.lower()
     if low in NUMBER_WORDS:
         return {NUMBER_WORDS[low]}
     parts = [_norm_number(m.group(0)) for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", tok.text)]
     if not parts:
-        return set()
+        v = _hyphen_words_value(low) if "-" in low else None
+        return {str(v)} if v is not None else set()
     if re.fullmatch(r"\d[\d,]*(?:\.\d+)?(?:[-\u2013/:]\d[\d,]*(?:\.\d+)?)+", tok.text):
         return {"-".join(parts)}
     return set(parts)
@@ -109,6 +150,37 @@ def _bound_before(tokens, i: int) -> str:
         "max" if re.search(r"(less than|fewer than|under|up to|at most|below)$", before) else ""
 
 
+def _spelled_runs(tokens) -> dict[int, tuple[int, list[int]]]:
+    """First token -> (value, the run's other tokens) of each number written in several
+    cardinal words ("six thousand seven hundred and fifty", "five thousand", "one hundred and
+    twenty"); "and" joins only after "hundred", "thousand" or "million"."""
+    out = {}
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i].text.lower() not in _CARDINALS:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n:
+            nxt = tokens[j + 1].text.lower()
+            if tokens[j + 1].start - tokens[j].end > 1:
+                break  # punctuation between: "five, six"
+            if nxt in _CARDINALS or nxt in _SCALES:
+                j += 1
+            elif nxt == "and" and tokens[j].text.lower() in _SCALES and j + 2 < n \
+                    and tokens[j + 2].text.lower() in _CARDINALS:
+                j += 1
+            else:
+                break
+        words = [t.text.lower() for t in tokens[i:j + 1]]
+        if j > i and any(w in _SCALES for w in words):
+            value = words_value(words)
+            if value is not None:
+                out[i] = (value, list(range(i + 1, j + 1)))
+        i = j + 1
+    return out
+
+
 def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0) -> list[NumberMention]:
     """Every number a token sequence states, with the values it may mean: digits, words,
     '1.2 million' (also 1,200,000), 'two decades' (also 20), 'a fifth' (also 20 percent).
@@ -116,12 +188,15 @@ def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0)
     apart by a tokeniser ("235 , 000", "98 . 7") also means its joined value."""
     out = []
     skip: set[int] = set()
+    spelled = _spelled_runs(tokens)
     for i, t in enumerate(tokens):
         low = t.text.lower()
         raw = number_values(t)
         if not raw or i in skip:
             continue
         vals: set = set()
+        if i in spelled:  # "six thousand seven hundred and fifty": one number
+            skip.update(spelled[i][1])
         for v in raw:
             try:
                 vals.add(float(v))
@@ -171,6 +246,8 @@ def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0)
         if clock is not None:
             vals.add(clock[0])
             skip.update(clock[1])
+        if i in spelled:
+            vals = {float(spelled[i][0])}
         hedged = any(tokens[k].text.lower() in lx.HEDGES for k in range(max(0, i - 3), i)) or low in lx.FRACTIONS
         out.append(NumberMention(i, frozenset(vals), hedged, t.start, _bound_before(tokens, i)))
     return _with_durations(tokens, out)
@@ -492,11 +569,22 @@ def date_mentions(tokens) -> list[DateMention]:
     return out
 
 
-def _date_word(tok: Token) -> str | None:
-    """The month or weekday a token names ('Saturdays' names Saturday), else None."""
+_WEEKDAY_ABBR = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday",
+                 "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday"}
+
+
+def _date_word(tok: Token, tokens=None, i: int | None = None) -> str | None:
+    """The month or weekday a token names ('Saturdays' names Saturday), else None. Given the
+    token's sequence and position, a capitalised abbreviation next to a day of the month
+    names one too ('Sat 5 Dec', 'Thu 19 Nov')."""
     low = tok.text.lower()
     if low in MONTHS:
         return low
     if low.endswith("s") and low[:-1] in MONTHS[12:]:
         return low[:-1]
+    if tokens is not None and tok.text[:1].isupper():
+        short = low.rstrip(".")
+        full = _WEEKDAY_ABBR.get(short) or _MONTH_ABBR.get(short)
+        if full and any(0 <= k < len(tokens) and _day_of(tokens[k]) is not None for k in (i - 1, i + 1)):
+            return full
     return None

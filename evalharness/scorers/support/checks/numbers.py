@@ -55,6 +55,27 @@ def _unit_swap(m: NumberMention, ev: list[NumberMention]) -> NumberMention | Non
     return None
 
 
+#: words that make a number a difference ("trimmed by £400", "13 points higher", "£50m under")
+_DIFFERENCE_AFTER = frozenset("""more less fewer higher lower over under short cheaper dearer above below up down
+ahead behind""".split())
+
+
+def _difference_in_a_sentence(ctx: ClaimContext, m: NumberMention) -> bool:
+    """A number the claim gives as a difference ("the cabinets were trimmed by £400", "13
+    points higher") that is the difference of two numbers one source sentence states (a
+    table row "| Cabinets | £3,200 | £2,800 |"), wherever the retriever found the evidence."""
+    toks = ctx.tokens
+    i = m.index
+    nxt = {t.text.lower() for t in toks[i + 1:i + 4]}
+    if not ((i > 0 and toks[i - 1].text.lower() == "by") or nxt & _DIFFERENCE_AFTER):
+        return False
+    for sent in ctx.source_sentences:
+        nums = number_mentions(sent)
+        if len(nums) >= 2 and number_supported(m, nums, arithmetic=True):
+            return True
+    return False
+
+
 @check("novel_number", -1, explicit=True)
 def check_novel_number(ctx: ClaimContext) -> Finding:
     """A number the source does not state (nor derive by a sum or a difference); a length of
@@ -68,7 +89,8 @@ def check_novel_number(ctx: ClaimContext) -> Finding:
     for m in ctx.claim_numbers:
         if m.word_duration:
             continue  # 'three quarters of an hour': a length in words, checked below
-        if not number_supported(m, ctx.src_numbers) and not number_supported(m, ev, arithmetic=True):
+        if not number_supported(m, ctx.src_numbers) and not number_supported(m, ev, arithmetic=True) \
+                and not _difference_in_a_sentence(ctx, m):
             blamed.append(m.index)
             reasons.append(f"the number '{toks[m.index].text}' is not in the source")
         elif m.durations and not duration_supported(m, ctx.src_numbers) \
@@ -118,6 +140,8 @@ def _noun_of(tokens, i: int) -> int | None:
         t = tokens[k]
         if k == i + 1 and t.text.isdigit() and len(t.text) == 3 and tokens[i].text.isdigit():
             continue  # "10 , 000" written apart
+        if k == i + 1 and is_number_token(t) and t.start - tokens[i].end == 1 and tokens[i].is_number:
+            continue  # "3/5 stars", "2–3 hours": the pair counts the noun after it
         if is_number_token(t) or (t.text.lower() in STOPWORDS and t.text.lower() != "of"):
             break
         if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS \
@@ -166,6 +190,13 @@ def _span_from_end(tokens, i: int) -> bool:
 
 def _is_year_mention(m: NumberMention, tok: Token) -> bool:
     return bool(re.fullmatch(r"\d{4}", tok.text)) and any(isinstance(v, float) and _is_year(v) for v in m.values)
+
+
+def _punctuated(ctx: ClaimContext, a: int, b: int) -> bool:
+    """A comma, colon, semicolon or bracket in the claim's text between tokens a and b."""
+    toks = ctx.tokens
+    between = ctx.claim_text[toks[a].end - ctx.claim_start:toks[b].start - ctx.claim_start]
+    return any(c in between for c in ",;:()")
 
 
 def _unit_after(tokens, i: int) -> str | None:
@@ -427,6 +458,8 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
         k = _noun_of(toks, m.index)
         if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
             continue
+        if k < m.index and _punctuated(ctx, k, m.index):
+            continue  # "three quotes, £38,400 from Ridgeline": the figure is no count of the word before
         # a number written next to another (a range "from 14:05 to 14:52", a change next to its
         # amount "up 5 percent to 612 million", a score) is one quantity with it, not a count of a thing
         if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
@@ -492,7 +525,7 @@ def _is_weekday(word: str) -> bool:
 def _date_word_at(tokens, i: int) -> str | None:
     """The month or weekday token ``i`` names; "may" only written as a name ("May") or next to
     a day or year ("on may 5", "5 may 2015" in lower-cased text), not the verb."""
-    low = _date_word(tokens[i])
+    low = _date_word(tokens[i], tokens, i)
     if low == "may" and not tokens[i].text[:1].isupper() and not any(
             0 <= k < len(tokens) and tokens[k].is_number for k in (i - 1, i + 1)):
         return None
@@ -506,14 +539,26 @@ def _slot_words(tokens, i: int, width: int = 5) -> set[str]:
             and u.text.lower() not in AUXILIARIES}
 
 
-def _slot_content(tokens, i: int, before: int = 5, after: int = 3) -> set[str]:
+#: words that open another clause: a slot's words stop there ("by 13 December, and Tom must book")
+_SLOT_CLAUSE_WORDS = frozenset({"and", "but", "while", "whereas", "which", "who", "then"})
+
+
+def _slot_content(tokens, i: int, before: int = 5, after: int = 3, clause: bool = False) -> set[str]:
     """Like ``_slot_words``, counted in content words (up to ``before`` before the slot and
-    ``after`` after it), so "due back in the fracture clinic on 3 October" keeps "due"."""
+    ``after`` after it), so "due back in the fracture clinic on 3 October" keeps "due"; with
+    ``clause``, only the words of the slot's clause."""
     def ok(u):
         return (is_content(u) and not u.is_number and u.text.lower() not in MONTHS and u.text.lower() not in LIGHT
                 and u.text.lower() not in AUXILIARIES)
-    left = [u.norm for u in reversed(tokens[:i]) if ok(u)][:before]
-    right = [u.norm for u in tokens[i + 1:] if ok(u)][:after]
+    def cut(seq):  # the words up to one that opens another clause ("..., and Tom must book")
+        out = []
+        for u in seq:
+            if clause and u.text.lower() in _SLOT_CLAUSE_WORDS:
+                break
+            out.append(u)
+        return out
+    left = [u.norm for u in cut(reversed(tokens[:i])) if ok(u)][:before]
+    right = [u.norm for u in cut(tokens[i + 1:]) if ok(u)][:after]
     return set(left) | set(right)
 
 
@@ -526,14 +571,14 @@ def _slot_dates(ctx: ClaimContext, toks) -> list[tuple[DateMention, DateMention,
     whose surrounding words match the claim date's surrounding words best (at least two shared
     words, more than any mention of the claim's own date) is another date."""
     units = [*ctx.evidence_units, *ctx.context_units]
-    cands = [(e, _slot_content(u, e.index)) for u in units for e in date_mentions(u)]
+    cands = [(e, _slot_content(u, e.index, clause=True)) for u in units for e in date_mentions(u)]
     if not cands:
         return []
     out = []
     for d in date_mentions(toks):
         if _ends_range(toks, d.index, ("or",)):
             continue  # a range or a span ("from 3 to 7 May")
-        args = _slot_content(toks, d.index)
+        args = _slot_content(toks, d.index, clause=True)
         scored = [(len(args & w), e, w) for e, w in cands]
         best = max(k for k, _, _ in scored)
         if best < 2 or any(k >= best - 1 and _same_date(d, e) for k, e, _ in scored if k > 0):

@@ -1,0 +1,134 @@
+"""Ways of writing a fact that once drew a confident, wrong flag, and that must keep their
+errors visible: numbers spelled in words ("six thousand seven hundred and fifty"),
+abbreviated dates ("Sat 5 Dec"), a rating written as a pair ("3/5 stars"), a figure in
+apposition after a count ("three quotes, £38,400"), a difference that a table row gives
+("trimmed by £400"). Hand-made examples from several genres (no model: the word-paraphrase
+judge is a stub)."""
+
+import pytest
+
+from evalharness.scorers.support.checks.mentions import number_mentions, words_value
+from evalharness.scorers.text import tokenize
+from tests.helpers.checks import run
+
+
+@pytest.mark.parametrize("words,value", [
+    ("six thousand seven hundred and fifty", 6750),
+    ("five thousand", 5000),
+    ("one hundred and twenty", 120),
+    ("three hundred and fifty thousand", 350000),
+    ("twenty two", 22),
+])
+def test_cardinal_words_spell_one_number(words, value):
+    assert words_value(words.split()) == value
+
+
+@pytest.mark.parametrize("text,first,values", [
+    ("Harbourline agreed six thousand seven hundred and fifty pounds", "six", {6750.0}),
+    ("whether five thousand pounds would suffice", "five", {5000.0}),
+    ("net of her three-hundred-and-fifty-pound excess", "three-hundred-and-fifty-pound", {350.0}),
+    ("cold she logged at minus twenty-two degrees", "twenty-two", {22.0}),
+    ("forty-five minutes later", "forty-five", {45.0}),
+])
+def test_a_number_in_words_is_one_mention_with_its_value(text, first, values):
+    toks = tokenize(text)
+    ms = number_mentions(toks, text)
+    assert [(toks[m.index].text, set(m.values)) for m in ms] == [(first, values)]
+
+
+def test_two_numbers_joined_by_and_stay_two():
+    toks = tokenize("two and three")
+    assert [set(m.values) for m in number_mentions(toks, "two and three")] == [{2.0}, {3.0}]
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    # insurance letter: amounts spelled out
+    ("Harbourline agreed six thousand seven hundred and fifty pounds of the claim and, net of her "
+     "three-hundred-and-fifty-pound excess, will pay £6,400 by transfer.",
+     "Your excess of £350 is deducted from the agreed total of £6,750, so we will pay £6,400 by bank transfer."),
+    # council minutes
+    ("Cllr Lund voted against after asking whether five thousand pounds of contingency would suffice.",
+     "Cllr Lund asked whether the £5,000 contingency was enough. Vote: 4 for, 1 against (Cllr Lund)."),
+])
+def test_numbers_spelled_in_words_are_found_in_the_source(claim, evidence):
+    chk = run(claim, evidence)
+    assert "novel_number" not in chk.fired, chk.reasons
+
+
+def test_a_number_spelled_in_words_that_the_source_lacks_still_fires():
+    chk = run("Harbourline agreed six thousand nine hundred pounds of the claim.",
+              "Your excess of £350 is deducted from the agreed total of £6,750.")
+    assert "novel_number" in chk.fired
+
+
+# -- abbreviated dates --------------------------------------------------------------------------
+
+def test_an_abbreviated_weekday_next_to_a_day_is_that_weekday():
+    ev = "- Sat 5 Dec, 11 am-2 pm: Christmas Fair in the main hall, run by the Friends of Fernside."
+    assert "date" not in run("The Friends of Fernside will host the Christmas Fair on Saturday 5 December.", ev).fired
+    chk = run("The Friends of Fernside will host the Christmas Fair on Sunday 5 December.", ev)
+    assert "date" in chk.fired and "'Sunday'" in chk.reasons[0]
+
+
+def test_an_abbreviation_with_no_day_beside_it_is_no_date():
+    # "Sun" the newspaper, "Wed" capitalised at a sentence start: not weekdays
+    chk = run("The Sun reported the fair on Saturday.", "The Sun said the fair is on Saturday, run by parents.")
+    assert "date" not in chk.fired
+
+
+# -- a pair, an apposition, a difference ---------------------------------------------------------
+
+def test_a_rating_written_as_a_pair_counts_the_noun_after_it():
+    chk = run("Rating the Whitby hotel three stars out of five, the reviewer complained.",
+              "Review of The Quayside Hotel, Whitby - 3/5 stars")
+    assert "number_attachment" not in chk.fired, chk.reasons
+
+
+def test_a_rating_given_another_score_still_fires():
+    chk = run("The reviewer gave the Whitby hotel four stars.", "Review of The Quayside Hotel, Whitby - 3/5 stars")
+    assert "novel_number" in chk.fired or "number_attachment" in chk.fired
+
+
+def test_a_figure_after_a_comma_is_no_count_of_the_word_before():
+    chk = run("A motion to take the cheapest of three skate park quotes, £38,400 from Ridgeline Ramps, passed.",
+              "Three quotes were received. Cllr Patel proposed accepting the lowest, £38,400 from Ridgeline Ramps.")
+    assert "number_attachment" not in chk.fired, chk.reasons
+
+
+SOURCE = ("Claim decision. | Item | Your quote | Agreed |\n| Cabinets | £3,200 | £2,800 |\n"
+          "| Laptop | £1,150 | £0 |\nThe adjuster found cheaper like-for-like cabinets.")
+
+
+@pytest.mark.parametrize("claim", [
+    "The cabinet figure was trimmed by £400 because the adjuster found cheaper cabinets.",
+    "The agreed cabinet figure is £400 lower than her quote.",
+])
+def test_a_difference_of_two_numbers_of_one_table_row_is_no_novel_number(claim):
+    chk = run(claim, "The adjuster found cheaper like-for-like cabinets.", SOURCE)
+    assert "novel_number" not in chk.fired, chk.reasons
+
+
+def test_a_difference_no_row_gives_and_a_plain_number_still_fire():
+    ev = "The adjuster found cheaper like-for-like cabinets."
+    assert "novel_number" in run("The cabinet figure was trimmed by £450.", ev, SOURCE).fired
+    # "£400" with no word of difference is no difference: a plain novel amount
+    assert "novel_number" in run("The cabinets cost £400.", ev, SOURCE).fired
+
+
+# -- a date given to another item of a list ------------------------------------------------------
+
+ACTIONS = ["1. Priya to send the revised budget by 6 December.", "2. Tom to book the venue by 13 December."]
+
+
+def test_a_date_the_source_gives_another_item_fires_though_the_claim_goes_on_to_that_item():
+    # the claim's next clause ("and Tom must book the venue") names the other item: the date's
+    # words are those of its own clause
+    chk = run("Priya must send the revised budget by 13 December, and Tom must book the venue.", ACTIONS)
+    assert "date" in chk.fired
+    assert "'6 December'" in chk.reasons[0]
+
+
+def test_each_item_with_its_own_date_is_quiet():
+    chk = run("Priya must send the revised budget by 6 December, and Tom must book the venue by 13 December.",
+              ACTIONS)
+    assert "date" not in chk.fired, chk.reasons

@@ -413,11 +413,335 @@ def _comparison_swaps(ctx: ClaimContext) -> list[tuple[tuple[int, int], tuple[in
     return out
 
 
+# -- nominal roles: "a Jordan Okoye header" against "Callum Reyes headed" ------------------
+
+#: words before an attributive name ("a Callum Reyes corner", "the Acme bid")
+_NOUN_DETS = frozenset({"a", "an", "the", "this", "that", "another", "his", "her", "their", "its", "our"})
+#: words that give a noun its maker or owner ("a corner from Okoye", "a study by Hale")
+_MAKER_PREPS = frozenset({"by", "from"})
+#: particles after a verb, before its object ("headed in a corner", "took over the firm")
+_PARTICLES = frozenset({"in", "out", "up", "down", "off", "over", "on", "home", "away"})
+#: nouns whose verb the stem does not give ("a sale" ~ "sold", "a purchase" ~ "bought")
+_NOUN_VERBS = {"sale": ("sell",), "purchase": ("buy",), "shot": ("shoot",), "analysis": ("analyse", "analyze"),
+               "defence": ("defend",), "defense": ("defend",), "choice": ("choose",), "loss": ("lose",),
+               "acquisition": ("acquire", "buy"), "takeover": ("acquire", "buy"), "buyout": ("buy",)}
+#: derivational endings of a noun and what turns it back into its verb ("acquisition" ~ "acquire")
+_NOUN_ENDINGS = (("ition", ("ire",), 3), ("ation", ("ate", "e", ""), 3), ("ion", ("e", ""), 4),
+                 ("ment", ("",), 3), ("al", ("e", ""), 4), ("ure", ("e", ""), 4), ("er", ("", "e"), 4))
+_COORD = frozenset({"and", "or", "&", "with", "plus"})
+#: verbs whose subject makes or owns their object ("Hale's team ran the trial", "Okoye took the
+#: corner"); not "gave the award", "won a penalty", "praised the study"
+_MAKING = frozenset(verb_lemma(w) for w in """run conduct lead do make write draft score take design produce file
+lodge bring launch perform carry build compose direct edit organise organize submit sign deliver publish
+commission author head""".split())
+
+
+def _possessive(t: Token) -> bool:
+    return t.text.lower().endswith(("'s", "\u2019s"))
+
+
+def _nominal_keys(word: str) -> frozenset:
+    """The stems a noun is matched by: its own and its verb's ("header" ~ "headed",
+    "acquisition" ~ "acquired", "sale" ~ "sold")."""
+    low = word.lower()
+    out = {stem(low), verb_lemma(low)}
+    for suf, reps, least in _NOUN_ENDINGS:
+        if low.endswith(suf):
+            if len(low) - len(suf) >= least:
+                out |= {stem(low[:-len(suf)] + r) for r in reps}
+            break
+    out |= {stem(v) for v in _NOUN_VERBS.get(low, ())}
+    return frozenset(out)
+
+
+def _nounish(t: Token) -> bool:
+    """A lower-case content word that may head a noun phrase (no verb form, adverb or number)."""
+    low = t.text.lower().replace("\u2019", "'").removesuffix("'s")
+    return t.text[:1].islower() and low.isalpha() and is_content(t) and low not in AUXILIARIES and \
+        low not in _IRREGULAR and low not in IRREGULAR_MORE and not low.endswith(("ed", "ly", "ing")) and \
+        low not in _NOT_SUBJECT and low not in _CLAUSE_WORDS and low not in LIGHT and low not in TITLES
+
+
+def _np_opens(toks, k: int) -> bool:
+    """The noun at ``k`` opens with a determiner or possessive, maybe after one modifier ("a
+    corner", "the claim", "a late header", "Okoye's first corner"): a noun, not a verb ("runs")."""
+    def opener(t: Token) -> bool:
+        return t.text.lower() in _NOUN_DETS or _possessive(t)
+    if k >= 1 and opener(toks[k - 1]):
+        return True
+    return k >= 2 and toks[k - 1].text[:1].islower() and is_content(toks[k - 1]) and opener(toks[k - 2])
+
+
+_PRONOUN_OWNERS = frozenset({"his", "her", "their", "its", "he", "she", "they", "it"})
+
+
+def _verbal(t: Token) -> bool:
+    """A verb form or clause word: what separates a name from a noun it has no tie to."""
+    low = t.text.lower()
+    return low in _CLAUSE_WORDS or low in AUXILIARIES or low in _IRREGULAR or low in IRREGULAR_MORE or \
+        (low.endswith("ed") and t.text[:1].islower())
+
+
+def _loosely_given(unit, own: set[str], keys: frozenset, noun: str, verbs_too: bool) -> bool:
+    """The source writes the claim's name, or a pronoun, right by the noun (or, ``verbs_too``,
+    before its verb) with no verb, clause word or punctuation between ("Reyes's 14th-minute
+    header", "a header by the veteran Reyes", "his corner", "she headed"): a tie the patterns may
+    have missed, which the check does not overrule."""
+    def as_noun(t: Token) -> bool:
+        return t.norm == noun and not t.text.lower().endswith("ed")
+    hits = [k for k, t in enumerate(unit) if as_noun(t) or (verbs_too and verb_lemma(t.text) in keys
+                                                             and t.text[:1].islower())]
+    for k in hits:
+        if k > 0 and unit[k - 1].text.lower() in _PRONOUN_OWNERS:
+            return True
+        for x, t in enumerate(unit):
+            if t.norm not in own or abs(x - k) > 4 or x == k or (x > k and not as_noun(unit[k]) and
+                                                                  unit[x - 1].text.lower() not in _MAKER_PREPS):
+                continue  # a name after the verb is who it was done to or for ("crossed for Maddox"), not
+                # where it came from ("transferred from Chelsea")
+            lo, hi = min(x, k), max(x, k)
+            between = unit[lo + 1:hi]
+            if all(unit[y].start - unit[y - 1].end == 1 for y in range(lo + 1, hi + 1)) and not any(
+                    _verbal(b) for b in between):
+                return True
+    return False
+
+
+def _noun_after(toks, k: int, most: int = 2) -> list[int]:
+    """The noun words right after position ``k`` (joined by single spaces): "corner", "lab work"."""
+    out = []
+    q = k + 1
+    while q < len(toks) and len(out) < most and toks[q].start - toks[q - 1].end == 1 and _nounish(toks[q]):
+        out.append(q)
+        if _possessive(toks[q]):
+            break
+        q += 1
+    return out
+
+
+def _runs(toks, first_ok) -> list[tuple[int, int]]:
+    """Name runs (capitalised words joined by single spaces; a possessive ends one)."""
+    out, k = [], 0
+    while k < len(toks):
+        if not _cap_name(toks[k]) or (k == 0 and not first_ok(toks[k]) and not _possessive(toks[k])):
+            k += 1
+            continue
+        b = k
+        while not _possessive(toks[b]) and b + 1 < len(toks) and _cap_name(toks[b + 1]) and \
+                toks[b + 1].start - toks[b].end == 1:
+            b += 1
+        out.append((k, b))
+        k = b + 1
+    return out
+
+
+def _coordinated(toks, a: int, b: int) -> bool:
+    """A name in a list of names ("Baird and Hale's study", "a study by Baird and Hale")."""
+    before = a >= 2 and (toks[a - 1].text.lower() in _COORD and toks[a - 1].start - toks[a - 2].end == 1
+                         and _cap_name(toks[a - 2]) or toks[a].start - toks[a - 1].end == 2
+                         and _cap_name(toks[a - 1]))
+    after = b + 2 < len(toks) and toks[b + 1].text.lower() in _COORD and _cap_name(toks[b + 2]) and \
+        toks[b + 1].start - toks[b].end == 1
+    after = after or (b + 1 < len(toks) and toks[b + 1].start - toks[b].end == 2 and _cap_name(toks[b + 1])
+                      and not _possessive(toks[b]))
+    return before or after
+
+
+def _attachments(toks, first_ok) -> list[tuple[tuple[int, int], int, str]]:
+    """(name run, noun or verb position, role) for each noun or verb a text ties to a name. Roles:
+    "agent", the noun's owner or maker ("NAME's N", "a NAME N", "N by|from NAME"); "object", what
+    the noun is about ("N of NAME", "NAME's N by X"); "doer", the subject of a verb ("Reyes
+    headed", "acquired by Acme"); "done", who a verb was done to ("Acme acquired Zenith", "Zenith
+    was acquired"); "maker", the subject of a making verb whose object names no owner of its own
+    ("Hale's team ran the trial", "Voss wrote the foreword"). ``first_ok``: whether a capitalised
+    first word is a name."""
+    out = []
+    runs = _runs(toks, first_ok)
+    n = len(toks)
+    for a, b in runs:
+        # NAME's N / a NAME N (a possessive common noun after the name counts: "the Hale group's trial")
+        nouns, role = [], "agent"
+        if _possessive(toks[b]):
+            nouns = _noun_after(toks, b)
+        else:
+            det = a > 0 and (toks[a - 1].text.lower() in _NOUN_DETS or
+                             (a > 1 and toks[a - 2].text.lower() in _NOUN_DETS and _nounish(toks[a - 1])))
+            after = _noun_after(toks, b)
+            if det and after and not (after[-1] + 1 < n and _cap_name(toks[after[-1] + 1])
+                                      and toks[after[-1] + 1].start - toks[after[-1]].end == 1):
+                nouns = after  # not a title before a name ("Vale goalkeeper Harry Lund")
+                if _possessive(toks[after[-1]]):
+                    nouns = nouns[:-1] + _noun_after(toks, after[-1])
+        if nouns:
+            last = nouns[-1]
+            if last + 2 < n and toks[last + 1].text.lower() == "by":
+                role = "object"  # "Zenith's purchase by Acme"
+            out += [((a, b), q, role) for q in nouns]
+        # N by|from NAME, N of NAME ("the claim by Mr Dunn", "a bid from the Acme Group")
+        p = a - 1
+        while p > 0 and a - p < 3 and (toks[p].text.lower() == "the" or toks[p].text.lower() in TITLES):
+            p -= 1
+        if p >= 1 and toks[a].start - toks[a - 1].end == 1 and all(
+                toks[k].start - toks[k - 1].end == 1 for k in range(p + 1, a + 1)):
+            prep = toks[p].text.lower()
+            # "a bid from the Acme board" gives the bid to the board
+            attributive = toks[a - 1].text.lower() == "the" and _noun_after(toks, b) and not _possessive(toks[b])
+            route = b + 1 < n and toks[b + 1].text.lower() in _ROUTE - {"and", "or", "then"}
+            if prep in _MAKER_PREPS | {"of"} and p >= 2 and not attributive and not route and \
+                    toks[p].start - toks[p - 1].end == 1 and _nounish(toks[p - 1]) and _np_opens(toks, p - 1):
+                out.append(((a, b), p - 1, "object" if prep == "of" else "agent"))
+            elif prep in _MAKER_PREPS and p >= 3 and not attributive and not route and _cap_name(toks[p - 1]):
+                # "the acquisition of Zenith Labs by Orbis Health"
+                x = next((x for x, y in runs if y == p - 1), None)
+                if x is not None and x >= 3 and toks[x - 1].text.lower() == "of" and _nounish(toks[x - 2]) and \
+                        _np_opens(toks, x - 2):
+                    out.append(((a, b), x - 2, "agent"))
+        # NAME verb (object), NAME was verbed (by X); the name's noun phrase may be the subject
+        # ("the Leeds team ran the trial")
+        j = nouns[-1] if nouns and role == "agent" and not _possessive(toks[nouns[-1]]) else b
+        opener = toks[a - 1].text.lower() if a else ""
+        if opener in _NOUN_DETS and not nouns:
+            opener = toks[a - 2].text.lower() if a > 1 else ""
+        if not _possessive(toks[j]) and opener not in _NOT_SUBJECT:  # "a corner from Okoye headed in": no subject
+            v = _act_after(toks, j)
+            if v is not None and (_passive(toks, j, v) or any(toks[k].text.lower() == "by"
+                                                               for k in range(v + 1, min(n, v + 4)))):
+                out.append(((a, b), v, "done"))  # "Zenith was acquired (by Orbis)", "Okoye's corner headed in by"
+            elif v is not None:
+                out.append(((a, b), v, "doer"))
+                q = v + 1
+                while q < n and toks[q].text.lower() in _PARTICLES and toks[q].start - toks[q - 1].end == 1:
+                    q += 1
+                if q < n and toks[q].start - toks[q - 1].end == 1 and toks[q].text.lower() in _OBJECT_OPENERS \
+                        and verb_lemma(toks[v].text) in _MAKING:
+                    obj = _noun_after(toks, q)
+                    owned = obj and obj[-1] + 2 < n and toks[obj[-1] + 1].text.lower() in _MAKER_PREPS | {"of"} \
+                        and (_cap_name(toks[obj[-1] + 2]) or toks[obj[-1] + 2].text.lower() == "the")
+                    if obj and not owned:
+                        out += [((a, b), k, "maker") for k in obj]  # "Hale's team ran the trial"
+                elif q < n and _cap_name(toks[q]) and toks[q].start - toks[q - 1].end == 1:
+                    r = next(((x, y) for x, y in runs if x == q), None)
+                    if r is not None:
+                        out.append((r, v, "done"))  # "Acme acquired Zenith"
+    # passives and participles: "(was) acquired by Acme" gives the verb to Acme
+    for k in range(1, n - 1):
+        if toks[k].text.lower() == "by" and toks[k - 1].text.lower().endswith("ed") and \
+                toks[k].start - toks[k - 1].end == 1:
+            r = next(((x, y) for x, y in runs if x in (k + 1, k + 2) and toks[x].start - toks[x - 1].end == 1
+                      and (x == k + 1 or toks[k + 1].text.lower() == "the")), None)
+            if r is not None:
+                out.append((r, k - 1, "doer"))
+    return out
+
+
+def _plain(toks, a: int, b: int) -> str:
+    """A name as written, without its possessive ending ("Teller Dairy's" -> "Teller Dairy")."""
+    return re.sub(r"['\u2019]s$", "", " ".join(t.text for t in toks[a:b + 1]))
+
+
+def _norm_set(toks, run) -> set[str]:
+    return {toks[q].norm for q in range(run[0], run[1] + 1)}
+
+
+def _nominal_swaps(ctx: ClaimContext) -> list[tuple[tuple[int, int], tuple[int, int], str]]:
+    """(the claim's owner, the source's owner, the noun): the claim gives a noun to a name as
+    its owner or maker ("a Jordan Okoye header", "Teller's purchase of Marlow", "a study by
+    Hale") where the source gives that noun, or the verb it names, to another name of the claim
+    ("Callum Reyes headed", "Marlow bought Teller", "Baird's study") and never to the claim's
+    (as its maker; nor as what it was done to, where the claim's form may mean that: "Zenith's
+    acquisition"). Not for names the claim lists together or writes by the noun with no role of
+    their own, a single place word, or names the source writes as one about the other ("Vale
+    striker Dean Maddox")."""
+    toks = ctx.tokens
+    names = set(ctx.names)
+    claim_runs = [r for r in _runs(toks, lambda t: True) if any(q in names for q in range(r[0], r[1] + 1))
+                  and all(ctx.src.has(toks[q]) for q in range(r[0], r[1] + 1))]
+    if len(claim_runs) < 2:
+        return []
+    in_claim = {r for r in claim_runs}
+    demonyms = lx.demonym_groups()
+    first_ok = lambda t: bool(ctx.source_names and t.norm in ctx.source_names)
+    src_att = [(u, _attachments(u, first_ok)) for u in ctx.source_sentences]
+    ev_starts = {t.start for u in (*ctx.evidence_units, *ctx.context_units) for t in u}
+    claim_att = [x for x in _attachments(toks, lambda t: True) if x[0] in in_claim]
+    out = []
+    for run, q, role in claim_att:
+        if role != "agent" or toks[q].text.lower().endswith("ed") or _coordinated(toks, *run):
+            continue
+        own = _norm_set(toks, run)
+        if run[0] == run[1] and (toks[run[0]].norm in demonyms or "-" in toks[run[0]].text):
+            continue  # a place or origin word ("an Italian study", "a Sofia-born midfielder")
+        keys = _nominal_keys(toks[q].text)
+        # the claim's other owners of this noun ("an Ashbury goal from Reyes"), and a name it
+        # writes in the noun's clause with no role of its own ("Vale's winner came from Petrov")
+        co_owners = [r for r, q2, role3 in claim_att if r != run and role3 in ("agent", "doer", "maker")
+                     and keys & _nominal_keys(toks[q2].text)]
+        lo, hi = _clause_span(toks, q, 6)
+        co_owners += [r for r in claim_runs if lo <= r[0] <= hi and not any(x[0] == r for x in claim_att)]
+        # "Teller's purchase of Marlow", "a study by Hale": the name is surely the maker, and the
+        # source naming it only as what was done to ("Marlow bought Teller") does not excuse it
+        sure = (q + 1 < len(toks) and toks[q + 1].text.lower() == "of") or \
+            (run[0] > 0 and toks[run[0] - 1].text.lower() in _MAKER_PREPS)
+        # the claim says outright whose the noun is ("Hale's trial", "a trial by Hale"); an
+        # attributive name ("the Milan trial") may be its place or topic
+        owned_form = _possessive(toks[run[1]]) or q < run[0] or (run[1] + 1 < len(toks) and
+                                                                  _possessive(toks[run[1] + 1]))
+        blocked, rival = any(_loosely_given(u, own, keys, toks[q].norm, not sure) for u in ctx.source_sentences), None
+        for u, atts in src_att:
+            for r2, p, role2 in atts:
+                if not keys & {u[p].norm, verb_lemma(u[p].text)}:
+                    continue
+                theirs = _norm_set(u, r2)
+                if theirs & own:
+                    if role2 in ("agent", "doer", "maker") or not sure:
+                        blocked = True
+                    continue
+                if role2 not in ("agent", "doer", "maker") or u[p].start not in ev_starts or _coordinated(u, *r2):
+                    continue  # the rival owner is read from the evidence, and is the noun's only one
+                if role2 == "doer" and verb_lemma(u[p].text) in _LIGHT_VERBS:
+                    continue  # "Park claimed", "Carver said": no maker of a thing
+                if role2 == "maker" and not owned_form:
+                    continue  # "the Milan trial" may name its place or topic, not who ran it
+                for other in claim_runs:
+                    if other == run or other in co_owners:
+                        continue
+                    on = _norm_set(toks, other)
+                    if on & own or not on & theirs:
+                        continue
+                    rival = rival or (other, u[p].text)
+        if blocked or rival is None:
+            continue
+        other = rival[0]
+        on = _norm_set(toks, other)
+        if any(_related(u, own, on) for u in ctx.source_sentences):
+            continue
+        out.append((run, other, toks[q].text))
+    return out
+
+
+def _related(unit, a: set[str], b: set[str]) -> bool:
+    """The source writes one name as a word about the other ("Ashbury defender Ollie Strand",
+    "Acme's Jo Smith", "Smith of Acme"): within four words, no verb between."""
+    pa = [k for k, t in enumerate(unit) if t.norm in a]
+    pb = [k for k, t in enumerate(unit) if t.norm in b]
+    for x in pa:
+        for y in pb:
+            lo, hi = min(x, y), max(x, y)
+            if hi - lo > 4:
+                continue
+            between = unit[lo + 1:hi]
+            if all(t.norm in a or t.norm in b or _nounish(t) or t.text.lower() in ("of", "'s", "at", "for", "the")
+                   for t in between) and all(unit[k].start - unit[k - 1].end <= 2 for k in range(lo + 1, hi + 1)):
+                return True
+    return False
+
+
 @check("role_swap", -1, explicit=True)
 def check_role_swap(ctx: ClaimContext) -> Finding:
     """Two names or numbers in the opposite roles ("Acme bought Zenith" against "Zenith bought
-    Acme"; a defined term such as "the Licensor" stands for its party), or a comparison with
-    its sides swapped (_comparison_swaps)."""
+    Acme"; a defined term such as "the Licensor" stands for its party), a comparison with
+    its sides swapped (_comparison_swaps), or a noun given to the wrong owner ("a Jordan Okoye
+    header" against "Callum Reyes headed in a corner from Jordan Okoye", _nominal_swaps)."""
     anchors = sorted(set(_name_starts(ctx)) | {m.index for m in ctx.claim_numbers})
     swaps = _role_swaps(ctx.tokens, anchors, ctx.evidence_units, ctx.claim_text, ctx.claim_start,
                         defined_terms(ctx))
@@ -428,6 +752,11 @@ def check_role_swap(ctx: ClaimContext) -> Finding:
             blamed += [*range(a, a2 + 1), *range(b, b2 + 1)]
             reasons.append(f"the claim puts '{ctx.tokens[a].text}' ahead of '{ctx.tokens[b].text}'; the source "
                            f"says '{words}'")
+    if not blamed:
+        for (a, a2), (b, b2), noun in _nominal_swaps(ctx):
+            blamed += [k for k in (*range(a, a2 + 1), *range(b, b2 + 1)) if k not in blamed]
+            reasons.append(f"the source gives the {noun.lower()} to '{_plain(ctx.tokens, b, b2)}', not "
+                           f"'{_plain(ctx.tokens, a, a2)}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
 
 

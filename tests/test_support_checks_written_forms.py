@@ -132,3 +132,13 @@ def test_each_item_with_its_own_date_is_quiet():
     chk = run("Priya must send the revised budget by 6 December, and Tom must book the venue by 13 December.",
               ACTIONS)
     assert "date" not in chk.fired, chk.reasons
+
+
+# -- "No other Brightwell kettle": the name modifies the noun the determiner negates ----------------
+
+def test_a_name_inside_a_negated_noun_phrase_is_not_what_is_negated():
+    ev = "No other Brightwell kettle is affected."
+    chk = run("Refunds are paid once the old unit reaches Brightwell.", ev)
+    assert "negation" not in chk.fired, chk.reasons
+    chk = run("Another Brightwell kettle is affected.", ev)
+    assert "negation" in chk.fired and "'No ... kettle'" in chk.reasons[0]

@@ -40,6 +40,11 @@ def _negated_head(tokens, idx) -> set[str]:
             if t.start - tokens[k - 1].end > 1 and t.start > tokens[k - 1].end:
                 break
             if is_content(t) and not is_negation(t) and t.text.lower() not in _NOT_HEADS:
+                nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+                if tokens[j].text.lower() == "no" and t.text[:1].isupper() and nxt is not None \
+                        and nxt.start - t.end == 1 and is_content(nxt) \
+                        and nxt.text[:1].islower() and not is_negation(nxt):
+                    continue  # "No other Brightwell kettle": a name that modifies the noun it negates
                 out.add(t.norm)
                 break
     return out

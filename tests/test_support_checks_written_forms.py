@@ -142,3 +142,26 @@ def test_a_name_inside_a_negated_noun_phrase_is_not_what_is_negated():
     assert "negation" not in chk.fired, chk.reasons
     chk = run("Another Brightwell kettle is affected.", ev)
     assert "negation" in chk.fired and "'No ... kettle'" in chk.reasons[0]
+
+
+# -- a unit's name for its symbol; a name described in apposition -----------------------------------
+
+def test_a_unit_named_after_a_person_matches_its_symbol_after_a_number():
+    ev = "Pre-warm the elution buffer to 50 °C before use."
+    assert "novel_entity" not in run("The elution buffer is warmed to fifty degrees Celsius first.", ev).fired
+    chk = run("The elution buffer is warmed to 50 degrees Fahrenheit first.", ev)
+    assert "novel_entity" in chk.fired and "'Fahrenheit'" in chk.reasons[0]
+
+
+CURATORS = ("The exhibition is curated by Dr Ingrid Solberg, guest curator from the University of Bergen, "
+            "with Tom Ashworth, the museum's Curator of European Art.")
+
+
+def test_a_place_before_a_role_and_a_name_is_the_description_the_source_gives_after_the_name():
+    chk = run("The show is co-curated by Tom Ashworth and the Bergen guest curator Ingrid Solberg.", CURATORS)
+    assert "role_swap" not in chk.fired, chk.reasons
+
+
+def test_two_names_linked_by_other_words_in_the_other_order_still_swap():
+    chk = run("Bergen curated the show with guest curator Ingrid Solberg.", CURATORS)
+    assert "role_swap" in chk.fired

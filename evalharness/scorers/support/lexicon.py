@@ -194,6 +194,9 @@ ABBREVIATIONS = {
     "kpi": ("indicator", "indicators"), "sla": ("service",), "rsvp": ("reply",), "eta": ("arrival",),
 }
 
+#: units named after people, and the symbol a source writes after a number instead ("50 °C")
+UNIT_NAMES = {"celsius": "c", "centigrade": "c", "fahrenheit": "f", "kelvin": "k"}
+
 # -- causes --------------------------------------------------------------------------------
 #: connectives that state a cause (a claim using one says the source links the two facts)
 CAUSAL_WORDS = frozenset({"because", "therefore", "hence", "thus"})

@@ -62,6 +62,15 @@ def _common_word(tok: Token, ctx: ClaimContext) -> bool:
     return low in ctx.src.lower_words
 
 
+def _unit_symbol_in_source(tok: Token, ctx: ClaimContext) -> bool:
+    """A unit named after a person ('Celsius') whose symbol the source writes after a number
+    ('50 °C')."""
+    symbol = lx.UNIT_NAMES.get(tok.text.lower())
+    src = ctx.source_tokens
+    return symbol is not None and any(t.text.lower() == symbol and k > 0 and src[k - 1].is_number
+                                      for k, t in enumerate(src))
+
+
 def _role_before_name(i: int, ctx: ClaimContext) -> bool:
     """The summary's first word, capitalised, before a name the source has: a role or title
     ('Substitute Tariq Bello', 'Striker Ana Ruiz'), not a name of its own."""
@@ -74,7 +83,7 @@ def check_novel_entity(ctx: ClaimContext) -> Finding:
     bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])
            and not acronym_in(ctx.tokens[i].text, ctx.src)
            and not _unplaced_demonym(ctx.tokens[i], ctx) and not _common_word(ctx.tokens[i], ctx)
-           and not _role_before_name(i, ctx)]
+           and not _role_before_name(i, ctx) and not _unit_symbol_in_source(ctx.tokens[i], ctx)]
     return Finding(float(bool(bad)), tuple(bad),
                    tuple(f"the name '{ctx.tokens[i].text}' is not in the source" for i in bad))
 
@@ -204,6 +213,20 @@ def _route(tokens, a: int, b: int) -> bool:
                                               and all(w in _ROUTE or w in STOPWORDS for w in between))
 
 
+def _described_after(unit, p: int, q: int, words: set[str]) -> bool:
+    """The name at ``p`` is followed, after its other capitalised words and a punctuation mark,
+    by ``words`` that describe it, then a preposition that reaches the name at ``q`` ("Ingrid
+    Solberg, guest curator from the University of Bergen")."""
+    k = p
+    while k + 1 < q and unit[k + 1].text[:1].isupper() and unit[k + 1].start - unit[k].end == 1:
+        k += 1
+    if k + 1 >= q or unit[k + 1].start - unit[k].end <= 1:
+        return False
+    prep = next((m for m in range(k + 1, q) if unit[m].text.lower() in ("of", "from", "at", "for", "in", "with")),
+                None)
+    return prep is not None and words <= {unit[m].norm for m in range(k + 1, prep)}
+
+
 def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: str | None = None,
                 base: int = 0, terms: dict | None = None) -> list[tuple[int, int]]:
     """Pairs of anchors (names, numbers) that share an evidence sentence with the
@@ -244,6 +267,9 @@ def _role_swaps(claim_tokens, anchors: list[int], evidence_units, claim_text: st
                     continue  # "Guild general secretary Brenda Kaye" = "Brenda Kaye, general secretary of the Guild"
                 if _route(claim_tokens, a, b) or _route(unit_tokens, pos[nb], pos[na]):
                     continue  # two places of a route or a pair ("Leeds to York", "between A and B")
+                if all(t.text[:1].islower() and is_content(t) for t in link) and \
+                        _described_after(unit_tokens, pos[nb], pos[na], {t.norm for t in link}):
+                    continue  # "the Bergen guest curator Ingrid Solberg" = "Ingrid Solberg, guest curator from ... Bergen"
                 linking = {t.norm for t in link if is_content(t) and t.text[:1].islower()}
                 if linking & set(norms[pos[nb] + 1:pos[na]]):
                     out.append((a, b))

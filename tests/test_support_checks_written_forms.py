@@ -165,3 +165,29 @@ def test_a_place_before_a_role_and_a_name_is_the_description_the_source_gives_af
 def test_two_names_linked_by_other_words_in_the_other_order_still_swap():
     chk = run("Bergen curated the show with guest curator Ingrid Solberg.", CURATORS)
     assert "role_swap" in chk.fired
+
+
+# -- a bound is no hedge; a rate is no percentage ------------------------------------------------
+
+ALLOWANCE = ["If you take the new flight, you can claim food and drink of up to £25 per passenger.",
+             "Ms Rossi's checked bag (23 kg) has been moved to the new flight."]
+
+
+def test_a_bound_that_another_fact_gives_its_number_fires():
+    # "up to £23": the 23 is the bag's kilograms, the allowance is up to £25; a bound is not
+    # a hedge that lets 23 stand for 25
+    chk = run("Each of the two Rossis may claim up to £23 for food and drink after the new flight.", ALLOWANCE)
+    assert "number_attachment" in chk.fired
+    assert "'25'" in chk.reasons[0] and "'23'" in chk.reasons[0]
+
+
+def test_the_same_bound_and_a_hedged_figure_are_quiet():
+    assert "number_attachment" not in run("Each of the two Rossis may claim up to £25 for food and drink.",
+                                          ALLOWANCE).fired
+    chk = run("Almost 500 new homes were approved.", "The committee approved 491 new homes.")
+    assert "number_attachment" not in chk.fired and "novel_number" not in chk.fired
+
+
+def test_each_where_the_evidence_gives_a_rate_per_head_is_no_universal_against_a_part():
+    assert "quantifier" not in run("Each passenger may claim up to £25 for food and drink.", ALLOWANCE).fired
+    assert "quantifier" in run("Every passenger got a refund.", "Only 25 per cent of passengers got a refund.").fired

@@ -559,7 +559,9 @@ def _proportion_before(unit, p: int) -> tuple[float | None, str]:
             return 0.5, t.text
         if t.is_number:
             nxt = unit[q + 1].text.lower() if q + 1 < len(unit) else ""
-            if nxt in ("percent", "per", "%") or "%" in t.text or low.endswith("%"):
+            cent = unit[q + 2].text.lower() if q + 2 < len(unit) else ""
+            # "25 per cent", not "£25 per passenger" (a rate)
+            if nxt in ("percent", "%") or (nxt == "per" and cent == "cent") or "%" in t.text or low.endswith("%"):
                 vals = [float(v) for v in number_values(t) if re.fullmatch(r"[\d.]+", v)]
                 if vals:
                     return vals[0] / 100.0, t.text

@@ -245,6 +245,7 @@ def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, T
         if any(j != m.index and abs(j - m.index) <= 3 for j in nums):
             continue  # a range, a change next to its amount, a score: one quantity with its neighbour
         if any(x.text.lower() in ("to", "until", "till", "through", "and", "-", "between", "or", "from")
+               and not (x.text.lower() == "to" and m.bound)  # "up to £23" is a bound, not a range's end
                for x in toks[max(0, m.index - 2):m.index]):
             continue
         if not number_supported(m, ctx.src_numbers):
@@ -261,14 +262,16 @@ def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, T
         if not scored:
             continue
         best = max(k for k, _, _, _ in scored)
-        if best < 2 or any(k >= best - 1 and number_supported(m, [e]) for k, e, _, _ in scored if k > 0):
+        # a bound is no hedge: "up to £23" is not "about £25"
+        exact = replace(m, hedged=m.hedged and not m.bound)
+        if best < 2 or any(k >= best - 1 and number_supported(exact, [e]) for k, e, _, _ in scored if k > 0):
             continue
-        own = [s for s in ctx.src_numbers if number_supported(m, [s]) and s.start in src_pos]
+        own = [s for s in ctx.src_numbers if number_supported(exact, [s]) and s.start in src_pos]
         if any(len(args & _slot_content(*_sentence_of(src, src_pos[s.start]))) >= best - 1 for s in own):
             continue  # the source also gives the claim's number to these words
         k, e, u, w = next(x for x in scored if x[0] == best)
         unit_nums = number_mentions(u)
-        if number_supported(m, unit_nums, arithmetic=True):
+        if number_supported(exact, unit_nums, arithmetic=True):
             continue  # that sentence states or derives it
         shown = [x.text for x in toks if x.norm in (args & w)]
         out.append((m, u[e.index], sorted(set(shown), key=shown.index)))

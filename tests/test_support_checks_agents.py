@@ -137,3 +137,37 @@ def test_an_irregular_verb_in_the_evidence_path():
     chk = run("Tom Reyes oversaw the audit.", "Amina Hale oversees the audit, while Tom Reyes chairs the board.")
     assert "wrong_agent" in chk.fired, chk.reasons
     assert {"Tom", "Reyes"} <= set(blamed(chk))
+
+
+# -- an act in the passive given to another doer after "by" ----------------------------------------
+
+MINUTES = "Three quotes were received. Cllr Patel proposed accepting the lowest, seconded by Cllr Whitlock."
+
+
+@pytest.mark.parametrize("claim,evidence,reason", [
+    ("Seconded by Cllr Patel, a motion from Cllr Whitlock to take the lowest quote passed.", MINUTES,
+     "the evidence says 'seconded by Cllr Whitlock', not 'Seconded by Cllr Patel'"),
+    ("The film, directed by Ana Ruiz, opens the festival.",
+     "The festival opens with a film directed by Marta Soler and produced by Ana Ruiz.",
+     "the evidence says 'directed by Marta Soler', not 'directed by Ana Ruiz'"),
+    ("The inquiry, chaired by Professor Okafor, reports in May.",
+     "The inquiry is chaired by Dr Helen Marsh; Professor Okafor will give evidence. It reports in May.",
+     "the evidence says 'chaired by Dr Helen Marsh', not 'chaired by Professor Okafor'"),
+])
+def test_a_passive_act_the_evidence_gives_to_another_doer_fires(claim, evidence, reason):
+    chk = run(claim, evidence)
+    assert "wrong_agent" in chk.fired
+    assert reason in chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("Proposed by Cllr Patel and seconded by Cllr Whitlock, the motion passed.", MINUTES),
+    ("The film, produced by Ana Ruiz, opens the festival.",
+     "The festival opens with a film directed by Marta Soler and produced by Ana Ruiz."),
+    # the source gives the act to the claim's name too
+    ("The report was written by Jo Lee.", "The report was written by Sam Hart. A summary was written by Jo Lee, "
+                                          "and the report was also written by Jo Lee in part."),
+])
+def test_the_same_doer_or_another_act_is_quiet(claim, evidence):
+    chk = run(claim, evidence)
+    assert "wrong_agent" not in chk.fired, chk.reasons

@@ -22,7 +22,8 @@ TITLES = frozenset("""president vice prime minister chancellor king queen prince
 leader chief general secretary director pope judge officer captain coach manager chairman chairwoman ceo
 spokesman spokeswoman spokesperson professor doctor dr mr mrs ms sir lord lady minister council
 department ministry state states government police army court university republic democrat democrats
-republican republicans party""".split())
+republican republicans party cllr councillor prof rev reverend sgt sergeant insp inspector supt superintendent
+capt""".split())
 
 #: words that carry no checkable fact on their own (hedges, vague time and degree words)
 LIGHT = frozenset("""roughly approximately around nearly almost about some just mainly mostly largely

@@ -1149,4 +1149,62 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
             blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence gives '{toks[i - 1].text} {other.text}' for these words, and names "
                            f"'{toks[i].text}' for another fact")
+    for a, b, shown, k in _by_agent_swaps(ctx):
+        if a not in blamed:
+            blamed.extend(range(a, b + 1))
+            reasons.append(f"the evidence says '{shown}', not '{' '.join(t.text for t in toks[k - 1:b + 1])}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+def _person_after(tokens, k: int) -> tuple[int, int] | None:
+    """The (first, last) token of the name right after position ``k``, titles left out ("by Cllr
+    Whitlock" -> Whitlock), or None."""
+    q = k + 1
+    while q < len(tokens) and tokens[q].text.lower().rstrip(".") in TITLES:
+        q += 1
+    if q >= len(tokens) or not _cap_name(tokens[q]):
+        return None
+    r = q
+    while r + 1 < len(tokens) and _cap_name(tokens[r + 1]) and tokens[r + 1].start - tokens[r].end == 1:
+        r += 1
+    return q, r
+
+
+def _by_agent_swaps(ctx: ClaimContext) -> list[tuple[int, int, str, int]]:
+    """(first, last token of the claim's name, the evidence's words, the claim's "by"): an act in the passive with
+    its doer after "by" ("seconded by Cllr Patel") that the evidence gives to another name in
+    the same form ("seconded by Cllr Whitlock"), while no source sentence gives it to the
+    claim's name."""
+    toks = ctx.tokens
+    ev_starts = {t.start for t in ctx.evidence_tokens}
+    out = []
+    for k in range(1, len(toks) - 1):
+        if toks[k].text.lower() != "by" or not _is_participle(toks[k - 1]):
+            continue
+        run = _person_after(toks, k)
+        if run is None:
+            continue
+        a, b = run
+        mine = {toks[x].norm for x in range(a, b + 1)}
+        lemma = verb_lemma(toks[k - 1].text)
+        theirs, said = None, False
+        for unit in ctx.source_sentences:
+            for p in range(len(unit) - 1):
+                if unit[p + 1].text.lower() != "by" or verb_lemma(unit[p].text) != lemma:
+                    continue
+                other = _person_after(unit, p + 1)
+                if other is None:
+                    continue
+                names = {unit[x].norm for x in range(other[0], other[1] + 1)}
+                if names & mine:
+                    said = True
+                elif theirs is None and unit[p].start in ev_starts:
+                    theirs = " ".join(x.text for x in unit[p:other[1] + 1])
+        if theirs is not None and not said:
+            out.append((a, b, theirs, k))
+    return out
+
+
+def _is_participle(tok: Token) -> bool:
+    low = tok.text.lower()
+    return low.isalpha() and ((low.endswith("ed") and len(low) > 4) or low in _IRREGULAR)

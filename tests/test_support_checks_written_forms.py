@@ -191,3 +191,30 @@ def test_the_same_bound_and_a_hedged_figure_are_quiet():
 def test_each_where_the_evidence_gives_a_rate_per_head_is_no_universal_against_a_part():
     assert "quantifier" not in run("Each passenger may claim up to £25 for food and drink.", ALLOWANCE).fired
     assert "quantifier" in run("Every passenger got a refund.", "Only 25 per cent of passengers got a refund.").fired
+
+
+# -- the same act in other words: a hedge the claim drops ---------------------------------------------
+
+ADVERT = "We may close the advert early if we receive a high number of applications."
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("Kestrel will shut the advert early once applications run high.", ADVERT),
+    ("The council will shut the car park overnight from June.",
+     "The council could close the car park overnight from June, subject to consultation."),
+])
+def test_a_hedged_act_the_claim_makes_certain_in_other_words_fires(claim, evidence):
+    chk = run(claim, evidence)
+    assert "modality" in chk.fired, chk.reasons
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("Kestrel may shut the advert early if applications run high.", ADVERT),
+    ("Kestrel will review the applications early.", ADVERT),
+    # stated outright elsewhere in the evidence
+    ("The council will shut the car park overnight from June.",
+     ["The council could close the car park overnight from June.", "It will close the car park overnight from June."]),
+])
+def test_the_hedge_kept_another_act_or_an_outright_statement_is_quiet(claim, evidence):
+    chk = run(claim, evidence)
+    assert "modality" not in chk.fired, chk.reasons

@@ -914,9 +914,35 @@ def _raised_certainty(ctx: ClaimContext) -> list[tuple[int, int, Token, Token]]:
                     plain = True
                 elif hedge is None:
                     hedge = (h, e)
+        if hedge is None and not plain:
+            hedge = _hedged_same_act(ctx, toks, i)
         if hedge is not None and not plain:
             out.append((mk, i, hedge[0], hedge[1]))
     return out
+
+
+def _hedged_same_act(ctx: ClaimContext, toks, i: int) -> tuple[Token, Token] | None:
+    """(hedge, verb) of an evidence sentence that states the claim's act at ``i`` in other words
+    but with the same object after the verb, under a hedge ("will shut the advert early" against
+    "may close the advert early if ..."): two or more content words right after both verbs
+    match, and no evidence sentence states that object after an unhedged verb."""
+    after = [u.norm for u in toks[i + 1:i + 5] if is_content(u) and u.text.lower() not in LIGHT]
+    if len(after) < 2:
+        return None
+    found = None
+    for unit in ctx.evidence_units:
+        for p in range(1, len(unit) - 2):
+            e = unit[p]
+            if not e.text[:1].islower() or not is_content(e) or e.text.lower() in LIGHT or is_negation(e):
+                continue
+            theirs = [u.norm for u in unit[p + 1:p + 5] if is_content(u) and u.text.lower() not in LIGHT]
+            if not theirs or theirs[0] != after[0] or len(set(after[:3]) & set(theirs[:3])) < 2:
+                continue  # the object must start right after both verbs
+            h = next((u for u in reversed(unit[max(0, p - 2):p]) if u.text.lower() in _HEDGED), None)
+            if h is None:
+                return None  # the evidence states it outright somewhere
+            found = found or (h, e)
+    return found
 
 
 _BE = BE_FORMS | {"isn't", "aren't", "wasn't", "weren't"}

@@ -171,3 +171,34 @@ def test_a_passive_act_the_evidence_gives_to_another_doer_fires(claim, evidence,
 def test_the_same_doer_or_another_act_is_quiet(claim, evidence):
     chk = run(claim, evidence)
     assert "wrong_agent" not in chk.fired, chk.reasons
+
+
+# -- the same act in other words, with the same object, given to another name ----------------------
+
+CHOIR = "Cllr Lund asked about the budget. Cllr Whitlock will contact local schools about a choir."
+
+
+def test_an_act_the_evidence_gives_another_name_in_other_words_fires():
+    chk = run("Cllr Lund is to approach local schools about providing a choir.",
+              "Cllr Whitlock will contact local schools about a choir.", CHOIR)
+    assert "wrong_agent" in chk.fired
+    assert any(r.startswith("the evidence says 'Whitlock will contact local schools") for r in chk.reasons)
+
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    # the right doer
+    ("Cllr Whitlock is to approach local schools about a choir.",
+     "Cllr Whitlock will contact local schools about a choir.", CHOIR),
+    # another object
+    ("Cllr Lund will write to the parish church about a choir.",
+     "Cllr Whitlock will contact local schools about a choir.", CHOIR),
+    # a name in lower case may be an alias of the doer ("the reds" for Liverpool)
+    ("the reds are seven points behind fourth placed manchester city.",
+     "Liverpool are seven points behind fourth placed Manchester City with a game in hand.", None),
+    # the evidence's other name does not do it
+    ("Only the Licensee may terminate for convenience.",
+     "The Licensee may terminate for convenience on notice. The Licensor may not terminate for convenience.", None),
+])
+def test_the_right_doer_another_object_an_alias_or_a_denied_act_is_quiet(claim, evidence, source):
+    chk = run(claim, evidence, source)
+    assert "wrong_agent" not in chk.fired, chk.reasons

@@ -1149,11 +1149,88 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
             blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence gives '{toks[i - 1].text} {other.text}' for these words, and names "
                            f"'{toks[i].text}' for another fact")
+    for a, b, shown in _same_act_other_doer(ctx):
+        if a not in blamed:
+            blamed.extend(range(a, b + 1))
+            reasons.append(f"the evidence says '{shown}', not '{' '.join(t.text for t in toks[a:b + 1])}'")
     for a, b, shown, k in _by_agent_swaps(ctx):
         if a not in blamed:
             blamed.extend(range(a, b + 1))
             reasons.append(f"the evidence says '{shown}', not '{' '.join(t.text for t in toks[k - 1:b + 1])}'")
     return Finding(float(bool(blamed)), tuple(blamed), tuple(reasons))
+
+
+#: what may stand between a doer and its verb ("will", "is to", "has also")
+_BEFORE_VERB = AUXILIARIES | frozenset({"to", "also", "then", "now", "still", "soon", "later", "jointly", "both"})
+
+
+def _verb_and_object(tokens, j: int) -> tuple[int, list[str]] | None:
+    """The verb after the name ending at ``j`` (past auxiliaries and "is to") and the first
+    content words of its object ("Cllr Lund is to approach local schools" -> approach, [local,
+    school])."""
+    v = j + 1
+    while v < len(tokens) and v - j <= 4 and tokens[v].text.lower() in _BEFORE_VERB:
+        v += 1
+    if v >= len(tokens) or not tokens[v].text[:1].islower() or not is_content(tokens[v]) \
+            or tokens[v].text.lower() in LIGHT or tokens[v].start - tokens[v - 1].end > 1:
+        return None
+    obj = [u.norm for u in tokens[v + 1:v + 5] if is_content(u) and u.text.lower() not in LIGHT]
+    return (v, obj) if len(obj) >= 2 else None
+
+
+def _doer_before(unit, p: int) -> tuple[int, int] | None:
+    """The name right before the verb at ``p`` (past auxiliaries), titles left out."""
+    q = p - 1
+    while q >= 0 and p - q <= 4 and unit[q].text.lower() in _BEFORE_VERB:
+        q -= 1
+    if q < 0 or not _cap_name(unit[q]) or unit[q + 1].start - unit[q].end > 1:
+        return None
+    a = q
+    while a - 1 >= 0 and _cap_name(unit[a - 1]) and unit[a].start - unit[a - 1].end == 1:
+        a -= 1
+    return a, q
+
+
+def _same_act_other_doer(ctx: ClaimContext) -> list[tuple[int, int, str]]:
+    """(first, last token of the claim's name, the evidence's words): the claim gives a name an
+    act ("Cllr Lund is to approach local schools about a choir") that the evidence gives to
+    another name in other words but with the same object ("Cllr Whitlock will contact local
+    schools about a choir"), while no source sentence gives that object to the claim's name."""
+    toks = ctx.tokens
+    terms = defined_terms(ctx)
+    out = []
+    for i in _name_starts(ctx):
+        if not ctx.src.has(toks[i]) or not toks[i].text[:1].isupper():
+            continue  # a name the claim writes in lower case may be an alias ("the reds" for Liverpool)
+        j = i
+        while j + 1 < len(toks) and j + 1 in ctx.names:
+            j += 1
+        act = _verb_and_object(toks, j)
+        if act is None:
+            continue
+        v, obj = act
+        mine = {toks[k].norm for k in range(i, j + 1) if toks[k].text.lower() not in TITLES}
+        theirs, said = None, False
+        for unit in ctx.source_sentences:
+            for p in range(1, len(unit) - 2):
+                e = unit[p]
+                if not e.text[:1].islower() or not is_content(e) or e.text.lower() in LIGHT:
+                    continue
+                their_obj = [u.norm for u in unit[p + 1:p + 5] if is_content(u) and u.text.lower() not in LIGHT]
+                if not their_obj or their_obj[0] != obj[0] or len(set(obj[:3]) & set(their_obj[:3])) < 2:
+                    continue
+                doer = _doer_before(unit, p)
+                if doer is None or any(is_negation(x) for x in unit[doer[1]:p]):
+                    continue  # "The Licensor may not terminate": no act of its own
+                names = {unit[k].norm for k in range(doer[0], doer[1] + 1)}
+                names |= {w for n in names for w in terms.get(n, ())}  # "the Licensee" is Kestrel Data
+                if names & mine:
+                    said = True
+                elif theirs is None and any(x.start == e.start for x in ctx.evidence_tokens):
+                    theirs = " ".join(x.text for x in unit[doer[0]:p + 1 + len(obj)])
+        if theirs is not None and not said:
+            out.append((i, j, theirs))
+    return out
 
 
 def _person_after(tokens, k: int) -> tuple[int, int] | None:

@@ -202,6 +202,9 @@ ADVERT = "We may close the advert early if we receive a high number of applicati
     ("Kestrel will shut the advert early once applications run high.", ADVERT),
     ("The council will shut the car park overnight from June.",
      "The council could close the car park overnight from June, subject to consultation."),
+    # avalanche bulletin: the object a few words on ("to Moderate at all elevations")
+    ("The forecaster says the hazard will drop to Moderate at every elevation on Sunday.",
+     "Outlook for Sunday: the hazard may fall to Moderate at all elevations if the overnight freeze is firm."),
 ])
 def test_a_hedged_act_the_claim_makes_certain_in_other_words_fires(claim, evidence):
     chk = run(claim, evidence)

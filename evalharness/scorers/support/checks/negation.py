@@ -926,7 +926,7 @@ def _hedged_same_act(ctx: ClaimContext, toks, i: int) -> tuple[Token, Token] | N
     but with the same object after the verb, under a hedge ("will shut the advert early" against
     "may close the advert early if ..."): two or more content words right after both verbs
     match, and no evidence sentence states that object after an unhedged verb."""
-    after = [u.norm for u in toks[i + 1:i + 5] if is_content(u) and u.text.lower() not in LIGHT]
+    after = [u.norm for u in toks[i + 1:i + 7] if is_content(u) and u.text.lower() not in LIGHT][:3]
     if len(after) < 2:
         return None
     found = None
@@ -935,8 +935,8 @@ def _hedged_same_act(ctx: ClaimContext, toks, i: int) -> tuple[Token, Token] | N
             e = unit[p]
             if not e.text[:1].islower() or not is_content(e) or e.text.lower() in LIGHT or is_negation(e):
                 continue
-            theirs = [u.norm for u in unit[p + 1:p + 5] if is_content(u) and u.text.lower() not in LIGHT]
-            if not theirs or theirs[0] != after[0] or len(set(after[:3]) & set(theirs[:3])) < 2:
+            theirs = [u.norm for u in unit[p + 1:p + 7] if is_content(u) and u.text.lower() not in LIGHT][:3]
+            if not theirs or theirs[0] != after[0] or len(set(after) & set(theirs)) < 2:
                 continue  # the object must start right after both verbs
             h = next((u for u in reversed(unit[max(0, p - 2):p]) if u.text.lower() in _HEDGED), None)
             if h is None:

@@ -221,3 +221,10 @@ def test_a_hedged_act_the_claim_makes_certain_in_other_words_fires(claim, eviden
 def test_the_hedge_kept_another_act_or_an_outright_statement_is_quiet(claim, evidence):
     chk = run(claim, evidence)
     assert "modality" not in chk.fired, chk.reasons
+
+
+def test_an_amount_written_with_a_thousands_separator_is_no_year_in_a_difference():
+    # "£2,300 | £1,900": 1,900 is an amount, so £400 is their difference (1900 was read as a year)
+    source = "Claim decision. | Kitchen units | £2,300 | £1,900 |\nThe adjuster found cheaper cabinets."
+    chk = run("The cabinet figure was trimmed by £400.", "The adjuster found cheaper cabinets.", source)
+    assert "novel_number" not in chk.fired, chk.reasons

@@ -107,6 +107,8 @@ class NumberMention:
     #: a duration written in words that a reader can check ('half an hour', 'a fortnight',
     #: 'three-day'), where no digit or cardinal word of its own is checked
     word_duration: bool = False
+    #: written with a thousands separator ("£1,900"): an amount, never a year
+    grouped: bool = False
 
 
 _SPLIT_NUMBER = re.compile(r"\s?([,.])\s?")
@@ -249,7 +251,8 @@ def number_mentions(tokens: list[Token], text: str | None = None, base: int = 0)
         if i in spelled:
             vals = {float(spelled[i][0])}
         hedged = any(tokens[k].text.lower() in lx.HEDGES for k in range(max(0, i - 3), i)) or low in lx.FRACTIONS
-        out.append(NumberMention(i, frozenset(vals), hedged, t.start, _bound_before(tokens, i)))
+        out.append(NumberMention(i, frozenset(vals), hedged, t.start, _bound_before(tokens, i),
+                                 grouped=bool(re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", t.text))))
     return _with_durations(tokens, out)
 
 
@@ -512,7 +515,8 @@ def number_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bo
             if isinstance(c, float) and 0 < c < 200 and any(_close(c, y2 - y1, 1e-9) for k, y1 in enumerate(years)
                                                              for y2 in years[k + 1:]):
                 return True
-        nums = sorted({v for v in fv if not _is_year(v) and v > 0})[:40]
+        amounts = {v for p in pool if p.grouped for v in p.values if isinstance(v, float)}
+        nums = sorted({v for v in fv if (not _is_year(v) or v in amounts) and v > 0})[:40]
         for c in m.values:
             if isinstance(c, float) and c > 0 and not _is_year(c):
                 for x in range(len(nums)):

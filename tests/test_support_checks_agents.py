@@ -202,3 +202,10 @@ def test_an_act_the_evidence_gives_another_name_in_other_words_fires():
 def test_the_right_doer_another_object_an_alias_or_a_denied_act_is_quiet(claim, evidence, source):
     chk = run(claim, evidence, source)
     assert "wrong_agent" not in chk.fired, chk.reasons
+
+
+def test_a_verb_after_a_comma_is_no_act_of_the_name_before_it():
+    # "Winter Light over Lyngen, lent from Tromsø": the lending is the painting's, not Lyngen's
+    chk = run("Kvalheim's Winter Light over Lyngen, lent from Tromsø, hangs in Gallery 4.",
+              "Winter Light over Lyngen is lent by the Tromsø Art Collection and hangs in Gallery 4.")
+    assert "wrong_agent" not in chk.fired, chk.reasons

@@ -790,6 +790,8 @@ def _verb_after(tokens, i: int) -> int | None:
     """The first ordinary lower-case word after a name, skipping auxiliaries and adverbs."""
     for k in range(i + 1, min(len(tokens), i + 4)):
         low = tokens[k].text.lower()
+        if tokens[k].start - tokens[k - 1].end > 1:
+            return None  # punctuation between: "Lyngen, lent from Tromsø" is an aside, not Lyngen's act
         if low in AUXILIARIES or low.endswith("ly") or low in ("also", "then", "later", "not"):
             continue
         if tokens[k].text.lower() in ("said", "says", "told", "tells"):

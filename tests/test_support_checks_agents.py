@@ -206,6 +206,7 @@ def test_the_right_doer_another_object_an_alias_or_a_denied_act_is_quiet(claim, 
 
 def test_a_verb_after_a_comma_is_no_act_of_the_name_before_it():
     # "Winter Light over Lyngen, lent from Tromsø": the lending is the painting's, not Lyngen's
-    chk = run("Kvalheim's Winter Light over Lyngen, lent from Tromsø, hangs in Gallery 4.",
-              "Winter Light over Lyngen is lent by the Tromsø Art Collection and hangs in Gallery 4.")
+    label = "Winter Light over Lyngen, 1897\nLent by the Tromsø Art Collection\nShe painted it in her studio."
+    chk = run("Kvalheim's Winter Light over Lyngen, lent from Tromsø, was painted in her studio.",
+              ["Winter Light over Lyngen, 1897", "Lent by the Tromsø Art Collection"], label)
     assert "wrong_agent" not in chk.fired, chk.reasons

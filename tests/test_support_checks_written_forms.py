@@ -228,3 +228,25 @@ def test_an_amount_written_with_a_thousands_separator_is_no_year_in_a_difference
     source = "Claim decision. | Kitchen units | £2,300 | £1,900 |\nThe adjuster found cheaper cabinets."
     chk = run("The cabinet figure was trimmed by £400.", "The adjuster found cheaper cabinets.", source)
     assert "novel_number" not in chk.fired, chk.reasons
+
+
+# -- a sign spelled out next to a number ---------------------------------------------------------------
+
+def test_an_hour_with_p_m_is_a_clock_time():
+    toks = tokenize("sunny breaks after 1 p.m. today")
+    assert "time 13:00" in number_mentions(toks, "sunny breaks after 1 p.m. today")[0].values
+    chk = run("Clear spells are likely after 1 p.m.", "Clear spells are likely after 13:00.")
+    assert "novel_number" not in chk.fired, chk.reasons
+    assert "novel_number" in run("Clear spells are likely after 2 p.m.", "Clear spells are likely after 13:00.").fired
+
+
+@pytest.mark.parametrize("claim,evidence", [
+    ("Attendance reached 95.1 per cent this term.", "Whole-school attendance this half term was 95.1%."),
+    ("Doors stay open until 8 p.m. on Thursdays.", "Open until 20:00 on Thursdays."),
+    ("The interval ran from minus 0.5 to minus 0.1.", "95% CI -0.5 to -0.1."),
+])
+def test_words_that_spell_a_sign_next_to_a_number_are_no_unsupported_words(claim, evidence):
+    chk = run(claim, evidence)
+    words = " ".join(chk.reasons)
+    for w in ("'cent'", "'p.m'", "'minus'"):
+        assert w not in words, chk.reasons

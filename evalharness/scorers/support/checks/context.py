@@ -261,6 +261,21 @@ class WordSet:
         return False
 
 
+#: words that spell out a sign a source writes next to a number ("95 per cent" for "95%",
+#: "1 p.m." for "13:00", "minus 0.5" for "-0.5", "20 degrees" for "20 °C")
+NOTATION_WORDS = frozenset({"percent", "cent", "pc", "p.m", "a.m", "pm", "am", "minus", "plus", "degrees", "degree",
+                            "o'clock", "celsius", "fahrenheit", "centigrade"})
+
+
+def _spells_symbol(tokens, i: int) -> bool:
+    """Token ``i`` spells a sign next to a number ("per cent" after "95", "p.m." after "1")."""
+    low = tokens[i].text.lower().rstrip(".")
+    if low not in NOTATION_WORDS:
+        return False
+    near = [k for k in (i - 1, i + 1, i - 2) if 0 <= k < len(tokens)]
+    return any(tokens[k].is_number or tokens[k].text.lower() in lx.NUMBER_WORDS for k in near)
+
+
 # -- the context one claim is checked in -------------------------------------------
 
 Paraphraser = Callable[..., set]
@@ -312,7 +327,7 @@ class ClaimContext:
         soft = {m.index for m in self.claim_mentions if not is_number_token(self.tokens[m.index])
                 and (number_supported(m, self.ev_numbers) or number_supported(m, self.src_numbers))}
         return [i for i, t in enumerate(self.tokens) if is_content(t) and not is_number_token(t)
-                and t.text.lower() not in LIGHT and i not in soft]
+                and t.text.lower() not in LIGHT and i not in soft and not _spells_symbol(self.tokens, i)]
 
     @cached_property
     def missing_ev(self) -> list[int]:

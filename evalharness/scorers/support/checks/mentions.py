@@ -122,7 +122,8 @@ def _clock_value(tokens, i: int, text: str | None, base: int):
     t = tokens[i].text
     used: list[int] = []
     m = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?((?:[ap]\.?m\.?)?)", t.lower())
-    if m and (m.group(2) or m.group(3)):
+    after = tokens[i + 1].text.lower().replace(".", "") if i + 1 < len(tokens) else ""
+    if m and (m.group(2) or m.group(3) or after in ("am", "pm")):  # "10.15", "3pm", "1 p.m."
         h, mm, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3)
     elif text is not None and t.isdigit() and len(t) <= 2 and i + 1 < len(tokens) and \
             re.fullmatch(r"\d{2}", tokens[i + 1].text) and text[tokens[i].end - base:tokens[i + 1].start - base] == ":":

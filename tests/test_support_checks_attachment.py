@@ -121,3 +121,38 @@ def test_a_figure_the_source_gives_to_another_name_fires(claim, evidence, word, 
 def test_the_right_owner_both_names_or_another_kind_of_figure_gives_no_owner(claim, evidence):
     f, _ = attachment(claim, evidence)
     assert not [r for r in f.reasons if r.startswith("the source gives") and "', and '" in r], f.reasons
+
+
+# -- a code of the same series given to another thing ---------------------------------------------
+
+RECALL = ("The BK-215 and BK-230 models are not affected. We will send you a free replacement kettle "
+          "(model BK-230) with a prepaid bag to return the old one.")
+LAB = ("Molecular Microbiology, Room B214, Carver Building. All work with live cultures is done in the "
+       "Class II cabinet in Room B216.")
+FLIGHTS = "Flight BA2491 to Catania is cancelled. You have been rebooked on BA2495, departing at 18:40."
+
+
+@pytest.mark.parametrize("claim,evidence,source,word", [
+    ("Brightwell will post a free BK-215 replacement with a prepaid return bag.",
+     "We will send you a free replacement kettle (model BK-230) with a prepaid bag to return the old one.",
+     RECALL, "BK-215"),
+    ("All live-culture work is done inside Room B214's Class II safety cabinet.",
+     "All work with live cultures is done in the Class II cabinet in Room B216.", LAB, "B214's"),
+    ("The passengers were rebooked on BA2491, departing at 18:40.",
+     "You have been rebooked on BA2495, departing at 18:40.", FLIGHTS, "BA2491"),
+])
+def test_a_code_the_evidence_gives_another_of_its_series_fires(claim, evidence, source, word):
+    f, words = attachment(claim, evidence, source)
+    assert words == [word], f.reasons
+
+
+@pytest.mark.parametrize("claim,evidence,source", [
+    ("Brightwell will post a free BK-230 replacement with a prepaid return bag.",
+     "We will send you a free replacement kettle (model BK-230) with a prepaid bag to return the old one.", RECALL),
+    ("The BK-215 is not affected, and a free BK-230 replaces a recalled kettle.",
+     "We will send you a free replacement kettle (model BK-230) with a prepaid bag to return the old one.", RECALL),
+    ("Flight BA2491 to Catania was cancelled.", "Flight BA2491 to Catania is cancelled.", FLIGHTS),
+])
+def test_the_right_code_or_one_the_source_gives_those_words_is_quiet(claim, evidence, source):
+    f, _ = attachment(claim, evidence, source)
+    assert f.value == 0.0, f.reasons

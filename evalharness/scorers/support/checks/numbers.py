@@ -446,6 +446,49 @@ def _owner_swaps(ctx: ClaimContext) -> list[tuple[int, Token, Token, Token]]:
     return out
 
 
+_CODE = re.compile(r"([A-Z]{1,4})-?(\d{1,5})[A-Za-z]?")
+
+
+def _code_swaps(ctx: ClaimContext) -> list[tuple[int, Token, list[str]]]:
+    """(claim position, the evidence's code, shared words): an identifier of a series (a model
+    "BK-215", a room "B214") that the source has, where the evidence or neighbouring sentence
+    whose words around a code of the same series match the words around the claim's code best
+    (two or more, more than any source sentence holding the claim's code) gives another code
+    ("a free BK-215 replacement" where "a free replacement kettle (model BK-230)")."""
+    def bare(t: Token) -> str:  # "B214's" -> "B214", "BK-215" -> "BK215"
+        return re.sub(r"['\u2019]s$", "", t.text).replace("-", "")
+
+    toks = list(ctx.tokens)
+    codes = [(i, m.group(1)) for i, t in enumerate(toks) if (m := _CODE.fullmatch(bare(t)))]
+    if not codes:
+        return []
+    units = [list(u) for u in (*ctx.evidence_units, *ctx.context_units)]
+    src = list(ctx.source_tokens)
+    out = []
+    for i, prefix in codes:
+        mine = bare(toks[i])
+        holders = [k for k, t in enumerate(src) if bare(t) == mine]
+        if not holders:
+            continue  # a code the source lacks: novel_entity's or novel_number's
+        args = _slot_content(toks, i)
+        scored = []
+        for u in units:
+            for k, t in enumerate(u):
+                m = _CODE.fullmatch(bare(t))
+                if m and m.group(1) == prefix and bare(t) != mine:
+                    scored.append((len(args & _slot_content(u, k)), t, _slot_content(u, k)))
+        if not scored:
+            continue
+        best, theirs, words = max(scored, key=lambda x: x[0])
+        if best < 2:
+            continue
+        if any(len(args & _slot_content(*_sentence_of(src, k))) >= best - 1 for k in holders):
+            continue  # the source also gives the claim's code to these words
+        shown = [x.text for x in toks if x.norm in (args & words)]
+        out.append((i, theirs, sorted(set(shown), key=shown.index)))
+    return out
+
+
 @check("number_attachment", -1, explicit=True)
 def check_number_attachment(ctx: ClaimContext) -> Finding:
     """A number the evidence gives to something else: in the claim it counts a thing that the
@@ -501,6 +544,10 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             blamed.append(i)
             reasons.append(f"the source gives '{toks[i].text}' to '{owner.text}', and '{name.text}' "
                            f"'{theirs.text}'")
+    for i, theirs, shared in _code_swaps(ctx):
+        if i not in blamed:
+            blamed.append(i)
+            reasons.append(f"the evidence gives '{theirs.text}' to '{' '.join(shared)}', not '{toks[i].text}'")
     for i, shown in _range_end_as_value(ctx):
         if i not in blamed:
             blamed.append(i)

@@ -194,6 +194,15 @@ ABBREVIATIONS = {
     "kpi": ("indicator", "indicators"), "sla": ("service",), "rsvp": ("reply",), "eta": ("arrival",),
 }
 
+#: currency codes written next to an amount ("NOK 650", "2,100 USD")
+CURRENCY_CODES = frozenset("""GBP USD EUR NOK SEK DKK CHF JPY CNY AUD CAD NZD INR ZAR PLN CZK HUF ISK TRY BRL MXN SGD HKD
+KRW AED SAR""".split())
+
+#: days with a name of their own, and their date (month, day): "New Year's Eve" is 31 December
+HOLIDAYS = {("new", "year's", "eve"): (12, 31), ("new", "year's", "day"): (1, 1), ("christmas", "eve"): (12, 24),
+            ("christmas", "day"): (12, 25), ("boxing", "day"): (12, 26), ("halloween",): (10, 31),
+            ("valentine's", "day"): (2, 14), ("st", "patrick's", "day"): (3, 17), ("new", "year"): (1, 1)}
+
 #: units named after people, and the symbol a source writes after a number instead ("50 °C")
 UNIT_NAMES = {"celsius": "c", "centigrade": "c", "fahrenheit": "f", "kelvin": "k"}
 

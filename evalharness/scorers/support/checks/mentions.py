@@ -519,7 +519,7 @@ def number_supported(m: NumberMention, pool: list[NumberMention], arithmetic: bo
         amounts = {v for p in pool if p.grouped for v in p.values if isinstance(v, float)}
         nums = sorted({v for v in fv if (not _is_year(v) or v in amounts) and v > 0})[:40]
         for c in m.values:
-            if isinstance(c, float) and c > 0 and not _is_year(c):
+            if isinstance(c, float) and c > 0 and (not _is_year(c) or m.grouped):  # "NOK 1,500 less"
                 for x in range(len(nums)):
                     for y in range(x + 1, len(nums)):
                         if _close(c, nums[y] - nums[x], 1e-9) or _close(c, nums[y] + nums[x], 1e-9):

@@ -10,7 +10,7 @@ from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
 from .context import (_IRREGULAR, AUXILIARIES, BE_FORMS, IRREGULAR_MORE, LIGHT, TITLES, ClaimContext, Finding,
                       WordSet, base_stem, is_negation, verb_lemma)
-from .mentions import MONTHS, is_number_token
+from .mentions import MONTHS, date_mentions, is_number_token
 from .registry import check
 
 def _name_starts(ctx: ClaimContext) -> list[int]:
@@ -78,9 +78,34 @@ def _role_before_name(i: int, ctx: ClaimContext) -> bool:
     return i == 0 and len(toks) > 1 and toks[1].text[:1].isupper() and ctx.src.has(toks[1])
 
 
+def _dated_days(ctx: ClaimContext) -> set[int]:
+    """Claim tokens of a day with a name of its own whose date the source gives ("New Year's
+    Eve" where the source says "until 31 December"), and words made of months and weekdays
+    ("July-to-September", "Mon-Fri"): dates, the date check's."""
+    toks = ctx.tokens
+    low = [t.text.lower().replace("\u2019", "'") for t in toks]
+    out = set()
+    for k, t in enumerate(toks):
+        parts = [x for x in re.split(r"[-\u2013/]", low[k]) if x]
+        if len(parts) > 1 and all(x in MONTHS or x in _DAY_ABBR or x in ("to", "and", "through") for x in parts):
+            out.add(k)
+    dates = {(d.month, d.day) for d in date_mentions(list(ctx.source_tokens)) if d.day is not None}
+    for words, (month, day) in lx.HOLIDAYS.items():
+        n = len(words)
+        for k in range(len(toks) - n + 1):
+            if tuple(low[k:k + n]) == words and (MONTHS[month - 1], day) in dates:
+                out.update(range(k, k + n))
+    return out
+
+
+_DAY_ABBR = frozenset({"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "jan", "feb", "mar",
+                       "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+
+
 @check("novel_entity", -1, explicit=True)
 def check_novel_entity(ctx: ClaimContext) -> Finding:
-    bad = [i for i in ctx.names if not ctx.src.has(ctx.tokens[i])
+    dated = _dated_days(ctx)
+    bad = [i for i in ctx.names if i not in dated and not ctx.src.has(ctx.tokens[i])
            and not acronym_in(ctx.tokens[i].text, ctx.src)
            and not _unplaced_demonym(ctx.tokens[i], ctx) and not _common_word(ctx.tokens[i], ctx)
            and not _role_before_name(i, ctx) and not _unit_symbol_in_source(ctx.tokens[i], ctx)]

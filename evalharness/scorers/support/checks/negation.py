@@ -30,11 +30,55 @@ def _scope(tokens, j: int, width: int = 5) -> list[int]:
 _NOT_HEADS = frozenset({"longer", "able", "more", "yet", "even", "always", "ever", "currently", "still"})
 
 
+#: words right after a negation that make it a bound ("nothing below ABB", "no later than Friday")
+_BOUND_WORDS = frozenset({"below", "above", "under", "over", "beyond", "less", "fewer", "later", "earlier",
+                          "sooner", "shorter", "higher", "lower"})
+#: what a label says for none of a thing ("Entry charge: none", "Exit fee: nil")
+_ZERO_WORDS = frozenset({"none", "nil", "zero", "free", "n/a", "0", "0%", "0.00", "0.0"})
+
+
+def _labels_after(tokens, p: int) -> set[str]:
+    """The labels right after a word ("compartments C and D" -> {c, d}; "Room B216" -> {b216}):
+    single capital letters, codes and numbers, joined by "and", "or" or commas."""
+    out = set()
+    for t in tokens[p + 1:p + 6]:
+        low = t.text.lower()
+        if low in ("and", "or", "&"):
+            continue
+        if (len(t.text) == 1 and t.text.isupper()) or t.is_number or re.fullmatch(r"[A-Z]{1,3}-?\d+[A-Za-z]?", t.text):
+            out.add(low)
+            continue
+        break
+    return out
+
+
+def _other_ones(claim, unit, w: str, negs: list[int]) -> bool:
+    """The claim's word ``w`` and the unit's negated ``w`` (the first one within five words
+    after a negation at ``negs``) carry labels that differ ("compartments C and D" against
+    "none in compartment F"): they are other things of the same kind."""
+    mine = set().union(*(_labels_after(claim, i) for i, t in enumerate(claim) if t.norm == w))
+    at = [next((k for k in range(j + 1, min(len(unit), j + 6)) if unit[k].norm == w), None) for j in negs]
+    theirs = set().union(*(_labels_after(unit, k) for k in at if k is not None))
+    return bool(mine) and bool(theirs) and not mine & theirs
+
+
+def _zero_after(unit, head: set[str]) -> bool:
+    """A word of ``head`` with a label's zero after it ("Entry charge: none", "Exit fee: 0%")."""
+    for p, e in enumerate(unit):
+        if e.norm in head:
+            for q in range(p + 1, min(len(unit), p + 4)):
+                if unit[q].text.lower() in _ZERO_WORDS and unit[q].start - unit[q - 1].end > 1:
+                    return True
+    return False
+
+
 def _negated_head(tokens, idx) -> set[str]:
     """The word each negation at ``idx`` negates: the first content word after it, before any
     punctuation ("Concierge: No. Lift: Yes." negates no lift)."""
     out = set()
     for j in idx:
+        if j + 1 < len(tokens) and tokens[j + 1].text.lower() in _BOUND_WORDS:
+            continue  # "nothing below ABB will be considered": a bound, not a denial of ABB
         for k in range(j + 1, min(len(tokens), j + 5)):
             t = tokens[k]
             if t.start - tokens[k - 1].end > 1 and t.start > tokens[k - 1].end:
@@ -130,6 +174,14 @@ def _answered_no(unit, p: int) -> bool:
     return unit[p + 1].start - unit[p].end > 1 and ends
 
 
+#: verbs of need and obligation: whose need it is varies ("Foot passengers do not need to book"
+#: says nothing of lorries)
+_MODAL_VERBS = frozenset(base_stem(w) for w in ("need", "needs", "needed", "require", "requires", "required"))
+#: words that open a condition: what follows is not stated as so ("once repairs are complete";
+#: "after a cat was injured" states it)
+_CONDITIONS = frozenset({"if", "once", "unless", "until", "provided", "whether"})
+
+
 def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
     """A word the claim states plainly ("has agreed to a trial") that the source only ever
     writes negated ("so I understand nothing is agreed yet"), in whichever sentence: (claim
@@ -143,8 +195,10 @@ def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
         if i in names or t.text[:1].isupper() or t.is_number or len(t.text) < 4 or t.text.lower() in LIGHT:
             continue
         b = base_stem(t.text)
-        if b in _ATTITUDES:
+        if b in _ATTITUDES or b in _MODAL_VERBS:
             continue  # whose belief: "the CIA believes" is no restatement of "I don't believe it"
+        if any(x.text.lower() in _CONDITIONS for x in toks[max(0, i - 6):i]):
+            continue  # "once repairs are complete": a condition, not a statement that they are
         said: list[str] = []
         plain = False
         for u in ctx.source_sentences:
@@ -379,7 +433,7 @@ def check_negation(ctx: ClaimContext) -> Finding:
                     reasons.append(f"the source says '{said[1]}', the claim negates it")
                 continue
             holders = [u for u in units if head & {t.norm for t in u}]
-            if still is None and (short_neg or any(_negates(u, head) for u in holders)
+            if still is None and (short_neg or any(_negates(u, head) or _zero_after(u, head) for u in holders)
                                   or _negates(best, head)):
                 continue
             blamed.add(j)
@@ -412,7 +466,12 @@ def check_negation(ctx: ClaimContext) -> Finding:
     ev_neg_idx = [j for j in ev_neg_idx if not (j + 1 < len(best) and best[j + 1].text.lower() in (
         "only", "just", "merely", "but", "except"))]
     ev_negated = _negated_head(best, ev_neg_idx)
-    hit = {w for w in ev_negated & claim_stems if base_stem(w) not in _ATTITUDES and w not in _ATTITUDES}
+    def stated(w: str) -> bool:  # the claim states it: not under a condition, not a need
+        return any(t.norm == w and base_stem(t.text) not in _MODAL_VERBS
+                   and not any(x.text.lower() in _CONDITIONS for x in toks[max(0, i - 6):i])
+                   for i, t in enumerate(toks))
+    hit = {w for w in ev_negated & claim_stems if base_stem(w) not in _ATTITUDES and w not in _ATTITUDES and stated(w)
+           and not _other_ones(toks, best, w, ev_neg_idx)}
     if not hit:
         return NOTHING
     modal = any(t.text.lower() in lx.MODAL for t in toks)
@@ -753,9 +812,13 @@ def check_quantifier(ctx: ClaimContext) -> Finding:
             continue
         hs = {toks[k].norm for k in head}
         for unit in ctx.evidence_units:
+            mine = set().union(*(_labels_after(toks, k) for k in head))
             for p, e in enumerate(unit):
                 if e.norm not in hs:
                     continue
+                theirs = _labels_after(unit, p)
+                if mine and theirs and not mine & theirs:
+                    continue  # "compartments C and D" against "none in compartment F": other ones
                 eq, word = _proportion_before(unit, p)
                 if eq is None:
                     continue
@@ -797,6 +860,9 @@ def check_modality(ctx: ClaimContext) -> Finding:
             continue  # "a study is needed": a present state, not a claim that something was done
         if not _is_past(t) or any(k in claim_modal for k in range(max(0, i - 4), min(len(toks), i + 4))):
             continue
+        if i > 0 and (toks[i - 1].text.lower() in _DETERMINERS or
+                      (i > 1 and "-" in toks[i - 1].text and toks[i - 2].text.lower() in _DETERMINERS)):
+            continue  # "a late-summer cut", "the set": a noun, not a deed done
         bst = base_stem(t.text)
         marked, plain = None, False
         args = _arguments(toks, i)

@@ -62,15 +62,18 @@ ahead behind""".split())
 
 def _difference_in_a_sentence(ctx: ClaimContext, m: NumberMention) -> bool:
     """A number the claim gives as a difference ("the cabinets were trimmed by £400", "13
-    points higher") that is the difference of two numbers one source sentence states (a
-    table row "| Cabinets | £3,200 | £2,800 |"), wherever the retriever found the evidence."""
+    points higher") that is the difference of two numbers one source sentence states, or
+    three sentences in a row (a table row "| Full | NOK 6,900 | NOK 8,400 |" is cut at its
+    capitalised cells), wherever the retriever found the evidence."""
     toks = ctx.tokens
     i = m.index
     nxt = {t.text.lower() for t in toks[i + 1:i + 4]}
-    if not ((i > 0 and toks[i - 1].text.lower() == "by") or nxt & _DIFFERENCE_AFTER):
-        return False
-    for sent in ctx.source_sentences:
-        nums = number_mentions(sent)
+    if not ((i > 0 and toks[i - 1].text.lower() == "by") or nxt & _DIFFERENCE_AFTER) or _is_percent(toks, i) \
+            or (ctx.claim_text[toks[i].end - ctx.claim_start:toks[i].end - ctx.claim_start + 1] == "%"):
+        return False  # "50% higher" is a ratio, no difference of two stated numbers
+    per = [number_mentions(sent) for sent in ctx.source_sentences]
+    for k in range(len(per)):  # a sentence and the two after it: a table row's cells are cut apart
+        nums = [x for p in per[k:k + 3] for x in p]
         if len(nums) >= 2 and number_supported(m, nums, arithmetic=True):
             return True
     return False
@@ -144,6 +147,10 @@ def _noun_of(tokens, i: int) -> int | None:
             continue  # "3/5 stars", "2–3 hours": the pair counts the noun after it
         if is_number_token(t) or (t.text.lower() in STOPWORDS and t.text.lower() != "of"):
             break
+        if k == i + 1 and t.text.lower() in _TIME_UNITS:
+            return None  # "for three days": a length of time, no count of the word after it
+        if t.text in lx.CURRENCY_CODES:
+            continue  # "2,100 NOK": the currency, not what the amount is of
         if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS \
                 and t.text.lower() not in lx.MULTIPLIERS and t.text.lower() not in ("percent", "per", "cent"):
             return k
@@ -151,9 +158,16 @@ def _noun_of(tokens, i: int) -> int | None:
         t = tokens[k]
         if is_number_token(t):
             break
+        if t.text in lx.CURRENCY_CODES:
+            continue  # "NOK 650"
         if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS:
             return k
     return None
+
+
+#: units of time right after a number: it measures a length, it counts no thing
+_TIME_UNITS = frozenset("""second seconds minute minutes hour hours day days week weeks fortnight fortnights month
+months year years decade decades""".split())
 
 
 _VERSION_WORDS = frozenset({"v", "version", "versions", "release", "build", "patch", "update", "iso", "rfc"})
@@ -271,7 +285,7 @@ def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, T
             continue  # the source also gives the claim's number to these words
         k, e, u, w = next(x for x in scored if x[0] == best)
         unit_nums = number_mentions(u)
-        if number_supported(exact, unit_nums, arithmetic=True):
+        if number_supported(exact, unit_nums, arithmetic=True) or _difference_in_a_sentence(ctx, m):
             continue  # that sentence states or derives it
         shown = [x.text for x in toks if x.norm in (args & w)]
         out.append((m, u[e.index], sorted(set(shown), key=shown.index)))
@@ -496,6 +510,7 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     another thing (the rejected proposal's figure reported as the approved budget's)."""
     ev = ctx.evidence_tokens
     ev_nums = ctx.ev_numbers
+    unit_starts = {u[0].start for u in ctx.evidence_units if len(u)}
     toks = list(ctx.tokens)
     blamed, reasons = [], []
     nums = [m.index for m in ctx.claim_numbers]
@@ -526,6 +541,7 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
             continue
         pct = _is_percent(toks, m.index)
         other = [e for e in ev_nums if e.values and not number_supported(m, [e]) and _plain_quantity(ev, e.index)
+                 and ev[e.index].start not in unit_starts  # a list marker ("3. Garden: ...") counts nothing
                  and _is_percent(ev, e.index) == pct  # "87 per cent" is no count against "43.5 out of 50"
                  and (j := _noun_of(ev, e.index)) is not None and base_stem(ev[j].text) == noun]
         if other and number_supported(m, other, arithmetic=True) and not number_supported(m, other):

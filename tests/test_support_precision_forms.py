@@ -20,6 +20,11 @@ def test_a_number_before_a_unit_of_time_counts_no_noun_after_it():
     assert "number_attachment" not in fired("Biscuit should eat four small meals daily for three days.", ev)
 
 
+def test_a_length_in_minutes_the_evidence_gives_another_count_still_fires():
+    ev = "3. Add 250 µL Buffer P2 and invert 4-6 times. Do not let lysis run for more than 5 minutes."
+    assert "number_attachment" in fired("Cells are lysed with P2 for no longer than four minutes.", ev)
+
+
 def test_a_currency_code_is_not_what_an_amount_is_of():
     ev = ["| Student | NOK 2,100 | NOK 2,100 |", "Dinner seats can be added for NOK 650, subject to availability."]
     assert "number_attachment" not in fired("Students pay NOK 2,100 and may add the dinner for NOK 650.", ev)

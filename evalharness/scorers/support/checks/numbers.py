@@ -147,8 +147,8 @@ def _noun_of(tokens, i: int) -> int | None:
             continue  # "3/5 stars", "2–3 hours": the pair counts the noun after it
         if is_number_token(t) or (t.text.lower() in STOPWORDS and t.text.lower() != "of"):
             break
-        if k == i + 1 and t.text.lower() in _TIME_UNITS:
-            return None  # "for three days": a length of time, no count of the word after it
+        if k == i + 1 and t.text.lower() in _TIME_UNITS and t.text.lower() in LIGHT:
+            return None  # "for three days": a length (a light word), no count of the word after it
         if t.text in lx.CURRENCY_CODES:
             continue  # "2,100 NOK": the currency, not what the amount is of
         if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS \

@@ -108,3 +108,10 @@ def test_a_day_with_a_name_of_its_own_is_its_date():
 def test_a_word_made_of_months_or_weekdays_is_no_name(word):
     ev = "In the quarter from 1 July to 30 September the fund returned 1.2%; the helpline is open Monday to Friday."
     assert "novel_entity" not in fired(f"The fund returned 1.2% in the {word} period.", ev)
+
+
+@pytest.mark.parametrize("word", ["an alarming lapse", "a landmark ruling", "a shoddy repair"])
+def test_an_evaluation_the_source_never_makes_fires(word):
+    ev = "About 4 kg of cooked rice left to cool for three hours was thrown away on the inspector's advice."
+    assert "editorial" in fired(f"Four kilos of rice were thrown away, {word} for the kitchen.", ev)
+    assert "editorial" not in fired("Four kilos of rice were thrown away.", ev)

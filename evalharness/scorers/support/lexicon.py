@@ -174,7 +174,9 @@ disgraceful embarrassing humiliating miraculous unfortunate unfortunately luckil
 ironically shockingly thankfully impressive impressively disappointing disappointingly dismal stellar weird
 rightly wrongly deservedly undeservedly brilliant brilliantly superb excellent outstanding exceptional
 exceptionally admirable commendable laudable regrettable regrettably lamentable woeful dreadful terrible
-fantastic wonderful damning scathing glowing resounding triumphant masterful breakthrough""".split())
+fantastic wonderful damning scathing glowing resounding triumphant masterful breakthrough alarming alarmingly
+worrying worryingly troubling appalling appallingly shoddy sloppy egregious impeccable flawless landmark
+groundbreaking ground-breaking pioneering""".split())
 #: intensifiers that make a plain word an evaluation ("highly successful", "hugely popular")
 INTENSIFIERS = frozenset("""highly hugely enormously extremely remarkably wildly tremendously immensely""".split())
 

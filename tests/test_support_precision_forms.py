@@ -115,3 +115,21 @@ def test_an_evaluation_the_source_never_makes_fires(word):
     ev = "About 4 kg of cooked rice left to cool for three hours was thrown away on the inspector's advice."
     assert "editorial" in fired(f"Four kilos of rice were thrown away, {word} for the kitchen.", ev)
     assert "editorial" not in fired("Four kilos of rice were thrown away.", ev)
+
+
+def test_an_age_in_apposition_counts_the_name_before_it():
+    ev = "Kaitlyn Granado, 24, was arrested on Monday amid claims she had sex with a pupil, 15, in her car."
+    assert "number_attachment" in fired("Kaitlyn Granado, 15, was arrested amid claims about a pupil, 24.", ev)
+
+
+def test_a_length_of_time_counts_its_unit():
+    ev = "Raju, 60, has been in jail for 32 months."
+    assert "number_attachment" in fired("Raju, 60, has been in jail for 60 months.", ev)
+    assert "number_attachment" not in fired("Raju, 60, has been in jail for 32 months.", ev)
+
+
+def test_the_need_and_once_again_are_no_need_and_no_condition():
+    ev = "Scotland can reach the finals without the need for a play-off."
+    assert "negation" in fired("Scotland can reach the finals with the need for a play-off.", ev)
+    ev = "Once again without any nod to the passing of time, she gives birth."
+    assert "negation" in fired("Once again with any nod to the passing of time, she gives birth.", ev)

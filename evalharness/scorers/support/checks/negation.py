@@ -182,6 +182,21 @@ _MODAL_VERBS = frozenset(base_stem(w) for w in ("need", "needs", "needed", "requ
 _CONDITIONS = frozenset({"if", "once", "unless", "until", "provided", "whether"})
 
 
+def _a_need(toks, i: int) -> bool:
+    """The verb of need at ``i`` ("lorries need two days' notice"), not the noun ("without the need")."""
+    return base_stem(toks[i].text) in _MODAL_VERBS and not (i > 0 and toks[i - 1].text.lower() in _DETERMINERS)
+
+
+def _conditional(toks, i: int) -> bool:
+    """Token ``i`` sits in a condition ("once repairs are complete"; not "once again")."""
+    for k in range(max(0, i - 6), i):
+        low = toks[k].text.lower()
+        if low in _CONDITIONS and not (low == "once" and k + 1 < len(toks)
+                                       and toks[k + 1].text.lower() in ("again", "more", "before")):
+            return True
+    return False
+
+
 def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
     """A word the claim states plainly ("has agreed to a trial") that the source only ever
     writes negated ("so I understand nothing is agreed yet"), in whichever sentence: (claim
@@ -195,9 +210,9 @@ def _only_negated(ctx: ClaimContext) -> tuple[int, str] | None:
         if i in names or t.text[:1].isupper() or t.is_number or len(t.text) < 4 or t.text.lower() in LIGHT:
             continue
         b = base_stem(t.text)
-        if b in _ATTITUDES or b in _MODAL_VERBS:
+        if b in _ATTITUDES or _a_need(toks, i):
             continue  # whose belief: "the CIA believes" is no restatement of "I don't believe it"
-        if any(x.text.lower() in _CONDITIONS for x in toks[max(0, i - 6):i]):
+        if _conditional(toks, i):
             continue  # "once repairs are complete": a condition, not a statement that they are
         said: list[str] = []
         plain = False
@@ -467,9 +482,7 @@ def check_negation(ctx: ClaimContext) -> Finding:
         "only", "just", "merely", "but", "except"))]
     ev_negated = _negated_head(best, ev_neg_idx)
     def stated(w: str) -> bool:  # the claim states it: not under a condition, not a need
-        return any(t.norm == w and base_stem(t.text) not in _MODAL_VERBS
-                   and not any(x.text.lower() in _CONDITIONS for x in toks[max(0, i - 6):i])
-                   for i, t in enumerate(toks))
+        return any(t.norm == w and not _a_need(toks, i) and not _conditional(toks, i) for i, t in enumerate(toks))
     hit = {w for w in ev_negated & claim_stems if base_stem(w) not in _ATTITUDES and w not in _ATTITUDES and stated(w)
            and not _other_ones(toks, best, w, ev_neg_idx)}
     if not hit:

@@ -147,8 +147,8 @@ def _noun_of(tokens, i: int) -> int | None:
             continue  # "3/5 stars", "2–3 hours": the pair counts the noun after it
         if is_number_token(t) or (t.text.lower() in STOPWORDS and t.text.lower() != "of"):
             break
-        if k == i + 1 and t.text.lower() in _TIME_UNITS and t.text.lower() in LIGHT:
-            return None  # "for three days": a length (a light word), no count of the word after it
+        if k == i + 1 and t.text.lower() in _TIME_UNITS:
+            return k  # "for three days", "the past 60 months": it counts the unit, not a word further on
         if t.text in lx.CURRENCY_CODES:
             continue  # "2,100 NOK": the currency, not what the amount is of
         if is_content(t) and t.text.lower() not in LIGHT and t.text.lower() not in MONTHS \
@@ -519,8 +519,9 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
         k = _noun_of(toks, m.index)
         if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
             continue
-        if k < m.index and _punctuated(ctx, k, m.index):
-            continue  # "three quotes, £38,400 from Ridgeline": the figure is no count of the word before
+        if k < m.index and _punctuated(ctx, k, m.index) and not (
+                m.index + 1 < len(toks) and _punctuated(ctx, m.index, m.index + 1)):
+            continue  # "three quotes, £38,400 from Ridgeline": no count of the word before ("Granado, 24," is)
         # a number written next to another (a range "from 14:05 to 14:52", a change next to its
         # amount "up 5 percent to 612 million", a score) is one quantity with it, not a count of a thing
         if any(j != m.index and abs(j - m.index) <= 3 for j in nums):

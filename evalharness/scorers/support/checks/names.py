@@ -13,6 +13,14 @@ from .context import (_IRREGULAR, AUXILIARIES, BE_FORMS, IRREGULAR_MORE, LIGHT, 
 from .mentions import MONTHS, date_mentions, is_number_token
 from .registry import check
 
+def _name_end(ctx: ClaimContext, i: int) -> int:
+    """The last token of the claim's name that starts at ``i``."""
+    j = i
+    while j + 1 < len(ctx.tokens) and j + 1 in ctx.names:
+        j += 1
+    return j
+
+
 def _name_starts(ctx: ClaimContext) -> list[int]:
     """The first token of each (multi-word) name in the claim."""
     toks, names = ctx.tokens, set(ctx.names)
@@ -1094,9 +1102,7 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
     for i in _name_starts(ctx):
         if not ctx.src.has(toks[i]):
             continue  # a name the source lacks is check_novel_entity's
-        j = i
-        while j + 1 < len(toks) and j + 1 in ctx.names:
-            j += 1
+        j = _name_end(ctx, i)
         v = _verb_after(toks, j)
         if v is None:
             continue
@@ -1164,15 +1170,11 @@ def check_wrong_agent(ctx: ClaimContext) -> Finding:
     for i in _name_starts(ctx):
         if i in blamed or not ctx.src.has(toks[i]) or i in ctx.paraphrased_idx:
             continue
-        j = i
-        while j + 1 < len(toks) and j + 1 in ctx.names:
-            j += 1
+        j = _name_end(ctx, i)
         other = _name_elsewhere(ctx, i, j, claim_norms)
         if other is not None:
             while j + 2 < len(toks) and toks[j + 1].text.lower() == "and" and j + 2 in ctx.names:
-                j += 2  # the whole list of names ("Haushofer and Shapiro")
-                while j + 1 < len(toks) and j + 1 in ctx.names:
-                    j += 1
+                j = _name_end(ctx, j + 2)  # the whole list of names ("Haushofer and Shapiro")
             blamed.extend(range(i, j + 1))
             reasons.append(f"the evidence gives '{toks[i - 1].text} {other.text}' for these words, and names "
                            f"'{toks[i].text}' for another fact")
@@ -1229,9 +1231,7 @@ def _same_act_other_doer(ctx: ClaimContext) -> list[tuple[int, int, str]]:
     for i in _name_starts(ctx):
         if not ctx.src.has(toks[i]) or not toks[i].text[:1].isupper():
             continue  # a name the claim writes in lower case may be an alias ("the reds" for Liverpool)
-        j = i
-        while j + 1 < len(toks) and j + 1 in ctx.names:
-            j += 1
+        j = _name_end(ctx, i)
         act = _verb_and_object(toks, j)
         if act is None:
             continue

@@ -166,7 +166,10 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
 # --- two processes, and processes killed mid-write ---------------------------
 
 WRITER = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
+    # Ctrl-C stops it even where the parent ignores SIGINT (a job started in the background by a
+    # non-interactive shell passes SIG_IGN on, and Python then keeps it)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {root!r})
     from evalharness.cache.scores import ScoreCache
     from evalharness.core.results import ItemScore
@@ -209,14 +212,19 @@ def test_two_processes_share_one_cache(tmp_path):
 def test_a_process_killed_mid_write_leaves_whole_batches(tmp_path, sig):
     ScoreCache(tmp_path / "cache").close()
     proc = _writer(tmp_path, "k", 0, 50)  # writes 50-entry batches until killed
-    assert proc.stdout.readline().strip() == "ready"
-    deadline = time.time() + 60
-    while time.time() < deadline:  # let it commit some batches, then kill it while it writes more
-        time.sleep(0.2)
-        if _integrity(tmp_path)[1] >= 100:
-            break
-    os.kill(proc.pid, sig)
-    proc.wait(timeout=30)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        deadline = time.time() + 60
+        while time.time() < deadline:  # let it commit some batches, then kill it while it writes more
+            time.sleep(0.2)
+            if _integrity(tmp_path)[1] >= 100:
+                break
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=30)
+    finally:  # never leave a writer behind: it writes until killed (once, 67 GB)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     ok, n = _integrity(tmp_path)
     assert ok == "ok"
     assert n >= 100 and n % 50 == 0  # all of a batch or none of it

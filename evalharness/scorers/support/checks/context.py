@@ -11,7 +11,8 @@ from typing import Callable
 
 from ...text import STOPWORDS, Token, is_content, stem
 from .. import lexicon as lx
-from .mentions import MONTHS, NumberMention, _date_word, is_number_token, number_mentions, number_supported
+from .mentions import (MONTHS, NumberMention, _date_word, date_mentions, is_number_token, number_mentions,
+                       number_supported)
 
 #: the forms of "be" that make a passive ("was found", "has been told")
 BE_FORMS = frozenset({"be", "been", "being", "is", "are", "was", "were"})
@@ -364,6 +365,22 @@ class ClaimContext:
         if self.source_number_list is not None:
             return list(self.source_number_list)
         return number_mentions(list(self.source_tokens))
+
+    @cached_property
+    def src_number_at(self) -> dict[int, NumberMention]:
+        """Source token position -> the source's number there, in source order."""
+        src = self.source_tokens
+        return {m.index: m for m in self.src_numbers if 0 <= m.index < len(src) and src[m.index].start == m.start}
+
+    @cached_property
+    def sentence_numbers(self) -> list[list[NumberMention]]:
+        """The numbers of each of ``source_sentences``."""
+        return [number_mentions(sent) for sent in self.source_sentences]
+
+    @cached_property
+    def claim_days(self) -> frozenset[int]:
+        """Claim positions of the day of a full date ("12" in "12 September")."""
+        return frozenset(d.index for d in date_mentions(list(self.tokens)) if d.day is not None)
 
     @cached_property
     def context_numbers(self) -> list[NumberMention]:

@@ -71,7 +71,7 @@ def _difference_in_a_sentence(ctx: ClaimContext, m: NumberMention) -> bool:
     if not ((i > 0 and toks[i - 1].text.lower() == "by") or nxt & _DIFFERENCE_AFTER) or _is_percent(toks, i) \
             or (ctx.claim_text[toks[i].end - ctx.claim_start:toks[i].end - ctx.claim_start + 1] == "%"):
         return False  # "50% higher" is a ratio, no difference of two stated numbers
-    per = [number_mentions(sent) for sent in ctx.source_sentences]
+    per = ctx.sentence_numbers
     for k in range(len(per)):  # a sentence and the two after it: a table row's cells are cut apart
         nums = [x for p in per[k:k + 3] for x in p]
         if len(nums) >= 2 and number_supported(m, nums, arithmetic=True):
@@ -249,7 +249,7 @@ def _slot_numbers(ctx: ClaimContext, years: bool) -> list[tuple[NumberMention, T
         return []
     src = list(ctx.source_tokens)
     src_pos = {t.start: k for k, t in enumerate(src)}
-    claim_days = {d.index for d in date_mentions(toks) if d.day is not None}
+    claim_days = ctx.claim_days
     out = []
     for m in ctx.claim_numbers:
         t = toks[m.index]
@@ -349,9 +349,9 @@ def _range_end_as_value(ctx: ClaimContext) -> list[tuple[int, str]]:
     forecast range ("keep SpO2 between 92% and 96%"), nowhere as a value of its own."""
     toks = list(ctx.tokens)
     src = list(ctx.source_tokens)
-    src_nums = {m.index: m for m in ctx.src_numbers if 0 <= m.index < len(src) and src[m.index].start == m.start}
+    src_nums = ctx.src_number_at
     claim_nums = [m.index for m in ctx.claim_numbers if toks[m.index].text.lower() not in lx.MULTIPLIERS]
-    days = {d.index for d in date_mentions(toks) if d.day is not None}
+    days = ctx.claim_days
     out = []
     for m in ctx.claim_numbers:
         i = m.index
@@ -419,9 +419,9 @@ def _owner_swaps(ctx: ClaimContext) -> list[tuple[int, Token, Token, Token]]:
     if not claim_names:
         return []
     claim_nums = {m.index for m in ctx.claim_numbers if toks[m.index].text.lower() not in lx.MULTIPLIERS}
-    src_list = [m for m in ctx.src_numbers if 0 <= m.index < len(src) and src[m.index].start == m.start]
+    src_list = list(ctx.src_number_at.values())
     src_nums = {m.index for m in src_list if src[m.index].text.lower() not in lx.MULTIPLIERS}
-    days = {d.index for d in date_mentions(toks) if d.day is not None}
+    days = ctx.claim_days
     out = []
     for m in ctx.claim_numbers:
         i = m.index
@@ -514,7 +514,7 @@ def check_number_attachment(ctx: ClaimContext) -> Finding:
     toks = list(ctx.tokens)
     blamed, reasons = [], []
     nums = [m.index for m in ctx.claim_numbers]
-    days = {d.index for d in date_mentions(toks) if d.day is not None}
+    days = ctx.claim_days
     for m in ctx.claim_numbers:
         k = _noun_of(toks, m.index)
         if k is None or not number_supported(m, ev_nums) or not _plain_quantity(toks, m.index):
